@@ -1,0 +1,41 @@
+# Two commands matter: `make run` and `make test`. Everything they need is installed here, into .venv.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench lock clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $@
+
+run: $(STAMP)
+	@echo "A 30-minute beginner walk outdoors:"
+	@$(BIN)/retrowalk plan --minutes 30 --level beginner
+	@echo
+	@echo "The same walk on a locked treadmill:"
+	@$(BIN)/retrowalk plan --minutes 30 --treadmill
+
+test: $(STAMP) lint
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+# Refresh the lock after changing dependencies in pyproject.toml.
+lock:
+	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv
+	.lockvenv/bin/python -m pip install --quiet --upgrade "pip>=24"
+	.lockvenv/bin/python -m pip install --quiet -e '.[dev]'
+	.lockvenv/bin/python -m pip freeze --exclude-editable | grep -v '^pip==' > constraints.txt
+	rm -rf .lockvenv
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,3 @@
+from retrowalk.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The functional core: rules, plans, the checker, the programme. Standard library and numpy only, no Django."""

@@ -1,0 +1,150 @@
+"""The checker: every plan, from any generator or any file, is run through :func:`check` before anyone walks it.
+
+It knows nothing about how a plan was made. A generator that produced a plan failing here has a bug; an
+imported plan failing here is refused with the first violation's message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from retrowalk.core.plan import Direction, Flag, Kind, Plan
+from retrowalk.core.rules import (
+    BACKWARD_MIN_S,
+    DEFAULTS,
+    SESSION_MAX_S,
+    TREADMILL_MIN_INCLINE_PCT,
+    Settings,
+    backward_cap_s,
+)
+from retrowalk.core.units import format_clock
+
+# Float slack for speeds and inclines that went through JSON and unit conversion.
+_EPS = 1e-6
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    rule: str
+    """The DOMAIN.md id or section the plan breaks, e.g. ``S5`` or ``§2 Bout lengths``."""
+    message: str
+    segment: int | None = None
+    """1-based segment number, where one segment is at fault."""
+
+    def __str__(self) -> str:
+        where = f"segment {self.segment}: " if self.segment is not None else ""
+        return f"{where}{self.message} ({self.rule})"
+
+
+def check(plan: Plan, settings: Settings = DEFAULTS) -> list[Violation]:
+    """All the ways ``plan`` breaks DOMAIN.md's rules; an empty list means it may be walked."""
+    out = _structure(plan)
+    if out:  # timing is meaningless on a broken timeline
+        return out
+    out += _dose(plan, settings)
+    out += _shape(plan, settings)
+    out += _bouts(plan, settings)
+    out += _machine(plan, settings)
+    if not plan.safety:
+        out.append(Violation("§2 Safety cues", "the plan carries no safety notes"))
+    return out
+
+
+def _structure(plan: Plan) -> list[Violation]:
+    out = []
+    if not plan.segments:
+        return [Violation("structure", "the plan has no segments")]
+    expected = 0
+    for i, seg in enumerate(plan.segments, 1):
+        if seg.duration_s <= 0:
+            out.append(Violation("structure", "duration must be more than 0 s", i))
+        if seg.start_s != expected:
+            out.append(Violation(
+                "structure", f"starts at {seg.start_s} s but the previous segment ends at {expected} s", i))
+        expected = seg.start_s + seg.duration_s
+    if plan.total_s > SESSION_MAX_S:
+        out.append(Violation("limits", f"lasts {format_clock(plan.total_s)}, more than "
+                                       f"{format_clock(SESSION_MAX_S)}"))
+    return out
+
+
+def _dose(plan: Plan, settings: Settings) -> list[Violation]:
+    out = []
+    cap = backward_cap_s(plan.total_s)
+    if plan.backward_s > cap:
+        out.append(Violation("S1", f"{format_clock(plan.backward_s)} backward is more than the "
+                                   f"{format_clock(cap)} a {format_clock(plan.total_s)} session may hold"))
+    if plan.backward_s < BACKWARD_MIN_S:
+        short = plan.total_s < settings.short_session_s
+        needed = Flag.SHORT_SESSION if short else Flag.DOSE_BELOW_MINIMUM
+        if needed not in plan.flags or not plan.warnings:
+            out.append(Violation("S1", f"{format_clock(plan.backward_s)} backward is below the 5-min minimum "
+                                       "and the plan does not say so"))
+    return out
+
+
+def _shape(plan: Plan, settings: Settings) -> list[Violation]:
+    out: list[Violation] = []
+    runs = list(plan.runs())
+    if not any(d is Direction.BACKWARD for d, _, _ in runs):
+        return out
+    first_dir, first, last = runs[0]
+    warmup = plan.segments[last].end_s if first_dir is Direction.FORWARD else 0
+    if warmup < settings.warmup_min_s:
+        out.append(Violation("§2 Session shape", f"only {format_clock(warmup)} forward before the first "
+                                                 f"backward bout; warm up for {format_clock(settings.warmup_min_s)}",
+                             first + 1))
+    last_dir, first, last = runs[-1]
+    cooldown = plan.total_s - plan.segments[first].start_s if last_dir is Direction.FORWARD else 0
+    if cooldown < settings.cooldown_min_s:
+        need = format_clock(settings.cooldown_min_s)
+        out.append(Violation("§2 Session shape", f"only {format_clock(cooldown)} forward after the last "
+                                                 f"backward bout; cool down for {need}", last + 1))
+    return out
+
+
+def _bouts(plan: Plan, settings: Settings) -> list[Violation]:
+    out = []
+    outdoors = plan.kind in (Kind.OUTDOOR, Kind.ROUTE)
+    runs = list(plan.runs())
+    for k, (direction, first, last) in enumerate(runs):
+        start = plan.segments[first].start_s
+        length = plan.segments[last].end_s - start
+        if direction is Direction.BACKWARD:
+            if length < settings.bout_min_s:
+                out.append(Violation("§2 Bout lengths", f"a {length} s backward bout is shorter than "
+                                                        f"{settings.bout_min_s} s", first + 1))
+            if outdoors and length > settings.bout_max_s:
+                out.append(Violation("S2, §2 Bout lengths", f"a {format_clock(length)} backward bout outdoors is "
+                                                            f"longer than {settings.bout_max_s} s", first + 1))
+        elif 0 < k < len(runs) - 1 and length < settings.recovery_min_s:
+            out.append(Violation("§2 Bout lengths", f"only {length} s forward between two backward bouts; "
+                                                    f"recover for {settings.recovery_min_s} s", first + 1))
+    return out
+
+
+def _machine(plan: Plan, settings: Settings) -> list[Violation]:
+    out = []
+    for i, seg in enumerate(plan.segments, 1):
+        if plan.kind is Kind.TREADMILL:
+            if seg.incline_pct is None or seg.incline_pct < TREADMILL_MIN_INCLINE_PCT - _EPS:
+                shown = "no" if seg.incline_pct is None else f"{seg.incline_pct:g} %"
+                out.append(Violation("S5", f"{shown} incline on a locked treadmill; set 1 % or more", i))
+            if seg.speed_kmh is None or seg.speed_kmh <= 0:
+                out.append(Violation("S5", "a locked treadmill segment needs a belt speed", i))
+            elif seg.backward and seg.speed_kmh > settings.treadmill_backward_max_kmh + _EPS:
+                out.append(Violation("§4 Heath 2001", f"backward belt speed {seg.speed_kmh:.1f} km/h is above "
+                                                      f"{settings.treadmill_backward_max_kmh:.1f} km/h", i))
+        elif plan.kind is Kind.DEADMILL and seg.speed_kmh is not None:
+            out.append(Violation("S4", "a deadmill has no motor speed; leave speed empty", i))
+        if seg.speed_kmh is not None and seg.speed_kmh < 0:
+            out.append(Violation("structure", "speed cannot be negative", i))
+    # DOMAIN.md:53: never increase speed in the middle of a backward bout.
+    for direction, first, last in plan.runs():
+        if direction is not Direction.BACKWARD:
+            continue
+        for i in range(first + 1, last + 1):
+            before, now = plan.segments[i - 1].speed_kmh, plan.segments[i].speed_kmh
+            if before is not None and now is not None and now > before + _EPS:
+                out.append(Violation("§2 Safety cues", "speed rises in the middle of a backward bout", i + 1))
+    return out

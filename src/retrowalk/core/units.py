@@ -1,0 +1,79 @@
+"""Units at the edges: plans hold km/h, metres and seconds; people read mph or km/h and m:ss."""
+
+from __future__ import annotations
+
+import os
+from enum import StrEnum
+
+from retrowalk.core.rules import KMH_PER_MPH, M_PER_FT
+
+
+class Units(StrEnum):
+    MPH = "mph"
+    KMH = "kmh"
+
+    @property
+    def speed_label(self) -> str:
+        return "mph" if self is Units.MPH else "km/h"
+
+
+# Territories whose people think of walking speed in miles per hour.
+_MPH_TERRITORIES = frozenset({"US", "LR", "MM"})
+
+
+def default_units(environ: dict[str, str] | None = None) -> Units:
+    """mph where the locale says US (or Liberia, Myanmar), km/h where it names any other territory.
+
+    A locale without a territory (``C``, ``POSIX``, ``C.UTF-8``) gives mph: the seed's studio is in the US.
+    """
+    env = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MEASUREMENT", "LANG"):
+        value = env.get(name, "")
+        if not value:
+            continue
+        locale = value.split(".", 1)[0].split("@", 1)[0]
+        if "_" in locale:
+            territory = locale.split("_", 1)[1].upper()
+            return Units.MPH if territory in _MPH_TERRITORIES else Units.KMH
+        return Units.MPH
+    return Units.MPH
+
+
+def to_kmh(speed: float, units: Units) -> float:
+    return speed * KMH_PER_MPH if units is Units.MPH else speed
+
+
+def from_kmh(speed_kmh: float, units: Units) -> float:
+    return speed_kmh / KMH_PER_MPH if units is Units.MPH else speed_kmh
+
+
+def format_speed(speed_kmh: float, units: Units) -> str:
+    """``3.2 km/h`` or ``2.0 mph``: one decimal, the resolution of a treadmill's display."""
+    return f"{from_kmh(speed_kmh, units):.1f} {units.speed_label}"
+
+
+def format_length_m(length_m: float, units: Units) -> str:
+    """A short length for a cue: ``2 m`` or ``6 ft``."""
+    if units is Units.MPH:
+        return f"{round(length_m / M_PER_FT)} ft"
+    return f"{round(length_m)} m"
+
+
+def format_clock(seconds: int) -> str:
+    """``90`` → ``1:30``; ``3725`` → ``1:02:05``."""
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(int(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
+    return f"{sign}{minutes}:{secs:02d}"
+
+
+def format_duration(seconds: int) -> str:
+    """A duration for a sentence: ``45 s``, ``2 min``, ``1:30 min``."""
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds % 60 == 0:
+        return f"{seconds // 60} min"
+    return f"{format_clock(seconds)} min"

@@ -1,0 +1,1 @@
+"""Reading and writing files: GPX, TCX, FIT, ICS, the printable card."""
