@@ -1,0 +1,118 @@
+"""GPX 1.0 and 1.1: tracks (several tracks and segments), or routes when the file has no track.
+
+Fast path: a handful of XPath queries evaluated in libxml2 pull every latitude, longitude, elevation and time
+out as lists of strings that numpy converts at once; no Python object per point. When the counts do not line
+up (a point without ``<ele>``, a missing attribute), a careful per-point pass takes over and names the line of
+anything it cannot use.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+from lxml import etree
+
+from retrowalk.core.track import Track, TrackError
+from retrowalk.formats.xmlsafe import epoch_seconds, parse
+
+
+@lru_cache(maxsize=8)
+def _queries(ns: str | None, point: str) -> dict[str, etree.XPath]:
+    """Compiled XPath for one namespace and point kind (``trk/trkseg/trkpt`` or ``rte/rtept``)."""
+    prefix = "g:" if ns else ""
+    namespaces = {"g": ns} if ns else {}
+    path = "/" + "/".join(prefix + step for step in ("gpx", *point.split("/")))
+    parent = path.rsplit("/", 1)[0]
+
+    def xpath(expr: str) -> etree.XPath:
+        return etree.XPath(expr, namespaces=namespaces, smart_strings=False)
+
+    return {
+        "parents": xpath(parent),
+        "count": xpath(f"count({path})"),
+        "points": xpath(path),
+        "lat": xpath(f"{path}/@lat"),
+        "lon": xpath(f"{path}/@lon"),
+        "ele": xpath(f"{path}/{prefix}ele/text()"),
+        "time": xpath(f"{path}/{prefix}time/text()"),
+        "children": xpath(f"count({prefix}{point.rsplit('/', 1)[-1]})"),
+    }
+
+
+def read_gpx(data: bytes, name: str = "") -> Track:
+    notes: list[str] = []
+    root = parse(data, "GPX", notes)
+    qname = etree.QName(root)
+    if qname.localname != "gpx":
+        raise TrackError(f"this is not a GPX file: its root element is <{qname.localname}>, not <gpx>")
+    ns = qname.namespace
+    for point in ("trk/trkseg/trkpt", "rte/rtept"):
+        q = _queries(ns, point)
+        n = int(q["count"](root))
+        if n:
+            break
+    else:
+        waypoints = len(root.findall(f"{{{ns}}}wpt" if ns else "wpt"))
+        if waypoints:
+            several = "waypoints" if waypoints > 1 else "waypoint"
+            raise TrackError(f"this GPX file has {waypoints} {several} but no track or route to walk along")
+        raise TrackError("this GPX file has no track or route points")
+    segment = np.repeat(np.arange(len(parents := q["parents"](root)), dtype=np.int64),
+                        [int(q["children"](p)) for p in parents])
+    try:
+        lat = np.array(q["lat"](root), dtype=np.float64)
+        lon = np.array(q["lon"](root), dtype=np.float64)
+        if len(lat) != n or len(lon) != n:
+            raise ValueError
+        ele_text = q["ele"](root)
+        ele = np.array(ele_text, dtype=np.float64) if len(ele_text) == n else None
+    except ValueError:
+        return _careful(q["points"](root), segment, name, ns, tuple(notes))
+    times = q["time"](root)
+    time = epoch_seconds(times) if len(times) == n else _times_per_point(q["points"](root), ns)
+    if ele is None:
+        ele = _ele_per_point(q["points"](root), ns)
+    return Track(lat, lon, ele, time, segment, name, tuple(notes))
+
+
+def _child_text(point: etree._Element, ns: str | None, tag: str) -> str | None:
+    child = point.find(f"{{{ns}}}{tag}" if ns else tag)
+    return None if child is None or child.text is None else child.text
+
+
+def _ele_per_point(points: list[etree._Element], ns: str | None) -> np.ndarray:
+    out = np.full(len(points), np.nan)
+    for i, point in enumerate(points):
+        text = _child_text(point, ns, "ele")
+        if text is not None:
+            try:
+                out[i] = float(text)
+            except ValueError:
+                raise TrackError(f"line {point.sourceline}: elevation {text.strip()!r} is not a number") from None
+    return out
+
+
+def _times_per_point(points: list[etree._Element], ns: str | None) -> np.ndarray:
+    texts = [_child_text(p, ns, "time") for p in points]
+    present = [i for i, t in enumerate(texts) if t is not None]
+    out = np.full(len(points), np.nan)
+    out[present] = epoch_seconds([texts[i] or "" for i in present])
+    return out
+
+
+def _careful(points: list[etree._Element], segment: np.ndarray, name: str, ns: str | None,
+             notes: tuple[str, ...]) -> Track:
+    """One point at a time, for files the fast path could not line up; names the line of the first problem."""
+    lat = np.empty(len(points))
+    lon = np.empty(len(points))
+    for i, point in enumerate(points):
+        for arr, attr in ((lat, "lat"), (lon, "lon")):
+            text = point.get(attr)
+            if text is None:
+                raise TrackError(f"line {point.sourceline}: a point has no {attr} attribute")
+            try:
+                arr[i] = float(text)
+            except ValueError:
+                raise TrackError(f"line {point.sourceline}: {attr} {text!r} is not a number") from None
+    return Track(lat, lon, _ele_per_point(points, ns), _times_per_point(points, ns), segment, name, notes)

@@ -1,0 +1,59 @@
+"""One entry point for route files: size limit, format detection, and the reader for it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from retrowalk.core.track import Track, TrackError
+from retrowalk.formats.fit import read_fit
+from retrowalk.formats.gpx import read_gpx
+from retrowalk.formats.tcx import read_tcx
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+"""Issue 3: refuse files over 50 MB (a day's 1 Hz recording is a few MB)."""
+
+# The first element that is not a declaration, comment or processing instruction: the XML root's name.
+_ROOT_TAG = re.compile(rb"<([A-Za-z_][\w.:-]*)")
+
+SUFFIXES = {".gpx": read_gpx, ".tcx": read_tcx, ".fit": read_fit}
+
+
+def read_track(path: str | Path) -> Track:
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise TrackError(f"{path}: no such file") from None
+    except OSError as err:
+        raise TrackError(f"{path}: cannot be read ({err.strerror})") from None
+    if path.is_dir():
+        raise TrackError(f"{path} is a folder; give a .gpx, .tcx or .fit file")
+    if size > MAX_FILE_BYTES:
+        raise TrackError(f"{path.name} is {size / 1e6:.0f} MB; route files are limited to 50 MB")
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise TrackError(f"{path}: cannot be read ({err.strerror})") from None
+    return read_bytes(data, path.name)
+
+
+def read_bytes(data: bytes, name: str) -> Track:
+    """Read ``data``, by its content first and its file name second (a .gpx that is really a FIT still reads)."""
+    if len(data) > MAX_FILE_BYTES:
+        raise TrackError(f"{name} is {len(data) / 1e6:.0f} MB; route files are limited to 50 MB")
+    if len(data) >= 12 and data[8:12] == b".FIT":
+        return read_fit(data, name)
+    root = _ROOT_TAG.search(data[:8192])
+    if root is not None:
+        local = root.group(1).rsplit(b":", 1)[-1]
+        if local == b"TrainingCenterDatabase":
+            return read_tcx(data, name)
+        if local == b"gpx":
+            return read_gpx(data, name)
+    reader = SUFFIXES.get(Path(name).suffix.lower())
+    if reader is not None:
+        return reader(data, name)
+    if not data.strip():
+        raise TrackError(f"{name} is empty")
+    raise TrackError(f"{name} is not a GPX, TCX or FIT file")

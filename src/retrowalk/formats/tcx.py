@@ -1,0 +1,57 @@
+"""TCX (Garmin Training Center): activities' laps and courses, as one track with a segment per activity.
+
+Trackpoints without a position (a watch that lost GPS, or an indoor lap) are left out and counted in a note.
+TCX files are a few thousand points at most, so one pass over the trackpoints is fast enough and keeps the
+line number of every value at hand for error messages.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from lxml import etree
+
+from retrowalk.core.track import Track, TrackError
+from retrowalk.formats.xmlsafe import epoch_seconds, parse
+
+
+def read_tcx(data: bytes, name: str = "") -> Track:
+    notes: list[str] = []
+    root = parse(data, "TCX", notes)
+    qname = etree.QName(root)
+    if qname.localname != "TrainingCenterDatabase":
+        raise TrackError(f"this is not a TCX file: its root element is <{qname.localname}>")
+    ns = {"t": qname.namespace} if qname.namespace else {}
+    p = "t:" if qname.namespace else ""
+    # Activities may sit inside a MultiSportSession (FirstSport/NextSport): look at every depth.
+    containers = root.xpath(f".//{p}Activity | .//{p}Course", namespaces=ns)
+    lat: list[float] = []
+    lon: list[float] = []
+    ele: list[float] = []
+    times: list[str] = []
+    seg: list[int] = []
+    skipped = 0
+    for piece, container in enumerate(containers):
+        for point in container.iterfind(f".//{p}Trackpoint", namespaces=ns):
+            la = point.findtext(f"{p}Position/{p}LatitudeDegrees", namespaces=ns)
+            lo = point.findtext(f"{p}Position/{p}LongitudeDegrees", namespaces=ns)
+            if la is None or lo is None:
+                skipped += 1
+                continue
+            alt = point.findtext(f"{p}AltitudeMeters", namespaces=ns)
+            try:
+                lat.append(float(la))
+                lon.append(float(lo))
+                ele.append(float("nan") if alt is None else float(alt))
+            except ValueError:
+                raise TrackError(f"line {point.sourceline}: a trackpoint's position or altitude is not a number") \
+                    from None
+            times.append(point.findtext(f"{p}Time", default="", namespaces=ns))
+            seg.append(piece)
+    if not lat:
+        if skipped:
+            raise TrackError(f"this TCX file has {skipped} trackpoints but none with a position (an indoor session?)")
+        raise TrackError("this TCX file has no trackpoints")
+    if skipped:
+        notes.append(f"{skipped} trackpoints without a position were left out.")
+    time = epoch_seconds(times)
+    return Track(np.array(lat), np.array(lon), np.array(ele), time, np.array(seg, dtype=np.int64), name, tuple(notes))
