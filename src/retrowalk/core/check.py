@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from retrowalk.core.plan import Direction, Flag, Kind, Plan
+from retrowalk.core.plan import SAFE_BACKWARD_TERRAINS, Direction, Flag, Kind, Plan
 from retrowalk.core.rules import (
     BACKWARD_MIN_S,
     DEFAULTS,
+    ROUTE_SESSION_MAX_S,
     SESSION_MAX_S,
     TREADMILL_MIN_INCLINE_PCT,
     Settings,
@@ -45,6 +46,8 @@ def check(plan: Plan, settings: Settings = DEFAULTS) -> list[Violation]:
     out += _shape(plan, settings)
     out += _bouts(plan, settings)
     out += _machine(plan, settings)
+    if plan.kind is Kind.ROUTE:
+        out += _route(plan)
     if not plan.safety:
         out.append(Violation("§2 Safety cues", "the plan carries no safety notes"))
     return out
@@ -62,9 +65,9 @@ def _structure(plan: Plan) -> list[Violation]:
             out.append(Violation(
                 "structure", f"starts at {seg.start_s} s but the previous segment ends at {expected} s", i))
         expected = seg.start_s + seg.duration_s
-    if plan.total_s > SESSION_MAX_S:
-        out.append(Violation("limits", f"lasts {format_clock(plan.total_s)}, more than "
-                                       f"{format_clock(SESSION_MAX_S)}"))
+    limit = ROUTE_SESSION_MAX_S if plan.kind is Kind.ROUTE else SESSION_MAX_S
+    if plan.total_s > limit:
+        out.append(Violation("limits", f"lasts {format_clock(plan.total_s)}, more than {format_clock(limit)}"))
     return out
 
 
@@ -147,4 +150,29 @@ def _machine(plan: Plan, settings: Settings) -> list[Violation]:
             before, now = plan.segments[i - 1].speed_kmh, plan.segments[i].speed_kmh
             if before is not None and now is not None and now > before + _EPS:
                 out.append(Violation("§2 Safety cues", "speed rises in the middle of a backward bout", i + 1))
+    return out
+
+
+def _route(plan: Plan) -> list[Violation]:
+    """S3 on the plan's own account of the ground; ``retrowalk.core.routeplan`` re-checks against the profile."""
+    out = []
+    previous_end: float | None = 0.0
+    for i, seg in enumerate(plan.segments, 1):
+        if seg.start_m is None or seg.end_m is None or seg.terrain is None:
+            out.append(Violation("structure", "a route segment needs start_m, end_m and terrain", i))
+            continue
+        if previous_end is not None and abs(seg.start_m - previous_end) > 0.5:
+            out.append(Violation("structure", f"starts at {seg.start_m:.0f} m but the previous segment ends at "
+                                              f"{previous_end:.0f} m", i))
+        if seg.end_m <= seg.start_m:
+            out.append(Violation("structure", "ends before it starts along the route", i))
+        previous_end = seg.end_m
+        if not seg.backward:
+            continue
+        if seg.terrain == "unknown":
+            if Flag.UNKNOWN_TERRAIN not in plan.flags or not plan.warnings:
+                out.append(Violation("S3", "a backward bout on ground of unknown grade, and the plan does not say so",
+                                     i))
+        elif seg.terrain not in SAFE_BACKWARD_TERRAINS:
+            out.append(Violation("S3", f"a backward bout on {seg.terrain} ground; only flat or uphill", i))
     return out

@@ -52,6 +52,13 @@ class Segment:
     cue: str
     speed_kmh: float | None = None
     incline_pct: float | None = None
+    # Route plans only: where along the route, on what ground.
+    start_m: float | None = None
+    end_m: float | None = None
+    terrain: str | None = None
+    """``uphill``, ``flat``, ``steep``, ``downhill``, ``unknown``, or ``mixed`` for a forward stretch over several."""
+    grade_pct: float | None = None
+    """Average grade over the segment, from the smoothed profile."""
 
     @property
     def end_s(self) -> int:
@@ -62,6 +69,33 @@ class Segment:
         return self.direction is Direction.BACKWARD
 
 
+TERRAINS = ("uphill", "flat", "steep", "downhill", "unknown", "mixed")
+SAFE_BACKWARD_TERRAINS = ("uphill", "flat", "steep")
+"""S3: backward only where the ground is level or rises. ``unknown`` only when the plan flags it."""
+
+
+@dataclass(frozen=True, slots=True)
+class RouteInfo:
+    distance_m: float
+    ascent_m: float
+    descent_m: float
+    elevation: str
+    """``recorded`` or ``unknown``."""
+    reverse_backward_s: int
+    """The backward seconds the same route walked the other way would hold."""
+    name: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "distance_m": round(self.distance_m, 1),
+            "ascent_m": round(self.ascent_m, 1),
+            "descent_m": round(self.descent_m, 1),
+            "elevation": self.elevation,
+            "reverse_backward_s": self.reverse_backward_s,
+            "name": self.name,
+        }
+
+
 @dataclass(frozen=True, slots=True)
 class Plan:
     kind: Kind
@@ -70,6 +104,7 @@ class Plan:
     warnings: tuple[str, ...] = ()
     safety: tuple[str, ...] = ()
     flags: frozenset[Flag] = field(default_factory=frozenset)
+    route: RouteInfo | None = None
 
     @property
     def total_s(self) -> int:
@@ -104,27 +139,37 @@ class Plan:
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "kind": self.kind.value,
             "total_s": self.total_s,
             "backward_s": self.backward_s,
             "forward_s": self.forward_s,
-            "segments": [
-                {
-                    "direction": s.direction.value,
-                    "start_s": s.start_s,
-                    "duration_s": s.duration_s,
-                    "cue": s.cue,
-                    "speed_kmh": None if s.speed_kmh is None else round(s.speed_kmh, 3),
-                    "incline_pct": s.incline_pct,
-                }
-                for s in self.segments
-            ],
+            "segments": [_segment_dict(s, self.route is not None) for s in self.segments],
             "warnings": list(self.warnings),
             "safety": list(self.safety),
             "units": self.units.value,
             "flags": sorted(f.value for f in self.flags),
         }
+        if self.route is not None:
+            out["route"] = self.route.to_dict()
+        return out
+
+
+def _segment_dict(s: Segment, on_route: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "direction": s.direction.value,
+        "start_s": s.start_s,
+        "duration_s": s.duration_s,
+        "cue": s.cue,
+        "speed_kmh": None if s.speed_kmh is None else round(s.speed_kmh, 3),
+        "incline_pct": s.incline_pct,
+    }
+    if on_route:
+        out["start_m"] = None if s.start_m is None else round(s.start_m, 1)
+        out["end_m"] = None if s.end_m is None else round(s.end_m, 1)
+        out["terrain"] = s.terrain
+        out["grade_pct"] = None if s.grade_pct is None else round(s.grade_pct, 1)
+    return out
 
 
 def plan_from_dict(data: object) -> Plan:
@@ -147,6 +192,7 @@ def plan_from_dict(data: object) -> Plan:
         warnings=tuple(_strings(obj.get("warnings", []), "warnings")),
         safety=tuple(_strings(obj.get("safety", []), "safety")),
         flags=frozenset(_enum(Flag, f, "flags") for f in _strings(obj.get("flags", []), "flags")),
+        route=_route(obj["route"]) if obj.get("route") is not None else None,
     )
     for name in ("total_s", "backward_s", "forward_s"):
         if name in obj and obj[name] != getattr(plan, name):
@@ -195,6 +241,9 @@ def _segment(raw: object, number: int) -> Segment:
     cue = obj.get("cue", "")
     if not isinstance(cue, str):
         raise PlanError(f"{where}: cue must be text")
+    terrain = obj.get("terrain")
+    if terrain is not None and terrain not in TERRAINS:
+        raise PlanError(f"{where}: terrain {terrain!r} is not one of {', '.join(TERRAINS)}")
     return Segment(
         direction=_enum(Direction, obj.get("direction"), f"{where}: direction"),
         start_s=whole("start_s"),
@@ -202,4 +251,28 @@ def _segment(raw: object, number: int) -> Segment:
         cue=cue,
         speed_kmh=number_or_null("speed_kmh"),
         incline_pct=number_or_null("incline_pct"),
+        start_m=number_or_null("start_m"),
+        end_m=number_or_null("end_m"),
+        terrain=terrain,
+        grade_pct=number_or_null("grade_pct"),
     )
+
+
+def _route(raw: object) -> RouteInfo:
+    obj = _mapping(raw, "route")
+
+    def number(name: str) -> float:
+        value = obj.get(name)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise PlanError(f"route: {name} must be a number")
+        return float(value)
+
+    elevation = obj.get("elevation")
+    if elevation not in ("recorded", "unknown"):
+        raise PlanError("route: elevation must be 'recorded' or 'unknown'")
+    reverse = obj.get("reverse_backward_s")
+    if isinstance(reverse, bool) or not isinstance(reverse, int):
+        raise PlanError("route: reverse_backward_s must be a whole number of seconds")
+    name = obj.get("name", "")
+    return RouteInfo(number("distance_m"), number("ascent_m"), number("descent_m"), elevation, reverse,
+                     name if isinstance(name, str) else "")

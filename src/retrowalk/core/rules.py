@@ -100,6 +100,9 @@ DEFAULTS = Settings()
 SESSION_MAX_S = 240 * 60
 """A time-only plan covers at most 4 hours; a longer day is a route, or two walks."""
 
+ROUTE_SESSION_MAX_S = 12 * 3600
+"""A route plan covers at most a 12-hour day; the rest of a longer route is left out, and the plan says so."""
+
 TREADMILL_FORWARD_MAX_KMH = 8.0
 """A walking plan; 8 km/h (5 mph) is where walking turns into running."""
 

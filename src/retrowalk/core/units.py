@@ -59,6 +59,18 @@ def format_length_m(length_m: float, units: Units) -> str:
     return f"{round(length_m)} m"
 
 
+def format_distance(length_m: float, units: Units) -> str:
+    """A distance along a route: ``350 m``, ``1.25 km``, ``900 ft``, ``0.78 mi``."""
+    if units is Units.MPH:
+        feet = length_m / M_PER_FT
+        if feet < 1000:
+            return f"{round(feet / 10) * 10:.0f} ft"
+        return f"{length_m / (KMH_PER_MPH * 1000):.2f} mi"
+    if length_m < 1000:
+        return f"{round(length_m / 5) * 5:.0f} m"
+    return f"{length_m / 1000:.2f} km"
+
+
 def format_clock(seconds: int) -> str:
     """``90`` → ``1:30``; ``3725`` → ``1:02:05``."""
     sign = "-" if seconds < 0 else ""

@@ -9,11 +9,12 @@ anything it cannot use.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any, cast
 
 import numpy as np
 from lxml import etree
 
-from retrowalk.core.track import Track, TrackError
+from retrowalk.core.track import FloatArray, IntArray, Track, TrackError
 from retrowalk.formats.xmlsafe import epoch_seconds, parse
 
 
@@ -40,6 +41,14 @@ def _queries(ns: str | None, point: str) -> dict[str, etree.XPath]:
     }
 
 
+def _count(xp: etree.XPath, node: Any) -> int:
+    return int(cast(float, xp(node)))
+
+
+def _list(xp: etree.XPath, node: Any) -> list[Any]:
+    return cast(list[Any], xp(node))
+
+
 def read_gpx(data: bytes, name: str = "") -> Track:
     notes: list[str] = []
     root = parse(data, "GPX", notes)
@@ -49,7 +58,7 @@ def read_gpx(data: bytes, name: str = "") -> Track:
     ns = qname.namespace
     for point in ("trk/trkseg/trkpt", "rte/rtept"):
         q = _queries(ns, point)
-        n = int(q["count"](root))
+        n = _count(q["count"], root)
         if n:
             break
     else:
@@ -58,21 +67,21 @@ def read_gpx(data: bytes, name: str = "") -> Track:
             several = "waypoints" if waypoints > 1 else "waypoint"
             raise TrackError(f"this GPX file has {waypoints} {several} but no track or route to walk along")
         raise TrackError("this GPX file has no track or route points")
-    segment = np.repeat(np.arange(len(parents := q["parents"](root)), dtype=np.int64),
-                        [int(q["children"](p)) for p in parents])
+    parents = _list(q["parents"], root)
+    segment = np.repeat(np.arange(len(parents), dtype=np.int64), [_count(q["children"], p) for p in parents])
     try:
-        lat = np.array(q["lat"](root), dtype=np.float64)
-        lon = np.array(q["lon"](root), dtype=np.float64)
+        lat = np.array(_list(q["lat"], root), dtype=np.float64)
+        lon = np.array(_list(q["lon"], root), dtype=np.float64)
         if len(lat) != n or len(lon) != n:
             raise ValueError
-        ele_text = q["ele"](root)
+        ele_text = _list(q["ele"], root)
         ele = np.array(ele_text, dtype=np.float64) if len(ele_text) == n else None
     except ValueError:
-        return _careful(q["points"](root), segment, name, ns, tuple(notes))
-    times = q["time"](root)
-    time = epoch_seconds(times) if len(times) == n else _times_per_point(q["points"](root), ns)
+        return _careful(_list(q["points"], root), segment, name, ns, tuple(notes))
+    times = _list(q["time"], root)
+    time = epoch_seconds(times) if len(times) == n else _times_per_point(_list(q["points"], root), ns)
     if ele is None:
-        ele = _ele_per_point(q["points"](root), ns)
+        ele = _ele_per_point(_list(q["points"], root), ns)
     return Track(lat, lon, ele, time, segment, name, tuple(notes))
 
 
@@ -81,7 +90,7 @@ def _child_text(point: etree._Element, ns: str | None, tag: str) -> str | None:
     return None if child is None or child.text is None else child.text
 
 
-def _ele_per_point(points: list[etree._Element], ns: str | None) -> np.ndarray:
+def _ele_per_point(points: list[etree._Element], ns: str | None) -> FloatArray:
     out = np.full(len(points), np.nan)
     for i, point in enumerate(points):
         text = _child_text(point, ns, "ele")
@@ -93,7 +102,7 @@ def _ele_per_point(points: list[etree._Element], ns: str | None) -> np.ndarray:
     return out
 
 
-def _times_per_point(points: list[etree._Element], ns: str | None) -> np.ndarray:
+def _times_per_point(points: list[etree._Element], ns: str | None) -> FloatArray:
     texts = [_child_text(p, ns, "time") for p in points]
     present = [i for i, t in enumerate(texts) if t is not None]
     out = np.full(len(points), np.nan)
@@ -101,7 +110,7 @@ def _times_per_point(points: list[etree._Element], ns: str | None) -> np.ndarray
     return out
 
 
-def _careful(points: list[etree._Element], segment: np.ndarray, name: str, ns: str | None,
+def _careful(points: list[etree._Element], segment: IntArray, name: str, ns: str | None,
              notes: tuple[str, ...]) -> Track:
     """One point at a time, for files the fast path could not line up; names the line of the first problem."""
     lat = np.empty(len(points))

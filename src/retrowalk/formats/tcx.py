@@ -7,6 +7,8 @@ line number of every value at hand for error messages.
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 from lxml import etree
 
@@ -23,7 +25,7 @@ def read_tcx(data: bytes, name: str = "") -> Track:
     ns = {"t": qname.namespace} if qname.namespace else {}
     p = "t:" if qname.namespace else ""
     # Activities may sit inside a MultiSportSession (FirstSport/NextSport): look at every depth.
-    containers = root.xpath(f".//{p}Activity | .//{p}Course", namespaces=ns)
+    containers = cast(list[etree._Element], root.xpath(f".//{p}Activity | .//{p}Course", namespaces=ns))
     lat: list[float] = []
     lon: list[float] = []
     ele: list[float] = []

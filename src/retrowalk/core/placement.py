@@ -1,0 +1,143 @@
+"""Where on a route the backward bouts go: an exact dynamic programme over the terrain samples.
+
+The problem. Samples ``0..n-1`` of a :class:`~retrowalk.core.terrain.Profile` are ``step`` metres each; walked
+backward, one sample takes ``tau`` seconds (the profile's step is chosen so that ``tau`` is the bout granularity,
+5 s). Choose bouts, each a run of ``k_lo..k_hi`` consecutive *usable* samples, so that
+
+* every bout starts at or after sample ``warmup`` and ends at or before ``n - cooldown`` (DOMAIN.md:21),
+* two bouts are at least ``recovery`` samples apart (DOMAIN.md:25),
+* the total is at most ``budget`` samples (the backward target, S1),
+
+maximising first the total backward samples, then, among equal totals, the uphill samples (S3: uphill is
+better than flat), then the fewest bouts (each turn-around is a moment of risk).
+
+The programme. Let ``F[b][e]`` be the best value of bouts totalling exactly ``b`` samples that all end at or
+before ``e``. A last bout of length ``k`` ending at ``e`` extends the best arrangement of ``b - k`` samples that
+ends at or before ``e - k - recovery``; ``F[b]`` is the running maximum of those extensions over ``e``. Each
+``F[b]`` is computed for all ``e`` at once with numpy, so the cost is ``budget × (k_hi - k_lo + 1)`` array
+operations of length ``n``. Values are integers, ``(samples × M + uphill) × T − bouts`` with ``M`` larger than
+any uphill count and ``T`` larger than any bout count, so comparisons are exact and the lexicographic goal is
+one maximum.
+
+Optimality. Every arrangement of bouts on the sample grid is a path through this recurrence, and the
+recurrence keeps the best for every (total, end) pair, so the result is optimal on the grid. Against bouts placed
+at arbitrary metres the grid loses at most one sample (``tau`` seconds) at each end of each bout, and only where
+usable ground ends between two samples.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+NEG = np.int64(-(2**62))
+"""Minus infinity for integer values: no arrangement."""
+
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True, slots=True)
+class Bout:
+    start: int
+    """First sample."""
+    end: int
+    """One past the last sample."""
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    bouts: tuple[Bout, ...]
+    samples: int
+    uphill_samples: int
+
+
+def place(usable: BoolArray, uphill: BoolArray, *, k_lo: int, k_hi: int, budget: int, warmup: int,
+          cooldown: int, recovery: int, heading_deg: npt.NDArray[np.float64] | None = None,
+          max_turn_deg: float = 45.0) -> Placement:
+    """The optimal bouts; see the module docstring. ``usable[i]``: a bout may cover sample ``i``.
+
+    With ``heading_deg`` (unwrapped), a bout may not span a heading change of more than ``max_turn_deg``
+    (DOMAIN.md:32: a walker going backward cannot see the bend coming).
+    """
+    n = len(usable)
+    k_hi = min(k_hi, budget)
+    last_end = n - cooldown
+    if budget < k_lo or k_hi < k_lo or last_end - warmup < k_lo:
+        return Placement((), 0, 0)
+
+    scale = np.int64(budget + 1)  # more than any uphill count: one more sample beats any uphill tie-break
+    tier = np.int64(budget + 2)  # more than any bout count: more uphill beats fewer bouts
+    # bad_cum[e] - bad_cum[e - k] counts unusable samples in [e - k, e); likewise for uphill.
+    bad_cum = np.r_[0, np.cumsum(~usable)].astype(np.int64)
+    up_cum = np.r_[0, np.cumsum(uphill & usable)].astype(np.int64)
+    ends = np.arange(n + 1)
+
+    # Heading range over [e - k, e), grown one sample at a time as k rises.
+    hmax = np.full(n + 1, -np.inf)
+    hmin = np.full(n + 1, np.inf)
+    # gain[k][e]: value of a bout of k samples ending at e (exclusive), or NEG if it may not be there.
+    gain: dict[int, npt.NDArray[np.int64]] = {}
+    for k in range(1, k_hi + 1):
+        if heading_deg is not None:
+            np.maximum(hmax[k:], heading_deg[: n + 1 - k], out=hmax[k:])
+            np.minimum(hmin[k:], heading_deg[: n + 1 - k], out=hmin[k:])
+        if k < k_lo:
+            continue
+        g = np.full(n + 1, NEG, dtype=np.int64)
+        e = ends[k:]
+        ok = (bad_cum[e] - bad_cum[e - k] == 0) & (e - k >= warmup) & (e <= last_end)
+        if heading_deg is not None:
+            ok &= (hmax[k:] - hmin[k:]) <= max_turn_deg
+        g[k:] = np.where(ok, (k * scale + (up_cum[e] - up_cum[e - k])) * tier - 1, NEG)
+        gain[k] = g
+
+    best = np.full((budget + 1, n + 1), NEG, dtype=np.int64)
+    best[0, :] = 0
+    for b in range(k_lo, budget + 1):
+        ext = np.full(n + 1, NEG, dtype=np.int64)
+        for k in range(k_lo, min(k_hi, b) + 1):
+            prev = _before(best[b - k], k, recovery if b > k else 0, n)
+            cand = np.where((prev > NEG) & (gain[k] > NEG), prev + gain[k], NEG)
+            np.maximum(ext, cand, out=ext)
+        best[b] = np.maximum.accumulate(ext)
+
+    totals = best[:, last_end]
+    b = int(np.flatnonzero(totals > NEG).max())
+    bouts = _trace(best, gain, b, last_end, k_lo, k_hi, recovery, n)
+    uphill_samples = sum(int(up_cum[x.end] - up_cum[x.start]) for x in bouts)
+    return Placement(tuple(bouts), b, uphill_samples)
+
+
+def _before(row: npt.NDArray[np.int64], k: int, gap: int, n: int) -> npt.NDArray[np.int64]:
+    """``out[e] = row[e - k - gap]``: the best arrangement that leaves room for a bout of k ending at e."""
+    out = np.full(n + 1, NEG, dtype=np.int64)
+    shift = k + gap
+    if shift <= n:
+        out[shift:] = row[: n + 1 - shift]
+    return out
+
+
+def _trace(best: npt.NDArray[np.int64], gain: dict[int, npt.NDArray[np.int64]], b: int, e: int, k_lo: int,
+           k_hi: int, recovery: int, n: int) -> list[Bout]:
+    """Walk the recurrence back from (b, e) to the bouts that achieve it."""
+    bouts: list[Bout] = []
+    while b > 0:
+        target = best[b, e]
+        # The first end at which the running maximum reaches its value is where the last bout ends.
+        end = int(np.argmax(best[b, : e + 1] == target))
+        for k in range(k_lo, min(k_hi, b) + 1):
+            gap = recovery if b > k else 0
+            j = end - k - gap
+            if gain[k][end] > NEG and j >= 0 and best[b - k, j] > NEG and best[b - k, j] + gain[k][end] == target:
+                bouts.append(Bout(end - k, end))
+                b, e = b - k, j
+                break
+        else:  # pragma: no cover - the recurrence guarantees a predecessor
+            raise AssertionError("placement trace lost its way")
+    return bouts[::-1]

@@ -1,0 +1,308 @@
+"""Route plans: the backward bouts of a walk placed on a real route, only where the ground allows (S3).
+
+track → :func:`~retrowalk.core.terrain.profile` → usable samples → :func:`~retrowalk.core.placement.place` →
+:class:`~retrowalk.core.plan.Plan`, checked twice: by the general checker on the plan's own account, and here
+against the profile, sample by sample.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from retrowalk.core.check import check
+from retrowalk.core.geo import step_m
+from retrowalk.core.placement import Bout, Placement, place
+from retrowalk.core.plan import Direction, Flag, Kind, Plan, PlanError, RouteInfo, Segment
+from retrowalk.core.program import Level, dose_for_week
+from retrowalk.core.rules import (
+    BACKWARD_MAX_S,
+    BACKWARD_MAX_SHARE,
+    BACKWARD_MIN_S,
+    DEFAULTS,
+    ROUTE_SESSION_MAX_S,
+    TREADMILL_FORWARD_MAX_KMH,
+    Settings,
+)
+from retrowalk.core.safety import KNEE_CUE, safety_notes
+from retrowalk.core.terrain import Profile, Terrain, profile
+from retrowalk.core.track import Track
+from retrowalk.core.units import Units, format_clock, format_distance, format_duration
+
+MIN_STEP_M = 2.0
+"""Samples closer than this add work, not precision (GPS is good to a few metres)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RouteRequest:
+    week: int = 1
+    units: Units = Units.MPH
+    backward_s: int | None = None
+    minutes: float | None = None
+    """Walk only the first part of the route that takes about this long."""
+    forward_speed_kmh: float | None = None
+    backward_speed_kmh: float | None = None
+    bout_min_s: int | None = None
+    bout_max_s: int | None = None
+    reverse: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RoutePlan:
+    """The plan with what it was made from, for pictures and exports."""
+
+    plan: Plan
+    profile: Profile
+    placement: Placement
+    usable: npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True, slots=True)
+class _Setup:
+    v_f: float
+    v_b: float
+    tau: int
+    step: float
+    target_s: int
+    k_lo: int
+    k_hi: int
+    warmup: int
+    cooldown: int
+    recovery: int
+    allowed: frozenset[int]
+
+
+def route_plan(track: Track, req: RouteRequest, settings: Settings = DEFAULTS) -> RoutePlan:
+    """The plan for walking ``track``, or :class:`PlanError` saying why not and what to do instead."""
+    dose = dose_for_week(req.week, settings)
+    setup = _setup(req, settings)
+    walk = track.reversed() if req.reverse else track
+    max_m = _max_distance_m(req, setup)
+    prof = profile(walk, setup.step, settings, max_m)
+    usable = _usable(prof, setup)
+    placed = _place(prof, usable, setup)
+    # The same route the other way: computed because it is the first alternative to offer.
+    other = profile(walk.reversed(), setup.step, settings, max_m)
+    reverse_s = _place(other, _usable(other, setup), setup).samples * setup.tau
+
+    warnings = list(track.notes) + list(prof.notes)
+    flags: set[Flag] = set()
+    backward_s = placed.samples * setup.tau
+    if backward_s == 0:
+        raise PlanError(_nowhere(prof, reverse_s, req.reverse))
+    segments = _segments(prof, placed, setup, req.units)
+    total_s = sum(s.duration_s for s in segments)
+    if prof.elevation == "unknown":
+        flags.add(Flag.UNKNOWN_TERRAIN)
+        warnings.append("The route has no usable elevation, so uphill and downhill are unknown: the bouts are placed "
+                        "by distance alone. Walk backward only where you can see the ground is flat or rising.")
+    if max_m is not None and prof.length_m + setup.step < _walked_m(walk) - 1:
+        warnings.append(f"The plan covers the first {format_distance(prof.length_m, req.units)} of the route "
+                        f"({format_duration(total_s)}).")
+    if backward_s < setup.target_s:
+        warnings.append(_shortfall(backward_s, setup.target_s, reverse_s, req.reverse, total_s))
+        if backward_s < BACKWARD_MIN_S:
+            flags.add(Flag.SHORT_SESSION if total_s < settings.short_session_s else Flag.DOSE_BELOW_MINIMUM)
+    if dose.level is Level.BEGINNER and (prof.terrain == Terrain.STEEP).any():
+        warnings.append(f"Stretches steeper than {settings.steep_min_grade_pct:g} % are left out for beginners.")
+
+    name = track.name or ""
+    info = RouteInfo(prof.length_m, prof.ascent_m, prof.descent_m, prof.elevation, reverse_s, name)
+    plan = Plan(Kind.ROUTE, segments, req.units, tuple(warnings), safety_notes(Kind.ROUTE, req.units, settings),
+                frozenset(flags), info)
+    problems = [str(v) for v in check(plan, settings)] + check_on_profile(plan, prof, usable)
+    if problems:  # a bug: placement only uses usable samples
+        raise AssertionError(f"route_plan made a plan that breaks the rules: {problems[0]}")
+    return RoutePlan(plan, prof, placed, usable)
+
+
+def check_on_profile(plan: Plan, prof: Profile, usable: npt.NDArray[np.bool_]) -> list[str]:
+    """Every backward metre of ``plan`` lies on a usable sample of ``prof``: S3 against the ground itself."""
+    out = []
+    for i, seg in enumerate(plan.segments, 1):
+        if not seg.backward or seg.start_m is None or seg.end_m is None:
+            continue
+        a = math.floor(seg.start_m / prof.step_m + 1e-6)
+        b = math.ceil(seg.end_m / prof.step_m - 1e-6)
+        if a < 0 or b > len(usable) or not usable[a:b].all():
+            out.append(f"segment {i}: backward from {seg.start_m:.0f} m to {seg.end_m:.0f} m crosses ground "
+                       "that is downhill, unknown or a sharp turn (S3)")
+    return out
+
+
+def _setup(req: RouteRequest, settings: Settings) -> _Setup:
+    dose = dose_for_week(req.week, settings)
+    fwd_kmh = req.forward_speed_kmh if req.forward_speed_kmh is not None else settings.forward_speed_kmh
+    back_kmh = req.backward_speed_kmh if req.backward_speed_kmh is not None else settings.backward_speed_kmh
+    if not 0 < fwd_kmh <= TREADMILL_FORWARD_MAX_KMH:
+        raise PlanError("forward speed must be more than 0 and a walking pace (8 km/h, 5 mph at most)")
+    if not 0 < back_kmh <= fwd_kmh:
+        raise PlanError("backward speed must be more than 0 and at most your forward speed "
+                        "(about half of it, DOMAIN.md §2 Speeds)")
+    v_f, v_b = fwd_kmh / 3.6, back_kmh / 3.6
+    g = settings.bout_granularity_s
+    # One sample is one bout-granularity of backward walking, so bout lengths come out in whole 5 s.
+    tau = g * max(1, math.ceil(MIN_STEP_M / (v_b * g)))
+    step = v_b * tau
+
+    lo = req.bout_min_s if req.bout_min_s is not None else settings.bout_min_s
+    hi = req.bout_max_s if req.bout_max_s is not None else dose.outdoor_bout_max_s
+    if lo < settings.bout_min_s:
+        raise PlanError(f"a backward bout lasts at least {settings.bout_min_s} s (DOMAIN.md §2 Bout lengths)")
+    if hi > settings.bout_max_s:
+        raise PlanError(f"outdoors a backward bout lasts at most {settings.bout_max_s} s (DOMAIN.md §2 Bout lengths)")
+    k_lo, k_hi = math.ceil(lo / tau), hi // tau
+    if k_lo > k_hi:
+        raise PlanError(f"the shortest bout ({lo} s) is longer than the longest ({hi} s)")
+
+    if req.backward_s is not None:
+        if req.backward_s > BACKWARD_MAX_S:
+            raise PlanError(f"{format_duration(req.backward_s)} backward is more than S1's 10 minutes per session")
+        if req.backward_s < BACKWARD_MIN_S:
+            raise PlanError(f"{format_duration(req.backward_s)} backward is less than S1's 5 minutes per session")
+    target = req.backward_s if req.backward_s is not None else dose.backward_s
+    allowed = {Terrain.FLAT, Terrain.UPHILL} | ({Terrain.STEEP} if dose.level is not Level.BEGINNER else set())
+    return _Setup(v_f, v_b, tau, step, target, k_lo, k_hi,
+                  warmup=math.ceil(settings.warmup_min_s * v_f / step),
+                  cooldown=math.ceil(settings.cooldown_min_s * v_f / step),
+                  recovery=math.ceil(settings.recovery_min_s * v_f / step),
+                  allowed=frozenset(int(t) for t in allowed))
+
+
+def _max_distance_m(req: RouteRequest, setup: _Setup) -> float | None:
+    """How far the plan may go: ``--minutes`` of walking, or the 12-hour ceiling. ``None``: no cut needed."""
+    seconds = ROUTE_SESSION_MAX_S if req.minutes is None else req.minutes * 60
+    if req.minutes is not None and req.minutes <= 0:
+        raise PlanError("--minutes must be more than 0")
+    if seconds > ROUTE_SESSION_MAX_S:
+        raise PlanError(f"a route plan lasts at most {ROUTE_SESSION_MAX_S // 3600} hours")
+    # Time = forward distance / v_f + backward seconds; backward seconds cover v_b metres each.
+    backward = min(setup.target_s, seconds * BACKWARD_MAX_SHARE)
+    return setup.v_f * (seconds - backward) + backward * setup.v_b
+
+
+def _walked_m(track: Track) -> float:
+    return float(step_m(track.lat_deg, track.lon_deg).sum()) if len(track) > 1 else 0.0
+
+
+def _usable(prof: Profile, setup: _Setup) -> npt.NDArray[np.bool_]:
+    """Samples a bout may cover: allowed terrain, kept ``h`` samples away from any other ground.
+
+    The grade at a sample is an average over a window of ``2h`` samples, so ground that is not allowed can hide
+    up to ``h`` samples from where its grade first shows: widening every forbidden stretch by ``h`` on both sides
+    makes the usable stretches safe against that blur (tests/core/test_placement.py shows it on sharp edges).
+    """
+    terrain = prof.terrain
+    if prof.elevation == "unknown":
+        ok = prof.piece >= 0
+        h = 0
+    else:
+        ok = np.isin(terrain, list(setup.allowed)) & (prof.piece >= 0)
+        h = max(1, round(prof.window_m / (2 * prof.step_m)))
+    bad = ~ok
+    if h and bad.any():
+        # Dilate the forbidden samples by h: a sample is usable only if no forbidden one lies within h.
+        cum = np.r_[0, np.cumsum(bad)]
+        idx = np.arange(len(bad))
+        lo = np.clip(idx - h, 0, len(bad))
+        hi = np.clip(idx + h + 1, 0, len(bad))
+        ok = (cum[hi] - cum[lo]) == 0
+    return ok
+
+
+def _place(prof: Profile, usable: npt.NDArray[np.bool_], setup: _Setup) -> Placement:
+    n = len(usable)
+    r = setup.v_b / setup.v_f
+    route_s = n * setup.step / setup.v_f
+    # S1's share: backward b seconds in a walk of route_s + b(1 − r) seconds is at most a third of it.
+    cap_s = min(setup.target_s, BACKWARD_MAX_S, (route_s - 1) / (2 + r))  # −1 s: room for rounding the clock
+    budget = int(cap_s // setup.tau)
+    uphill = (prof.terrain == Terrain.UPHILL) | (prof.terrain == Terrain.STEEP)
+    return place(usable, uphill, k_lo=setup.k_lo, k_hi=setup.k_hi, budget=budget, warmup=setup.warmup,
+                 cooldown=setup.cooldown, recovery=setup.recovery, heading_deg=prof.heading_deg,
+                 max_turn_deg=DEFAULTS.sharp_turn_deg)
+
+
+def _segments(prof: Profile, placed: Placement, setup: _Setup, units: Units) -> tuple[Segment, ...]:
+    step = prof.step_m
+    length = len(prof.terrain) * step
+    pieces: list[tuple[Direction, int, int]] = []
+    at = 0
+    for bout in placed.bouts:
+        pieces.append((Direction.FORWARD, at, bout.start))
+        pieces.append((Direction.BACKWARD, bout.start, bout.end))
+        at = bout.end
+    pieces.append((Direction.FORWARD, at, len(prof.terrain)))
+
+    out: list[Segment] = []
+    clock = 0.0
+    t = 0
+    for i, (direction, a, b) in enumerate(pieces):
+        start_m, end_m = a * step, (b * step if b < len(prof.terrain) else length)
+        if direction is Direction.BACKWARD:
+            duration = (b - a) * setup.tau  # exact: a sample is tau seconds backward
+            clock += duration
+        else:
+            clock += (end_m - start_m) / setup.v_f
+            duration = round(clock) - t
+        terrain, grade = _ground(prof, a, b, direction)
+        cue = _cue(direction, i, len(pieces), start_m, end_m, duration, terrain, grade, units)
+        speed = (setup.v_b if direction is Direction.BACKWARD else setup.v_f) * 3.6
+        out.append(Segment(direction, t, duration, cue, speed, None, start_m, end_m, terrain, grade))
+        t += duration
+    return tuple(out)
+
+
+def _ground(prof: Profile, a: int, b: int, direction: Direction) -> tuple[str, float | None]:
+    classes = prof.terrain[a:b]
+    grades = prof.grade_pct[a:b]
+    grade = float(np.nanmean(grades)) if np.isfinite(grades).any() else None
+    if direction is Direction.BACKWARD:
+        if prof.elevation == "unknown":
+            return "unknown", None
+        counts = np.bincount(classes, minlength=5)
+        if counts[Terrain.STEEP] * 2 > len(classes):
+            return "steep", grade
+        if counts[Terrain.UPHILL] + counts[Terrain.STEEP] >= counts[Terrain.FLAT]:
+            return "uphill", grade
+        return "flat", grade
+    kinds = set(classes.tolist())
+    return (Terrain(kinds.pop()).label if len(kinds) == 1 else "mixed"), grade
+
+
+def _cue(direction: Direction, i: int, count: int, start_m: float, end_m: float, duration: int, terrain: str,
+         grade: float | None, units: Units) -> str:
+    span = format_distance(end_m - start_m, units)
+    if direction is Direction.BACKWARD:
+        ground = terrain if grade is None or terrain == "unknown" else f"{terrain} {grade:.0f} %"
+        return (f"At {format_distance(start_m, units)}, look over your shoulder and turn around: backward "
+                f"{format_clock(duration)} ({span}, {ground}), {KNEE_CUE}.")
+    if i == 0:
+        return f"Warm up forward for {span}."
+    if i == count - 1:
+        return f"Face forward; cool down for the last {span}."
+    return f"Face forward and walk on for {span}."
+
+
+def _nowhere(prof: Profile, reverse_s: int, reversed_: bool) -> str:
+    other = "as recorded" if reversed_ else "in reverse (--reverse)"
+    if reverse_s:
+        return (f"this route has no stretch where walking backward is safe in this direction; walked {other} it "
+                f"holds {format_duration(reverse_s)}, or plan by time (--minutes) or on a treadmill")
+    return ("this route has no stretch where walking backward is safe (flat or uphill, away from turns, after the "
+            "warm-up and before the cool-down); plan by time (--minutes without a route) or on a treadmill instead")
+
+
+def _shortfall(got: int, target: int, reverse_s: int, reversed_: bool, total_s: int) -> str:
+    text = f"This route holds {format_duration(got)} of safe backward walking, short of {format_duration(target)}."
+    if reverse_s > got:
+        other = "as recorded" if reversed_ else "in reverse (--reverse)"
+        text += f" Walked {other} it holds {format_duration(reverse_s)}."
+    text += " A time-only plan or a treadmill session reaches the full time."
+    return text
+
+
+__all__ = ["Bout", "RoutePlan", "RouteRequest", "check_on_profile", "route_plan"]

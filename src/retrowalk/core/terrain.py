@@ -1,0 +1,295 @@
+"""Terrain along a track: resampled by distance, elevation cleaned and smoothed, grade, heading, and a class per
+sample (uphill, flat, downhill, steep, unknown) by DOMAIN.md:28-33.
+
+The pipeline, and why:
+
+1. **Clean** the file's elevations: all-zero or missing columns are *unknown* (DOMAIN.md:33); zero dropouts in
+   a track hundreds of metres up, and spikes (a Hampel filter: more than 4 robust standard deviations from the
+   local median) are removed; a step taller than 10 m and 5σ and steeper than 60 % between two readings (a
+   barometer recalibrating, a bad fix) cuts the profile: grade is never measured across it.
+2. **Resample** every ``step_m`` metres, so that windows are distances, not point counts.
+3. **Estimate the noise** σ of the elevations from each reading's residual against its neighbours
+   (1.4826·MAD, a robust standard deviation; GPS elevation: 3–10 m, a barometer: under 1 m).
+4. **Smooth and grade over a window sized by the noise**: the grade's standard error over a window S is about
+   σ·√(2/n)/S with n = S/10 m independent readings (GPS noise is correlated over ~10 m); S is the shortest
+   window, at least DOMAIN.md's 30 m, that brings that error to 0.25 % of grade, capped at 400 m.
+5. **Classify conservatively**: a sample is downhill when the grade's lower bound (estimate − 2 standard errors)
+   is below −1 % (S3: anything that may go down is downhill); unknown where any of the window is unknown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+import numpy as np
+import numpy.typing as npt
+from numpy.lib.stride_tricks import sliding_window_view
+
+from retrowalk.core.geo import bearing_deg, step_m
+from retrowalk.core.rules import DEFAULTS, Settings
+from retrowalk.core.track import FloatArray, IntArray, Track, TrackError
+
+ELEVATION_GAP_M = 250.0
+"""Elevations further apart than this along the track are not interpolated (lost signal): unknown between."""
+NOISE_CORRELATION_M = 10.0
+"""GPS elevation errors are correlated over about this distance; readings closer than this are not independent."""
+GRADE_SE_TARGET_PCT = 0.25
+"""The smoothing window grows until the grade's standard error is this small (or the window reaches its cap)."""
+WINDOW_MAX_M = 400.0
+NOISE_FLOOR_M = 0.3
+"""Below this, rounding to whole metres (σ = 1/√12 ≈ 0.29 m) dominates; no file is cleaner than that."""
+CONFIDENCE_Z = 2.0
+"""Standard errors between the grade estimate and the bound that decides downhill (one-sided 97.7 %)."""
+JUMP_MIN_M = 10.0
+JUMP_MIN_GRADE = 0.6
+SPIKE_MIN_M = 5.0
+JOIN_M = 50.0
+"""Two file segments closer than this are one walk paused and resumed; further apart, a jump not walked."""
+TELEPORT_M = 5000.0
+TELEPORT_SPEED_MS = 15.0
+TELEPORT_FAST_MIN_M = 200.0
+"""A step longer than 5 km, or longer than 200 m at over 54 km/h, is a fix re-acquired far away, not a walk."""
+HEADING_CHORD_M = 10.0
+"""Heading is measured between points this far before and after a sample, above GPS jitter."""
+
+
+class Terrain(IntEnum):
+    UNKNOWN = 0
+    DOWNHILL = 1
+    FLAT = 2
+    UPHILL = 3
+    STEEP = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, eq=False)
+class Profile:
+    """Samples every ``step_m`` metres along a track; sample ``i`` stands for ``[i·step_m, (i+1)·step_m)``."""
+
+    step_m: float
+    dist_m: FloatArray
+    lat_deg: FloatArray
+    lon_deg: FloatArray
+    raw_ele_m: FloatArray
+    """Cleaned elevation before smoothing (NaN unknown): what the picture draws as the recording."""
+    ele_m: FloatArray
+    """Smoothed elevation (NaN unknown)."""
+    grade_pct: FloatArray
+    grade_low_pct: FloatArray
+    terrain: npt.NDArray[np.int8]
+    heading_deg: FloatArray
+    """Unwrapped heading: a turn shows as a change, never as a jump from 359° to 0°."""
+    piece: IntArray
+    """The file's segment of each sample; −1 in the straight jump between two segments."""
+    noise_m: float
+    window_m: float
+    elevation: str
+    """``recorded`` or ``unknown``."""
+    notes: tuple[str, ...]
+    """What cleaning removed or could not use, for the plan's warnings."""
+
+    @property
+    def length_m(self) -> float:
+        return float(self.dist_m[-1] + self.step_m) if len(self.dist_m) else 0.0
+
+    @property
+    def ascent_m(self) -> float:
+        d = np.diff(self.ele_m)
+        return float(d[d > 0].sum())
+
+    @property
+    def descent_m(self) -> float:
+        d = np.diff(self.ele_m)
+        return float(-d[d < 0].sum())
+
+
+def profile(track: Track, step: float, settings: Settings = DEFAULTS, max_m: float | None = None) -> Profile:
+    """The terrain of ``track`` sampled every ``step`` metres, over at most its first ``max_m`` walked metres."""
+    lat, lon, ele, seg, time = track.lat_deg, track.lon_deg, track.ele_m, track.segment, track.time_s
+    notes: list[str] = []
+    null = (np.abs(lat) < 1e-9) & (np.abs(lon) < 1e-9)
+    if null.any():  # "null island": a device writing 0, 0 before it has a fix
+        notes.append(f"{int(null.sum())} points at latitude 0, longitude 0 (no GPS fix yet) were left out.")
+        lat, lon, ele, seg, time = lat[~null], lon[~null], ele[~null], seg[~null], time[~null]
+    if len(lat) < 2:
+        raise TrackError("the route has fewer than two points with a position")
+    keep = np.r_[True, step_m(lat, lon) > 0.01]  # a point recorded twice in one place adds nothing
+    lat, lon, ele, seg, time = lat[keep], lon[keep], ele[keep], seg[keep], time[keep]
+    steps = step_m(lat, lon)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        speed = steps / np.diff(time)
+    # Not walked: the line between two file segments far apart, or a step no walker makes (a lost fix
+    # re-acquired far away). Such a step adds no distance and grade is never measured across it.
+    # The speed test needs a real time step and a long step: bogus or repeated timestamps are common.
+    fast = (speed > TELEPORT_SPEED_MS) & (np.diff(time) > 0) & (steps > TELEPORT_FAST_MIN_M)
+    jump = ((seg[1:] != seg[:-1]) & (steps > JOIN_M)) | (steps > TELEPORT_M) | fast
+    dist = np.r_[0.0, np.cumsum(np.where(jump, 0.0, steps))]
+    if max_m is not None and dist[-1] > max_m:
+        cut = int(np.searchsorted(dist, max_m, side="right"))
+        lat, lon, ele, dist, jump = lat[:cut], lon[:cut], ele[:cut], dist[:cut], jump[:cut - 1]
+    if dist[-1] < 10 * step:
+        raise TrackError(f"the route is only {dist[-1]:.0f} m long; too short to walk a plan on")
+
+    n = int(dist[-1] // step)
+    s_dist: FloatArray = np.arange(n, dtype=np.float64) * step
+    s_lat = np.interp(s_dist, dist, lat)
+    s_lon = np.interp(s_dist, dist, lon)
+    piece = np.searchsorted(dist[1:][jump], s_dist, side="right").astype(np.int64)
+    at_jump = np.zeros(n, dtype=bool)
+    at_jump[np.minimum((dist[1:][jump] // step).astype(np.int64), n - 1)] = True
+    piece[at_jump] = -1
+
+    ele_clean, clean_notes, cuts = _clean(ele, dist)
+    notes += clean_notes
+    raw, noise = _resample_ele(ele_clean, dist, s_dist, cuts, at_jump)
+    elevation = "recorded" if np.isfinite(raw).any() else "unknown"
+    window = _window_m(noise, step, settings)
+    h = max(1, round(window / (2 * step)))
+    smooth = _boxcar(raw, 2 * h + 1)
+    grade = np.full(n, np.nan)
+    if n > 2 * h:
+        grade[h:n - h] = (smooth[2 * h:] - smooth[:n - 2 * h]) / (2 * h * step) * 100.0
+    se = _grade_se_pct(noise, 2 * h * step, step)
+    low = grade - CONFIDENCE_Z * se
+
+    terrain = np.full(n, Terrain.UNKNOWN, dtype=np.int8)
+    known = np.isfinite(grade) & (piece >= 0)
+    terrain[known & (low < settings.flat_min_grade_pct)] = Terrain.DOWNHILL
+    rest = known & (low >= settings.flat_min_grade_pct)
+    terrain[rest] = Terrain.FLAT
+    terrain[rest & (grade >= settings.uphill_min_grade_pct)] = Terrain.UPHILL
+    terrain[rest & (grade > settings.steep_min_grade_pct)] = Terrain.STEEP
+
+    return Profile(step, s_dist, s_lat, s_lon, raw, smooth, grade, low, terrain, _heading(s_lat, s_lon, step),
+                   piece, noise, 2 * h * step, elevation, tuple(notes))
+
+
+def _clean(ele: FloatArray, dist: FloatArray) -> tuple[FloatArray, list[str], list[tuple[float, float]]]:
+    """Elevations with the implausible removed (NaN), notes on what was removed, and the jumps to cut at."""
+    ele = ele.copy()
+    notes: list[str] = []
+    valid = np.isfinite(ele)
+    if not valid.any():
+        notes.append("The file has no elevation: uphill, flat and downhill are unknown.")
+        return ele, notes, []
+    if np.all(ele[valid] == 0):
+        notes.append("Every elevation in the file is zero (a device without altitude): the terrain is unknown.")
+        return np.full_like(ele, np.nan), notes, []
+    if np.median(np.abs(ele[valid])) > 20:
+        zeros = valid & (ele == 0)
+        if zeros.any():
+            ele[zeros] = np.nan
+            notes.append(f"{int(zeros.sum())} elevations of exactly 0 m in a route far above sea level were "
+                         "dropped as recording gaps.")
+    ele = _despike(ele)
+    valid = np.isfinite(ele)
+    cuts = _jumps(ele, dist, _noise_m(dist[valid], ele[valid]) if valid.sum() >= 2 else NOISE_FLOOR_M)
+    if cuts:
+        notes.append(f"The elevation jumps implausibly {len(cuts)} time(s) (a barometer recalibrating or a bad "
+                     "fix); grade is not measured across a jump.")
+    return ele, notes, cuts
+
+
+def _despike(ele: FloatArray, half: int = 5) -> FloatArray:
+    """Hampel filter over the valid values: a value far from its neighbours' median is a spike, not terrain."""
+    valid = np.flatnonzero(np.isfinite(ele))
+    if len(valid) < 2 * half + 1:
+        return ele
+    z = ele[valid]
+    padded = np.pad(z, half, mode="edge")
+    windows = sliding_window_view(padded, 2 * half + 1)
+    med = np.median(windows, axis=1)
+    mad = np.median(np.abs(windows - med[:, None]), axis=1)
+    spikes = np.abs(z - med) > np.maximum(4 * 1.4826 * mad, SPIKE_MIN_M)
+    out = ele.copy()
+    out[valid[spikes]] = np.nan
+    return out
+
+
+def _jumps(ele: FloatArray, dist: FloatArray, noise: float) -> list[tuple[float, float]]:
+    """Steps too tall and too steep for both terrain and the recording's own noise (5σ): level shifts."""
+    valid = np.flatnonzero(np.isfinite(ele))
+    if len(valid) < 2:
+        return []
+    dz = np.abs(np.diff(ele[valid]))
+    dd = np.diff(dist[valid])
+    bad = np.flatnonzero((dz > max(JUMP_MIN_M, 5 * noise)) & (dz > JUMP_MIN_GRADE * np.maximum(dd, 1.0)))
+    return [(float(dist[valid[i]]), float(dist[valid[i + 1]])) for i in bad]
+
+
+def _resample_ele(ele: FloatArray, dist: FloatArray, s_dist: FloatArray, cuts: list[tuple[float, float]],
+                  at_jump: npt.NDArray[np.bool_]) -> tuple[FloatArray, float]:
+    """Elevation at each sample (NaN where unknown) and the noise σ of the recording."""
+    valid = np.isfinite(ele)
+    if valid.sum() < 2:
+        return np.full(len(s_dist), np.nan), NOISE_FLOOR_M
+    vd, vz = dist[valid], ele[valid]
+    out = np.interp(s_dist, vd, vz)
+    # Unknown outside the recorded stretch, across long gaps, across jumps and between file segments.
+    i = np.searchsorted(vd, s_dist, side="right")
+    gap = np.where((i > 0) & (i < len(vd)), vd[np.clip(i, 0, len(vd) - 1)] - vd[np.clip(i - 1, 0, len(vd) - 1)],
+                   np.inf)
+    out[gap > ELEVATION_GAP_M] = np.nan
+    for a, b in cuts:
+        out[(s_dist >= a) & (s_dist <= b)] = np.nan
+    out[at_jump] = np.nan
+    return out, _noise_m(vd, vz)
+
+
+def _noise_m(vd: FloatArray, vz: FloatArray) -> float:
+    """σ of the elevation noise: residuals of each reading against the line through its two neighbours,
+    after thinning to one reading per NOISE_CORRELATION_M so that neighbours are independent. Real terrain
+    curvature adds to the residuals, which errs on the side of a larger σ: longer windows, more caution."""
+    keep = np.r_[True, np.diff(np.floor(vd / NOISE_CORRELATION_M)) > 0]
+    vd, vz = vd[keep], vz[keep]
+    if len(vd) < 5:
+        return NOISE_FLOOR_M
+    d1 = np.diff(vd)
+    w = d1[:-1] / (d1[:-1] + d1[1:])
+    predicted = vz[:-2] + w * (vz[2:] - vz[:-2])
+    # For independent noise, var(z_i − prediction) = σ²(1 + (1 − w)² + w²).
+    r = (vz[1:-1] - predicted) / np.sqrt(1.0 + (1.0 - w) ** 2 + w**2)
+    r = r[(d1[:-1] < ELEVATION_GAP_M) & (d1[1:] < ELEVATION_GAP_M)]
+    if len(r) < 3:
+        return NOISE_FLOOR_M
+    return max(NOISE_FLOOR_M, float(1.4826 * np.median(np.abs(r - np.median(r)))))
+
+
+def _grade_se_pct(noise_m: float, window_m: float, step: float) -> float:
+    independent = max(1.0, window_m / max(NOISE_CORRELATION_M, step))
+    return float(noise_m * np.sqrt(2.0 / independent) / window_m * 100.0)
+
+
+def _window_m(noise_m: float, step: float, settings: Settings) -> float:
+    """The shortest window ≥ DOMAIN.md's 30 m whose grade error is within the target (solved in closed form)."""
+    c = max(NOISE_CORRELATION_M, step)
+    window = (noise_m * np.sqrt(2.0 * c) / (GRADE_SE_TARGET_PCT / 100.0)) ** (2.0 / 3.0)
+    return float(np.clip(window, settings.grade_window_m, WINDOW_MAX_M))
+
+
+def _boxcar(values: FloatArray, width: int) -> FloatArray:
+    """Centred moving average; NaN wherever the window reaches an unknown value or past either end."""
+    n = len(values)
+    out = np.full(n, np.nan)
+    if n < width:
+        return out
+    finite = np.isfinite(values)
+    csum = np.r_[0.0, np.cumsum(np.where(finite, values, 0.0))]
+    ccount = np.r_[0, np.cumsum(finite)]
+    sums = csum[width:] - csum[:-width]
+    counts = ccount[width:] - ccount[:-width]
+    half = width // 2
+    out[half:n - half] = np.where(counts == width, sums / width, np.nan)
+    return out
+
+
+def _heading(lat: FloatArray, lon: FloatArray, step: float) -> FloatArray:
+    k = max(1, round(HEADING_CHORD_M / step))
+    n = len(lat)
+    a = np.clip(np.arange(n) - k, 0, n - 1)
+    b = np.clip(np.arange(n) + k, 0, n - 1)
+    return np.degrees(np.unwrap(np.radians(bearing_deg(lat[a], lon[a], lat[b], lon[b]))))
