@@ -10,6 +10,7 @@ import json
 import math
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import NoReturn
 
 from rich.console import Console
@@ -19,8 +20,11 @@ from rich.text import Text
 from retrowalk import __version__
 from retrowalk.core.plan import Kind, Plan, PlanError
 from retrowalk.core.program import Level, dose_for_level
+from retrowalk.core.routeplan import RouteRequest, route_plan
 from retrowalk.core.timeplan import TimeRequest, time_plan
-from retrowalk.core.units import Units, default_units, format_clock, format_speed, to_kmh
+from retrowalk.core.track import TrackError
+from retrowalk.core.units import Units, default_units, format_clock, format_distance, format_speed, to_kmh
+from retrowalk.formats.read import read_track
 
 EXIT_BAD_INPUT = 2
 
@@ -54,9 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     plan = commands.add_parser(
         "plan", help="make a plan for one walk",
-        description="Make a plan for one walk: outdoors by time, on a locked treadmill or on a deadmill.")
-    plan.add_argument("--minutes", type=_number("minutes", "30"), required=True,
-                      help="length of the whole walk in minutes")
+        description="Make a plan for one walk: outdoors by time, on a locked treadmill or on a deadmill, or on a "
+                    "route from a GPX, TCX or FIT file, with backward bouts only where the ground allows.")
+    plan.add_argument("route", nargs="?", metavar="ROUTE", help="a .gpx, .tcx or .fit file to plan the walk on")
+    plan.add_argument("--minutes", type=_number("minutes", "30"),
+                      help="length of the whole walk in minutes (with a route: walk only its first part)")
     machine = plan.add_mutually_exclusive_group()
     machine.add_argument("--treadmill", action="store_true",
                          help="a powered treadmill that locks when off (incline 1 %% or more, from 2 mph)")
@@ -83,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="treadmill incline in %% (at least 1)")
     plan.add_argument("--units", choices=[u.value for u in Units],
                       help="mph or kmh (default: from your locale; mph when it names no country)")
+    plan.add_argument("--reverse", action="store_true", help="walk the route in the other direction")
+    plan.add_argument("--profile", metavar="FILE", help="with a route: draw its elevation profile to a .png or .svg")
     plan.add_argument("--json", action="store_true", help="print the plan as JSON (see the README's schema)")
     return parser
 
@@ -92,13 +100,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "plan":
             return _plan(args)
-    except PlanError as err:
+    except (PlanError, TrackError) as err:
         print(f"retrowalk {args.command}: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     raise AssertionError(f"unhandled command {args.command}")  # argparse only lets known commands through
 
 
 def _plan(args: argparse.Namespace) -> int:
+    if args.route is not None:
+        return _route_plan(args)
+    for flag, given in (("--reverse", args.reverse), ("--profile", args.profile)):
+        if given:
+            raise PlanError(f"{flag} needs a route file")
+    if args.minutes is None:
+        raise PlanError("give --minutes for a walk by time, or a route file to plan on")
     units = Units(args.units) if args.units else default_units()
     kind = Kind.TREADMILL if args.treadmill else Kind.DEADMILL if args.deadmill else Kind.OUTDOOR
     week = int(args.week) if args.week is not None else (
@@ -131,11 +146,48 @@ def _plan(args: argparse.Namespace) -> int:
     )
     if request.bouts is not None and request.bouts < 1:
         raise PlanError("--bouts must be 1 or more")
-    plan = time_plan(request)
-    if args.json:
+    _emit(time_plan(request), args.json)
+    return 0
+
+
+def _emit(plan: Plan, as_json: bool) -> None:
+    if as_json:
         print(json.dumps(plan.to_dict(), indent=2, ensure_ascii=False))
     else:
         print_plan(plan, Console(highlight=False))
+
+
+def _route_plan(args: argparse.Namespace) -> int:
+    for flag, given in (("--treadmill", args.treadmill), ("--deadmill", args.deadmill), ("--bouts", args.bouts),
+                        ("--incline", args.incline is not None)):
+        if given:
+            raise PlanError(f"{flag} does not go with a route file; a route plan is outdoors")
+    if args.profile and Path(args.profile).suffix.lower() not in (".png", ".svg"):
+        raise PlanError(f"--profile {args.profile}: the picture is written as .png or .svg")
+    units = Units(args.units) if args.units else default_units()
+    week = int(args.week) if args.week is not None else (
+        dose_for_level(Level(args.level)).week if args.level else 1)
+    request = RouteRequest(
+        week=week,
+        units=units,
+        backward_s=None if args.backward_minutes is None else round(args.backward_minutes * 60),
+        minutes=args.minutes,
+        forward_speed_kmh=None if args.speed_forward is None else to_kmh(args.speed_forward, units),
+        backward_speed_kmh=None if args.speed_backward is None else to_kmh(args.speed_backward, units),
+        bout_min_s=None if args.bout_min is None else int(args.bout_min),
+        bout_max_s=None if args.bout_max is None else int(args.bout_max),
+        reverse=args.reverse,
+    )
+    console = Console(stderr=True, highlight=False)
+    with console.status(f"Reading {Path(args.route).name} and placing the bouts…"):
+        track = read_track(args.route)
+        result = route_plan(track, request)
+    if args.profile:
+        from retrowalk.formats.picture import draw_profile  # matplotlib loads only when a picture is asked for
+
+        out = draw_profile(result.plan, result.profile, args.profile)
+        console.print(f"Profile written to {out}")
+    _emit(result.plan, args.json)
     return 0
 
 
@@ -154,25 +206,41 @@ def print_plan(plan: Plan, console: Console) -> None:
         f"{_TITLES[plan.kind]}: {format_clock(plan.total_s)} in all, {format_clock(plan.backward_s)} backward "
         f"in {len(bouts)} bout{'s' if len(bouts) != 1 else ''}, {format_clock(plan.forward_s)} forward",
         style="bold"))
+    route = plan.route
+    if route is not None:
+        elevation = (f"ascent {route.ascent_m:.0f} m, descent {route.descent_m:.0f} m"
+                     if route.elevation == "recorded" else "elevation unknown")
+        speeds = sorted({format_speed(s.speed_kmh, plan.units) for s in plan.segments if s.speed_kmh}, reverse=True)
+        console.print(f"Route {route.name or ''}: {format_distance(route.distance_m, plan.units)}, {elevation}; "
+                      f"walked the other way it holds {format_clock(route.reverse_backward_s)} backward. "
+                      f"Planned at {' forward, '.join(speeds)} backward.")
     table = Table(show_edge=False, pad_edge=False)
     table.add_column("#", justify="right")
-    table.add_column("Clock", no_wrap=True)
-    table.add_column("Direction", no_wrap=True)
+    table.add_column("Start", justify="right", no_wrap=True)
+    table.add_column("Way", no_wrap=True)
     table.add_column("For", justify="right", no_wrap=True)
-    with_speed = any(s.speed_kmh is not None for s in plan.segments)
+    if route is not None:
+        table.add_column("From", justify="right", no_wrap=True)
+        table.add_column("Ground", no_wrap=True)
+    # On a route the two speeds are constant and said in the headline; the column would crowd out the cues.
+    with_speed = route is None and any(s.speed_kmh is not None for s in plan.segments)
     with_incline = any(s.incline_pct is not None for s in plan.segments)
     if with_speed:
         table.add_column("Speed", justify="right", no_wrap=True)
     if with_incline:
         table.add_column("Incline", justify="right", no_wrap=True)
-    table.add_column("What to do")
+    table.add_column("What to do", ratio=1)
     for i, seg in enumerate(plan.segments, 1):
         row: list[str | Text] = [
             str(i),
-            f"{format_clock(seg.start_s)}–{format_clock(seg.end_s)}",
-            Text("◀ BACKWARD", style="bold magenta") if seg.backward else Text("▶ forward", style="green"),
+            format_clock(seg.start_s),
+            Text("◀ BACK", style="bold magenta") if seg.backward else Text("▶ fwd", style="green"),
             format_clock(seg.duration_s),
         ]
+        if route is not None:
+            row.append("" if seg.start_m is None else format_distance(seg.start_m, plan.units))
+            grade = "" if seg.grade_pct is None else f" {seg.grade_pct:+.0f} %"
+            row.append(f"{seg.terrain or ''}{grade}")  # e.g. "uphill +4 %"
         if with_speed:
             row.append("" if seg.speed_kmh is None else format_speed(seg.speed_kmh, plan.units))
         if with_incline:

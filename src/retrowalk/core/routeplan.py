@@ -189,11 +189,12 @@ def _walked_m(track: Track) -> float:
 
 
 def _usable(prof: Profile, setup: _Setup) -> npt.NDArray[np.bool_]:
-    """Samples a bout may cover: allowed terrain, kept ``h`` samples away from any other ground.
+    """Samples a bout may cover: allowed terrain, kept ``2h`` samples away from any other ground.
 
-    The grade at a sample is an average over a window of ``2h`` samples, so ground that is not allowed can hide
-    up to ``h`` samples from where its grade first shows: widening every forbidden stretch by ``h`` on both sides
-    makes the usable stretches safe against that blur (tests/core/test_placement.py shows it on sharp edges).
+    The grade at sample ``i`` is the difference of two ``2h + 1``-sample means centred ``h`` either side, so it
+    draws on the ground from ``i − 2h`` to ``i + 2h``: a descent shows its true grade only ``2h`` samples in from
+    its ends. Widening every forbidden stretch by ``2h`` on both sides therefore covers the whole of any descent
+    at least twice the window long (tests/core/test_placement.py's property test, on random profiles).
     """
     terrain = prof.terrain
     if prof.elevation == "unknown":
@@ -201,7 +202,7 @@ def _usable(prof: Profile, setup: _Setup) -> npt.NDArray[np.bool_]:
         h = 0
     else:
         ok = np.isin(terrain, list(setup.allowed)) & (prof.piece >= 0)
-        h = max(1, round(prof.window_m / (2 * prof.step_m)))
+        h = 2 * max(1, round(prof.window_m / (2 * prof.step_m)))
     bad = ~ok
     if h and bad.any():
         # Dilate the forbidden samples by h: a sample is usable only if no forbidden one lies within h.

@@ -51,9 +51,9 @@ def read_bytes(data: bytes, name: str) -> Track:
             return read_tcx(data, name)
         if local == b"gpx":
             return read_gpx(data, name)
-    reader = SUFFIXES.get(Path(name).suffix.lower())
-    if reader is not None:
-        return reader(data, name)
     if not data.strip():
         raise TrackError(f"{name} is empty")
+    reader = SUFFIXES.get(Path(name).suffix.lower())
+    if reader is not None and (reader is read_fit or data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")):
+        return reader(data, name)  # the reader names what is wrong inside the file
     raise TrackError(f"{name} is not a GPX, TCX or FIT file")

@@ -1,0 +1,94 @@
+"""The elevation profile as a picture: ground coloured by what it allows, backward bouts shaded and numbered.
+
+Made for someone who has never read a grade chart: the colours say "backward OK here" or "never backward here"
+in the legend, each bout is a labelled band, and the axes are in the walker's units. PNG or SVG by file suffix.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from retrowalk.core.plan import Plan
+from retrowalk.core.rules import KMH_PER_MPH, M_PER_FT
+from retrowalk.core.terrain import Profile, Terrain
+from retrowalk.core.units import Units, format_clock
+
+COLOURS = {
+    Terrain.UPHILL: ("#2e7d32", "Uphill: backward OK"),
+    Terrain.STEEP: ("#6a1b9a", "Steep (over 15 %): not for beginners"),
+    Terrain.FLAT: ("#1e88e5", "Flat: backward OK"),
+    Terrain.DOWNHILL: ("#e53935", "Downhill: never backward"),
+    Terrain.UNKNOWN: ("#9e9e9e", "Unknown grade"),
+}
+BOUT_COLOUR = "#ffb300"
+SUFFIXES = (".png", ".svg")
+
+
+def draw_profile(plan: Plan, prof: Profile, path: str | Path) -> Path:
+    """Write the picture to ``path`` (``.png`` or ``.svg``) and return it."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only: no display here, none needed
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    path = Path(path)
+    if path.suffix.lower() not in SUFFIXES:
+        raise ValueError(f"{path.name}: the picture is written as .png or .svg")
+    mph = plan.units is Units.MPH
+    x_scale = 1 / (KMH_PER_MPH * 1000) if mph else 1 / 1000
+    y_scale = 1 / M_PER_FT if mph else 1.0
+    x = prof.dist_m * x_scale
+    known = prof.elevation == "recorded"
+    y = (prof.ele_m if known else np.zeros(len(x))) * y_scale
+    raw = prof.raw_ele_m * y_scale
+
+    fig, ax = plt.subplots(figsize=(11, 4.2), dpi=110)
+    floor = np.nanmin(y) if np.isfinite(y).any() else 0.0
+    top = np.nanmax(y) if np.isfinite(y).any() else 1.0
+    pad = max((top - floor) * 0.15, 5.0 * y_scale)
+    base = floor - pad
+    if known:
+        ax.plot(x, raw, color="#bdbdbd", linewidth=0.6, zorder=1, label="_recording")
+    # Ground: each sample's column from the baseline to the smoothed line, in its terrain's colour.
+    line = np.where(np.isfinite(y), y, raw)  # the smoothing stops short of gaps and ends: show the recording
+    if not np.isfinite(line).all():
+        have = np.isfinite(line)
+        line = np.interp(x, x[have], line[have]) if have.any() else np.full(len(x), base + pad * 0.3)
+    for terrain, (colour, _) in COLOURS.items():
+        mask = prof.terrain == terrain
+        if mask.any():
+            ax.fill_between(x, base, line, where=mask, color=colour, alpha=0.55, linewidth=0, step="post",
+                            zorder=2)
+    ax.plot(x, line, color="#212121", linewidth=1.2, zorder=3)
+    for number, seg in enumerate((s for s in plan.segments if s.backward), 1):
+        if seg.start_m is None or seg.end_m is None:
+            continue
+        a, b = seg.start_m * x_scale, seg.end_m * x_scale
+        ax.axvspan(a, b, color=BOUT_COLOUR, alpha=0.45, zorder=4, linewidth=0)
+        lift = 0.1 + 0.55 * (number % 2 == 0)  # neighbouring labels alternate heights so they never overlap
+        ax.annotate(f"{number}\n{format_clock(seg.duration_s)}", ((a + b) / 2, top + pad * lift), ha="center",
+                    va="bottom", fontsize=8, color="#5d4037", zorder=5)
+    ax.set_ylim(base, top + pad * 1.9)
+    ax.set_xlim(0, x[-1] if len(x) else 1)
+    ax.set_xlabel("distance along the route (mi)" if mph else "distance along the route (km)")
+    ax.set_ylabel("elevation (ft)" if mph else "elevation (m)")
+    route = plan.route
+    name = route.name if route and route.name else "Route"
+    ax.set_title(f"{name}: {format_clock(plan.backward_s)} backward in {len(plan.bouts())} bouts "
+                 f"(numbered bands), {format_clock(plan.total_s)} in all", fontsize=11)
+    if not known:
+        ax.text(0.5, 0.5, "Elevation unknown: bouts placed by distance only", transform=ax.transAxes,
+                ha="center", va="center", fontsize=12, color="#424242")
+    handles = [Patch(color=colour, alpha=0.55, label=label) for t, (colour, label) in COLOURS.items()
+               if (prof.terrain == t).any()]
+    handles.append(Patch(color=BOUT_COLOUR, alpha=0.45, label="Walk backward here"))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=len(handles), fontsize=8,
+              frameon=False)
+    ax.grid(axis="y", alpha=0.25)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return path

@@ -1,0 +1,167 @@
+"""Bout placement: optimal against brute force, and safe on any profile (S3) whatever the noise."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from retrowalk.core.placement import place
+from retrowalk.core.plan import PlanError
+from retrowalk.core.routeplan import RouteRequest, check_on_profile, route_plan
+from retrowalk.core.units import Units
+from tests.builders import make_route
+
+
+def brute_force(usable, uphill, k_lo, k_hi, budget, warmup, cooldown, recovery):
+    """Every arrangement of bouts, scored (total, uphill, −bouts): the reference the DP must match."""
+    n = len(usable)
+    best = (0, 0, 0)
+
+    def extend(start: int, total: int, up: int, count: int) -> None:
+        nonlocal best
+        best = max(best, (total, up, -count))
+        for s in range(start, n):
+            for k in range(k_lo, k_hi + 1):
+                e = s + k
+                if e > n - cooldown or total + k > budget:
+                    break
+                if usable[s:e].all():
+                    extend(e + recovery, total + k, up + int(uphill[s:e].sum()), count + 1)
+
+    extend(warmup, 0, 0, 0)
+    return best
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    usable=st.lists(st.booleans(), min_size=8, max_size=26),
+    data=st.data(),
+)
+def test_the_dynamic_programme_is_optimal(usable: list[bool], data: st.DataObject) -> None:
+    n = len(usable)
+    uphill = np.array(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)))
+    k_lo = data.draw(st.integers(1, 3))
+    k_hi = data.draw(st.integers(k_lo, 5))
+    budget = data.draw(st.integers(0, 10))
+    warmup, cooldown, recovery = (data.draw(st.integers(0, 3)) for _ in range(3))
+    ok = np.array(usable)
+    got = place(ok, uphill, k_lo=k_lo, k_hi=k_hi, budget=budget, warmup=warmup, cooldown=cooldown,
+                recovery=recovery)
+    want = brute_force(ok, uphill, k_lo, k_hi, budget, warmup, cooldown, recovery)
+    assert (got.samples, got.uphill_samples, -len(got.bouts)) == want
+    # And the bouts it returns keep every constraint.
+    for a, b in itertools.pairwise(got.bouts):
+        assert b.start - a.end >= recovery
+    for bout in got.bouts:
+        assert k_lo <= bout.length <= k_hi and ok[bout.start:bout.end].all()
+        assert bout.start >= warmup and bout.end <= n - cooldown
+
+
+def test_bouts_avoid_sharp_turns() -> None:
+    usable = np.ones(40, dtype=bool)
+    heading = np.r_[np.zeros(20), np.full(20, 90.0)]  # a right-angle bend at sample 20
+    got = place(usable, usable, k_lo=4, k_hi=8, budget=16, warmup=0, cooldown=0, recovery=2,
+                heading_deg=heading, max_turn_deg=45)
+    assert all(b.end <= 20 or b.start >= 20 for b in got.bouts)
+    assert got.samples == 16
+
+
+def walk(grades, lengths, **kw):
+    return make_route(grades, lengths, **kw)
+
+
+def test_a_flat_route_reaches_the_target() -> None:
+    track, _, _ = walk([0.0], [4000])
+    for week, target in ((1, 300), (4, 480), (6, 600)):
+        plan = route_plan(track, RouteRequest(week=week, units=Units.KMH)).plan
+        assert plan.backward_s == target
+        assert not plan.flags
+
+
+def test_uphill_is_preferred_to_flat() -> None:
+    track, _, edges = walk([0.0, 4.0, 0.0], [1500, 600, 1500])
+    plan = route_plan(track, RouteRequest(units=Units.KMH)).plan
+    bouts = [s for s in plan.segments if s.backward]
+    assert all(edges[1] - 5 <= s.start_m and s.end_m <= edges[2] + 5 for s in bouts)
+    assert {s.terrain for s in bouts} == {"uphill"}
+
+
+def test_a_one_way_descent_is_refused_and_the_reverse_offered() -> None:
+    track, _, _ = walk([-4.0], [3000])
+    with pytest.raises(PlanError, match=r"in reverse \(--reverse\) it holds 5 min"):
+        route_plan(track, RouteRequest(units=Units.KMH))
+    reverse = route_plan(track, RouteRequest(units=Units.KMH, reverse=True)).plan
+    assert reverse.backward_s == 300
+    assert {s.terrain for s in reverse.segments if s.backward} == {"uphill"}
+    assert reverse.route is not None and reverse.route.reverse_backward_s == 0
+
+
+def test_a_one_way_climb_reports_that_its_reverse_holds_nothing() -> None:
+    track, _, _ = walk([4.0], [3000])
+    plan = route_plan(track, RouteRequest(units=Units.KMH)).plan
+    assert plan.backward_s == 300
+    assert plan.route is not None and plan.route.reverse_backward_s == 0
+
+
+def test_a_short_uphill_stretch_gives_what_it_can_and_says_so() -> None:
+    track, _, _ = walk([-3.0, 3.0, -3.0], [1200, 160, 1200])
+    plan = route_plan(track, RouteRequest(units=Units.KMH)).plan
+    assert 0 < plan.backward_s < 300
+    assert "short of 5 min" in " ".join(plan.warnings)
+    assert plan.flags
+
+
+def test_unknown_elevation_places_bouts_and_flags_it() -> None:
+    track, _, _ = walk([0.0], [3000], with_elevation=False)
+    plan = route_plan(track, RouteRequest(units=Units.KMH)).plan
+    assert plan.backward_s == 300
+    assert {s.terrain for s in plan.segments if s.backward} == {"unknown"}
+    assert "unknown-terrain" in plan.to_dict()["flags"]
+    assert any("elevation" in w for w in plan.warnings)
+
+
+def test_switchbacks_keep_bouts_off_the_bends() -> None:
+    lengths = [300] + [120] * 12 + [300]
+    turns = [0.0] + [170.0] * 13
+    track, _, edges = walk([3.0] * len(lengths), lengths, turns_deg=turns)
+    result = route_plan(track, RouteRequest(units=Units.KMH, week=6))
+    bends = edges[1:-1]
+    for seg in result.plan.segments:
+        if seg.backward:
+            assert not any(seg.start_m + 10 < b < seg.end_m - 10 for b in bends)
+
+
+# --- the safety property: never a backward metre on a downhill, however the profile and noise fall ------------
+
+@st.composite
+def profiles(draw: st.DrawFn):
+    count = draw(st.integers(2, 8))
+    grades = [draw(st.one_of(st.floats(-10.0, -1.5), st.floats(0.0, 12.0))) for _ in range(count)]
+    # Pieces at least twice the grade window at the worst noise drawn (93 m at σ = 0.5 m): the stated resolution.
+    lengths = [draw(st.floats(200.0, 800.0)) for _ in range(count)]
+    noise = draw(st.sampled_from([0.0, 0.2, 0.5]))
+    spacing = draw(st.sampled_from([1.0, 3.0, 8.0]))
+    return grades, lengths, noise, spacing, draw(st.integers(0, 2**16)), draw(st.integers(1, 8))
+
+
+@settings(max_examples=60, deadline=None)
+@given(profiles())
+def test_no_backward_metre_on_a_true_downhill(case) -> None:
+    grades, lengths, noise, spacing, seed, week = case
+    track, true_grade, _edges = make_route(grades, lengths, noise_m=noise, spacing_m=spacing, seed=seed)
+    try:
+        result = route_plan(track, RouteRequest(units=Units.KMH, week=week))
+    except PlanError:
+        return  # refused with a reason: no bout anywhere is safe
+    plan = result.plan
+    assert check_on_profile(plan, result.profile, result.usable) == []
+    for seg in plan.segments:
+        if seg.backward:
+            for at in np.linspace(seg.start_m, seg.end_m, 25):
+                assert true_grade(at) >= -1.0, f"bout {seg.start_m:.0f}–{seg.end_m:.0f} m on {true_grade(at)} %"
+            if week <= 2:
+                assert all(true_grade(at) <= 15.0 for at in np.linspace(seg.start_m, seg.end_m, 25))

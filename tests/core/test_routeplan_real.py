@@ -1,0 +1,51 @@
+"""Every real file plans or gets a clear refusal; the hilly walks' bouts sit on flat or rising ground."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from retrowalk.core.check import check
+from retrowalk.core.plan import PlanError
+from retrowalk.core.routeplan import RouteRequest, check_on_profile, route_plan
+from retrowalk.core.track import TrackError
+from retrowalk.core.units import Units
+from retrowalk.formats.read import read_track
+from tests.real import REAL, ids, needs_real, real_files
+
+ALL = real_files("gpx", "tcx", "fit", "fit-workouts", "malformed")
+
+
+@needs_real
+@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
+def test_every_real_file_plans_or_is_refused_in_one_sentence(path: Path) -> None:
+    try:
+        result = route_plan(read_track(path), RouteRequest(units=Units.MPH, week=3))
+    except (TrackError, PlanError) as err:
+        assert "\n" not in str(err) and len(str(err)) < 300
+        return
+    assert check(result.plan) == []
+    assert check_on_profile(result.plan, result.profile, result.usable) == []
+
+
+@needs_real
+@pytest.mark.parametrize(("name", "week"), [("fit/workoutizer-walk-2020-08-20-fr645m.fit", 1),
+                                            ("gpx/gpxpy-korita-zbevnica-hike.gpx", 6),
+                                            ("tcx/sportslib-1604524853-hilly-run.tcx", 3)])
+def test_hilly_walks_get_their_full_dose_on_rising_ground(name: str, week: int) -> None:
+    result = route_plan(read_track(REAL / name), RouteRequest(units=Units.KMH, week=week))
+    plan = result.plan
+    assert plan.backward_s == {1: 300, 3: 420, 6: 600}[week]
+    for seg in plan.segments:
+        if seg.backward:
+            assert seg.terrain in ("uphill", "flat", "steep")
+            assert seg.grade_pct is not None and seg.grade_pct > -1.0
+
+
+@needs_real
+def test_minutes_walk_only_the_first_part_of_a_long_route() -> None:
+    result = route_plan(read_track(REAL / "gpx/gpxpy-korita-zbevnica-hike.gpx"),
+                        RouteRequest(units=Units.KMH, minutes=60))
+    assert abs(result.plan.total_s - 3600) < 120
+    assert any("covers the first" in w for w in result.plan.warnings)

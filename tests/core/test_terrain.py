@@ -1,0 +1,148 @@
+"""Terrain classes on generated routes of known shape, and elevation cleaning on the cases reality produces."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from retrowalk.core.geo import along_m, bearing_deg, destination, haversine_m
+from retrowalk.core.terrain import Terrain, profile
+from retrowalk.core.track import TrackError, make_track
+from tests.builders import make_route
+
+STEP = 10 / 3
+
+
+def classes(prof, lo_m: float, hi_m: float) -> set[int]:
+    sel = (prof.dist_m >= lo_m) & (prof.dist_m < hi_m)
+    return set(prof.terrain[sel].tolist())
+
+
+def test_haversine_matches_a_known_distance() -> None:
+    # One degree of latitude on the mean sphere: 2πR/360.
+    assert haversine_m(np.array([0.0]), np.array([0.0]), np.array([1.0]), np.array([0.0]))[0] == pytest.approx(
+        111_195.08, abs=0.1)
+
+
+@pytest.mark.parametrize("bearing", [0.0, 45.0, 90.0, 200.0, 359.0])
+def test_destination_and_bearing_round_trip(bearing: float) -> None:
+    lat, lon = destination(47.0, 8.0, bearing, 500.0)
+    assert haversine_m(np.array([47.0]), np.array([8.0]), np.array([lat]), np.array([lon]))[0] == pytest.approx(500)
+    assert bearing_deg(np.array([47.0]), np.array([8.0]), np.array([lat]), np.array([lon]))[0] == pytest.approx(
+        bearing, abs=1e-6)
+
+
+def test_along_distance_does_not_modify_its_inputs() -> None:
+    lat = np.array([47.0, 47.001, 47.002])
+    lon = np.array([8.0, 8.0, 8.0])
+    before = lat.copy()
+    assert along_m(lat, lon)[-1] == pytest.approx(222.4, abs=0.1)
+    assert (lat == before).all()
+
+
+def test_a_flat_route_is_flat() -> None:
+    track, _, _ = make_route([0.0], [2000])
+    prof = profile(track, STEP)
+    assert classes(prof, 100, 1900) == {Terrain.FLAT}
+
+
+def test_a_climb_is_uphill_and_a_descent_downhill() -> None:
+    track, _, _ = make_route([0.0, 5.0, -5.0, 0.0], [400, 600, 600, 400])
+    prof = profile(track, STEP)
+    assert classes(prof, 500, 900) == {Terrain.UPHILL}
+    assert classes(prof, 1100, 1500) == {Terrain.DOWNHILL}
+
+
+def test_a_gentle_descent_of_one_and_a_half_percent_is_downhill() -> None:
+    track, _, _ = make_route([-1.5], [2000])
+    assert classes(profile(track, STEP), 100, 1900) == {Terrain.DOWNHILL}
+
+
+def test_steep_is_above_fifteen_percent() -> None:
+    track, _, _ = make_route([18.0], [600])
+    assert classes(profile(track, STEP), 100, 500) == {Terrain.STEEP}
+
+
+def test_a_noisy_descent_never_reads_as_flat() -> None:
+    # GPS-like elevation noise (σ = 4 m) on a steady −3 % descent: the window grows, the bound stays cautious.
+    track, _, _ = make_route([-3.0], [3000], noise_m=4.0, seed=7)
+    prof = profile(track, STEP)
+    assert prof.noise_m == pytest.approx(4.0, rel=0.3)
+    assert prof.window_m > 200
+    inside = classes(prof, 300, 2700)
+    assert Terrain.FLAT not in inside and Terrain.UPHILL not in inside
+
+
+def test_a_route_without_elevation_is_unknown_and_says_so() -> None:
+    track, _, _ = make_route([5.0], [1000], with_elevation=False)
+    prof = profile(track, STEP)
+    assert prof.elevation == "unknown"
+    assert set(prof.terrain.tolist()) == {Terrain.UNKNOWN}
+    assert "no elevation" in prof.notes[0]
+
+
+def test_all_zero_elevations_are_unknown_not_flat() -> None:
+    track, _, _ = make_route([0.0], [1000], start_ele_m=0.0)
+    prof = profile(track, STEP)
+    assert prof.elevation == "unknown"
+    assert "zero" in prof.notes[0]
+
+
+def test_zero_dropouts_high_up_are_removed_not_read_as_cliffs() -> None:
+    track, _, _ = make_route([0.0], [2000], start_ele_m=800.0)
+    ele = track.ele_m.copy()
+    ele[[100, 300, 301]] = 0.0
+    prof = profile(make_track(track.lat_deg, track.lon_deg, ele), STEP)
+    assert classes(prof, 100, 1900) == {Terrain.FLAT}
+    assert "exactly 0 m" in prof.notes[0]
+
+
+def test_a_single_spike_is_filtered() -> None:
+    track, _, _ = make_route([0.0], [2000])
+    ele = track.ele_m.copy()
+    ele[250] += 40.0
+    prof = profile(make_track(track.lat_deg, track.lon_deg, ele), STEP)
+    assert classes(prof, 100, 1900) == {Terrain.FLAT}
+
+
+def test_an_elevation_jump_leaves_the_grade_across_it_unknown() -> None:
+    track, _, _edges = make_route([0.0, 0.0], [1000, 1000])
+    ele = track.ele_m.copy()
+    ele[track.lat_deg > track.lat_deg[len(ele) // 2]] += 60.0  # a barometer recalibrating mid-walk
+    prof = profile(make_track(track.lat_deg, track.lon_deg, ele), STEP)
+    assert Terrain.UNKNOWN in classes(prof, 990, 1010)
+    assert Terrain.UPHILL not in classes(prof, 0, 2000)
+    assert "jumps" in " ".join(prof.notes)
+
+
+def test_segments_far_apart_are_not_walked_between() -> None:
+    a, _, _ = make_route([0.0], [1000])
+    lat = np.r_[a.lat_deg, a.lat_deg + 0.1]  # the second piece 11 km north
+    lon = np.r_[a.lon_deg, a.lon_deg]
+    ele = np.r_[a.ele_m, a.ele_m + 300]
+    seg = np.r_[np.zeros(len(a)), np.ones(len(a))]
+    prof = profile(make_track(lat, lon, ele, segment=seg), STEP)
+    assert prof.length_m == pytest.approx(2000, abs=10)
+    assert Terrain.UPHILL not in set(prof.terrain.tolist())
+
+
+def test_points_at_null_island_are_dropped() -> None:
+    track, _, _ = make_route([0.0], [1000])
+    lat = np.r_[0.0, 0.0, track.lat_deg]
+    lon = np.r_[0.0, 0.0, track.lon_deg]
+    prof = profile(make_track(lat, lon, np.r_[200, 200, track.ele_m]), STEP)
+    assert prof.length_m < 1100
+    assert "latitude 0, longitude 0" in prof.notes[0]
+
+
+def test_a_route_too_short_is_refused_with_its_length() -> None:
+    track, _, _ = make_route([0.0], [20])
+    with pytest.raises(TrackError, match=r"only \d+ m long"):
+        profile(track, STEP)
+
+
+def test_the_heading_follows_a_right_angle_turn() -> None:
+    track, _, _ = make_route([0.0, 0.0], [500, 500], turns_deg=[0.0, 90.0])
+    prof = profile(track, STEP)
+    assert prof.heading_deg[10] == pytest.approx(0.0, abs=1)
+    assert prof.heading_deg[-10] == pytest.approx(90.0, abs=1)

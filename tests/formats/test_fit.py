@@ -1,0 +1,64 @@
+"""Our FIT record reader against Garmin's official SDK, field for field, on every real FIT file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from garmin_fit_sdk import Decoder, Stream
+
+from retrowalk.core.track import TrackError
+from retrowalk.formats.fit import FIT_EPOCH_S, SEMICIRCLE_DEG, read_fit
+from tests.real import REAL, ids, needs_real, real_files
+
+FIT = real_files("fit", "fit-workouts", "malformed", suffixes=(".fit",))
+
+
+def sdk_records(data: bytes) -> list[dict]:
+    decoder = Decoder(Stream.from_byte_array(bytearray(data)))
+    messages, _errors = decoder.read(convert_datetimes_to_dates=False)
+    return [r for r in messages.get("record_mesgs", [])
+            if r.get("position_lat") is not None and r.get("position_long") is not None]
+
+
+@needs_real
+@pytest.mark.slow
+@pytest.mark.parametrize("path", FIT, ids=ids(FIT))
+def test_records_match_the_official_sdk(path: Path) -> None:
+    data = path.read_bytes()
+    want = sdk_records(data)
+    try:
+        track = read_fit(data)
+    except TrackError:
+        assert want == []  # we refuse only files whose records carry no position
+        return
+    assert len(track) == len(want)
+    lat = np.array([r["position_lat"] for r in want]) * SEMICIRCLE_DEG
+    lon = np.array([r["position_long"] for r in want]) * SEMICIRCLE_DEG
+    ele = np.array([np.nan if r.get("enhanced_altitude", r.get("altitude")) is None
+                    else r.get("enhanced_altitude", r.get("altitude")) for r in want], dtype=float)
+    ts = np.array([r.get("timestamp", np.nan) for r in want], dtype=float) + FIT_EPOCH_S
+    np.testing.assert_allclose(track.lat_deg, lat, atol=1e-12)
+    np.testing.assert_allclose(track.lon_deg, lon, atol=1e-12)
+    np.testing.assert_allclose(track.ele_m, ele, atol=1e-9, equal_nan=True)
+    np.testing.assert_allclose(track.time_s, ts, atol=1e-9, equal_nan=True)
+
+
+@needs_real
+def test_a_workout_file_is_refused_as_a_workout() -> None:
+    with pytest.raises(TrackError, match="is a workout, not a walk"):
+        read_fit((REAL / "fit-workouts" / "fitsdk-WorkoutRepeatSteps.fit").read_bytes())
+
+
+@needs_real
+def test_a_truncated_file_keeps_what_it_read_and_says_so() -> None:
+    data = (REAL / "fit" / "fitparse-fenix2-run.fit").read_bytes()
+    track = read_fit(data[: len(data) // 2])
+    assert 1000 < len(track) < 2809
+    assert "ends" in track.notes[0]
+
+
+def test_an_empty_file_is_refused() -> None:
+    with pytest.raises(TrackError, match="empty"):
+        read_fit(b"")

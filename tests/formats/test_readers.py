@@ -1,0 +1,144 @@
+"""Readers: every real file reads or is refused in one sentence; tricky XML is handled safely."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from retrowalk.core.track import TrackError
+from retrowalk.formats.read import MAX_FILE_BYTES, read_bytes, read_track
+from tests.real import REAL, ids, needs_real, real_files
+
+ALL = real_files("gpx", "tcx", "fit", "fit-workouts", "malformed")
+
+
+@needs_real
+@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
+def test_every_real_file_reads_or_is_refused_in_one_sentence(path: Path) -> None:
+    try:
+        track = read_track(path)
+    except TrackError as err:
+        message = str(err)
+        assert message and "\n" not in message and len(message) < 220
+        return
+    assert len(track) >= 1
+    assert np.isfinite(track.lat_deg).all() and np.isfinite(track.lon_deg).all()
+
+
+@needs_real
+def test_a_multi_segment_gpx_keeps_its_segments() -> None:
+    track = read_track(REAL / "gpx" / "togeojson-blue-hills-expertgps.gpx")
+    assert len(np.unique(track.segment)) == 14
+    assert len(track) == 1243
+
+
+@needs_real
+def test_a_route_only_gpx_reads_its_route_points() -> None:
+    track = read_track(REAL / "gpx" / "gpxpy-route-only.gpx")
+    assert len(track) == 55 and not track.has_elevation
+
+
+@needs_real
+def test_a_multisport_tcx_reads_the_activities_nested_in_it() -> None:
+    track = read_track(REAL / "tcx" / "goldencheetah-forerunner305-multisession.tcx")
+    assert len(track) == 1325
+    assert "568 trackpoints without a position" in track.notes[0]
+
+
+GPX10 = b"""<?xml version="1.0"?>
+<gpx version="1.0" creator="test" xmlns="http://www.topografix.com/GPX/1/0">
+ <trk><trkseg>
+  <trkpt lat="47.0" lon="8.0"><ele>500</ele><time>2024-05-01T10:00:00Z</time></trkpt>
+  <trkpt lat="47.001" lon="8.0"><ele>502</ele><time>2024-05-01T10:01:00+02:00</time></trkpt>
+  <trkpt lat="47.002" lon="8.0"><time>2024-05-01T10:02:00Z</time></trkpt>
+ </trkseg></trk>
+</gpx>"""
+
+
+def test_gpx_1_0_with_a_missing_elevation_and_a_time_offset() -> None:
+    track = read_bytes(GPX10, "old.gpx")
+    assert len(track) == 3
+    assert np.isnan(track.ele_m[2]) and track.ele_m[1] == 502
+    assert track.time_s[1] - track.time_s[0] == -7200 + 60  # 10:01+02:00 is 08:01Z
+
+
+def test_a_gpx_without_namespace_reads() -> None:
+    data = b'<gpx><trk><trkseg><trkpt lat="1" lon="2"/><trkpt lat="1.001" lon="2"/></trkseg></trk></gpx>'
+    assert len(read_bytes(data, "plain.gpx")) == 2
+
+
+def test_a_point_without_latitude_is_named_by_line() -> None:
+    data = b'<gpx xmlns="http://www.topografix.com/GPX/1/1">\n<trk><trkseg>\n<trkpt lat="1" lon="2"/>\n' \
+           b'<trkpt lon="2"/>\n</trkseg></trk></gpx>'
+    with pytest.raises(TrackError, match=r"^line 4: a point has no lat attribute$"):
+        read_bytes(data, "broken.gpx")
+
+
+def test_a_latitude_that_is_not_a_number_is_named_by_line() -> None:
+    data = b'<gpx>\n<trk><trkseg><trkpt lat="1" lon="2"/>\n<trkpt lat="north" lon="2"/></trkseg></trk></gpx>'
+    with pytest.raises(TrackError, match=r"^line 3: lat 'north' is not a number$"):
+        read_bytes(data, "broken.gpx")
+
+
+def test_entities_are_never_expanded() -> None:
+    laughs = b"""<?xml version="1.0"?>
+<!DOCTYPE gpx [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>
+<gpx><trk><name>&d;</name><trkseg><trkpt lat="1" lon="2"/><trkpt lat="1.001" lon="2"/></trkseg></trk></gpx>"""
+    track = read_bytes(laughs, "laughs.gpx")
+    assert len(track) == 2  # read, with the entity left unexpanded
+
+
+def test_an_external_entity_is_not_fetched() -> None:
+    xxe = b"""<?xml version="1.0"?>
+<!DOCTYPE gpx [<!ENTITY x SYSTEM "file:///etc/passwd">]>
+<gpx><trk><name>&x;</name><trkseg><trkpt lat="1" lon="2"/><trkpt lat="1.001" lon="2"/></trkseg></trk></gpx>"""
+    track = read_bytes(xxe, "xxe.gpx")
+    assert "root:" not in track.name
+
+
+def test_broken_xml_is_refused_with_its_line() -> None:
+    with pytest.raises(TrackError, match=r"^line 3: this GPX file is not well-formed XML"):
+        read_bytes(b"<gpx>\n<trk>\n<trkseg></trk></gpx>", "bad.gpx")
+
+
+def test_a_file_over_fifty_megabytes_is_refused_before_reading(tmp_path: Path) -> None:
+    big = tmp_path / "huge.gpx"
+    with big.open("wb") as f:  # sparse: costs no disk
+        f.truncate(MAX_FILE_BYTES + 1)
+    with pytest.raises(TrackError, match="limited to 50 MB"):
+        read_track(big)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("empty.gpx", b"", "empty"),
+        ("text.gpx", b"hello", "not a GPX, TCX or FIT file"),
+        ("notes.txt", b"hello", "not a GPX, TCX or FIT file"),
+        ("a.fit", b"\x0e\x10", "not a FIT file"),
+        ("kml.gpx", b"<kml></kml>", "not a GPX"),
+    ],
+)
+def test_things_that_are_not_routes_are_refused(name: str, data: bytes, message: str) -> None:
+    with pytest.raises(TrackError, match=message):
+        read_bytes(data, name)
+
+
+def test_a_missing_file_and_a_folder_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(TrackError, match="no such file"):
+        read_track(tmp_path / "nope.gpx")
+    with pytest.raises(TrackError, match="is a folder"):
+        read_track(tmp_path)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file; the permission case cannot be made")
+def test_an_unreadable_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "secret.gpx"
+    path.write_bytes(GPX10)
+    path.chmod(0)
+    with pytest.raises(TrackError, match="cannot be read"):
+        read_track(path)
