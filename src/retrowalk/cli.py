@@ -180,7 +180,7 @@ def _route_plan(args: argparse.Namespace) -> int:
     )
     console = Console(stderr=True, highlight=False)
     with console.status(f"Reading {Path(args.route).name} and placing the bouts…"):
-        track = read_track(args.route)
+        track = read_track(args.route, times=False)
         result = route_plan(track, request)
     if args.profile:
         from retrowalk.formats.picture import draw_profile  # matplotlib loads only when a picture is asked for

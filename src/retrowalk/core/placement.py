@@ -33,7 +33,8 @@ import numpy as np
 import numpy.typing as npt
 
 NEG = np.int64(-(2**62))
-"""Minus infinity for integer values: no arrangement."""
+"""Minus infinity for integer values: no arrangement. Any sum involving it stays below ``HALF_NEG``."""
+HALF_NEG = NEG // 2
 
 BoolArray = npt.NDArray[np.bool_]
 
@@ -99,28 +100,23 @@ def place(usable: BoolArray, uphill: BoolArray, *, k_lo: int, k_hi: int, budget:
 
     best = np.full((budget + 1, n + 1), NEG, dtype=np.int64)
     best[0, :] = 0
+    ext = np.empty(n + 1, dtype=np.int64)
     for b in range(k_lo, budget + 1):
-        ext = np.full(n + 1, NEG, dtype=np.int64)
+        ext.fill(NEG)
         for k in range(k_lo, min(k_hi, b) + 1):
-            prev = _before(best[b - k], k, recovery if b > k else 0, n)
-            cand = np.where((prev > NEG) & (gain[k] > NEG), prev + gain[k], NEG)
-            np.maximum(ext, cand, out=ext)
-        best[b] = np.maximum.accumulate(ext)
+            # A bout of k ending at e follows the best of b − k samples ending by e − k − gap. NEG + NEG is
+            # exactly int64's minimum and NEG + any value stays below NEG / 2: no overflow, no masking needed.
+            shift = k + (recovery if b > k else 0)
+            if shift > n:
+                continue
+            np.maximum(ext[shift:], best[b - k, : n + 1 - shift] + gain[k][shift:], out=ext[shift:])
+        np.maximum.accumulate(ext, out=best[b])
 
     totals = best[:, last_end]
-    b = int(np.flatnonzero(totals > NEG).max())
+    b = int(np.flatnonzero(totals > HALF_NEG).max())
     bouts = _trace(best, gain, b, last_end, k_lo, k_hi, recovery, n)
     uphill_samples = sum(int(up_cum[x.end] - up_cum[x.start]) for x in bouts)
     return Placement(tuple(bouts), b, uphill_samples)
-
-
-def _before(row: npt.NDArray[np.int64], k: int, gap: int, n: int) -> npt.NDArray[np.int64]:
-    """``out[e] = row[e - k - gap]``: the best arrangement that leaves room for a bout of k ending at e."""
-    out = np.full(n + 1, NEG, dtype=np.int64)
-    shift = k + gap
-    if shift <= n:
-        out[shift:] = row[: n + 1 - shift]
-    return out
 
 
 def _trace(best: npt.NDArray[np.int64], gain: dict[int, npt.NDArray[np.int64]], b: int, e: int, k_lo: int,
@@ -134,7 +130,8 @@ def _trace(best: npt.NDArray[np.int64], gain: dict[int, npt.NDArray[np.int64]], 
         for k in range(k_lo, min(k_hi, b) + 1):
             gap = recovery if b > k else 0
             j = end - k - gap
-            if gain[k][end] > NEG and j >= 0 and best[b - k, j] > NEG and best[b - k, j] + gain[k][end] == target:
+            if gain[k][end] > HALF_NEG and j >= 0 and best[b - k, j] > HALF_NEG \
+                    and best[b - k, j] + gain[k][end] == target:
                 bouts.append(Bout(end - k, end))
                 b, e = b - k, j
                 break

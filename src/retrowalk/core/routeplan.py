@@ -14,7 +14,6 @@ import numpy as np
 import numpy.typing as npt
 
 from retrowalk.core.check import check
-from retrowalk.core.geo import step_m
 from retrowalk.core.placement import Bout, Placement, place
 from retrowalk.core.plan import Direction, Flag, Kind, Plan, PlanError, RouteInfo, Segment
 from retrowalk.core.program import Level, dose_for_week
@@ -32,6 +31,9 @@ from retrowalk.core.terrain import Profile, Terrain, profile
 from retrowalk.core.track import Track
 from retrowalk.core.units import Units, format_clock, format_distance, format_duration
 
+ROUTE_GRANULARITY_S = 10
+"""On a route a bout lasts a whole number of 10 s: one profile sample is 10 s of backward walking (6.7 m at
+2.4 km/h), finer than GPS positions (3–5 m error) can tell apart and half the work of 5 s samples."""
 MIN_STEP_M = 2.0
 """Samples closer than this add work, not precision (GPS is good to a few metres)."""
 
@@ -85,7 +87,7 @@ def route_plan(track: Track, req: RouteRequest, settings: Settings = DEFAULTS) -
     usable = _usable(prof, setup)
     placed = _place(prof, usable, setup)
     # The same route the other way: computed because it is the first alternative to offer.
-    other = profile(walk.reversed(), setup.step, settings, max_m)
+    other = prof.reversed(settings)
     reverse_s = _place(other, _usable(other, setup), setup).samples * setup.tau
 
     warnings = list(track.notes) + list(prof.notes)
@@ -99,7 +101,7 @@ def route_plan(track: Track, req: RouteRequest, settings: Settings = DEFAULTS) -
         flags.add(Flag.UNKNOWN_TERRAIN)
         warnings.append("The route has no usable elevation, so uphill and downhill are unknown: the bouts are placed "
                         "by distance alone. Walk backward only where you can see the ground is flat or rising.")
-    if max_m is not None and prof.length_m + setup.step < _walked_m(walk) - 1:
+    if max_m is not None and prof.length_m + setup.step < prof.track_m - 1:
         warnings.append(f"The plan covers the first {format_distance(prof.length_m, req.units)} of the route "
                         f"({format_duration(total_s)}).")
     if backward_s < setup.target_s:
@@ -143,8 +145,8 @@ def _setup(req: RouteRequest, settings: Settings) -> _Setup:
         raise PlanError("backward speed must be more than 0 and at most your forward speed "
                         "(about half of it, DOMAIN.md §2 Speeds)")
     v_f, v_b = fwd_kmh / 3.6, back_kmh / 3.6
-    g = settings.bout_granularity_s
-    # One sample is one bout-granularity of backward walking, so bout lengths come out in whole 5 s.
+    g = max(settings.bout_granularity_s, ROUTE_GRANULARITY_S)
+    # One sample is g seconds of backward walking, so bout lengths come out in whole multiples of g.
     tau = g * max(1, math.ceil(MIN_STEP_M / (v_b * g)))
     step = v_b * tau
 
@@ -182,10 +184,6 @@ def _max_distance_m(req: RouteRequest, setup: _Setup) -> float | None:
     # Time = forward distance / v_f + backward seconds; backward seconds cover v_b metres each.
     backward = min(setup.target_s, seconds * BACKWARD_MAX_SHARE)
     return setup.v_f * (seconds - backward) + backward * setup.v_b
-
-
-def _walked_m(track: Track) -> float:
-    return float(step_m(track.lat_deg, track.lon_deg).sum()) if len(track) > 1 else 0.0
 
 
 def _usable(prof: Profile, setup: _Setup) -> npt.NDArray[np.bool_]:

@@ -80,6 +80,8 @@ class Profile:
     """Smoothed elevation (NaN unknown)."""
     grade_pct: FloatArray
     grade_low_pct: FloatArray
+    grade_se_pct: float
+    """Standard error of the grade estimate (from the noise and the window)."""
     terrain: npt.NDArray[np.int8]
     heading_deg: FloatArray
     """Unwrapped heading: a turn shows as a change, never as a jump from 359° to 0°."""
@@ -91,6 +93,22 @@ class Profile:
     """``recorded`` or ``unknown``."""
     notes: tuple[str, ...]
     """What cleaning removed or could not use, for the plan's warnings."""
+    track_m: float = 0.0
+    """The whole track's walked length, of which the profile may cover only the first part (``max_m``)."""
+
+    def reversed(self, settings: Settings = DEFAULTS) -> Profile:
+        """The same ground walked the other way: grades change sign and the classes follow.
+
+        Cheaper than profiling the reversed track, and the same up to where the first sample falls (under one
+        step); used to tell a walker what the other direction would hold.
+        """
+        grade = -self.grade_pct[::-1]
+        low = grade - CONFIDENCE_Z * self.grade_se_pct
+        piece = self.piece[::-1].copy()
+        return Profile(self.step_m, self.dist_m.copy(), self.lat_deg[::-1].copy(), self.lon_deg[::-1].copy(),
+                       self.raw_ele_m[::-1].copy(), self.ele_m[::-1].copy(), grade, low, self.grade_se_pct,
+                       _classify(grade, low, piece, settings), self.heading_deg[::-1] + 180.0, piece,
+                       self.noise_m, self.window_m, self.elevation, self.notes, self.track_m)
 
     @property
     def length_m(self) -> float:
@@ -117,9 +135,11 @@ def profile(track: Track, step: float, settings: Settings = DEFAULTS, max_m: flo
         lat, lon, ele, seg, time = lat[~null], lon[~null], ele[~null], seg[~null], time[~null]
     if len(lat) < 2:
         raise TrackError("the route has fewer than two points with a position")
-    keep = np.r_[True, step_m(lat, lon) > 0.01]  # a point recorded twice in one place adds nothing
-    lat, lon, ele, seg, time = lat[keep], lon[keep], ele[keep], seg[keep], time[keep]
     steps = step_m(lat, lon)
+    keep = np.r_[True, steps > 0.01]  # a point recorded twice in one place adds nothing
+    if not keep.all():
+        lat, lon, ele, seg, time = lat[keep], lon[keep], ele[keep], seg[keep], time[keep]
+        steps = step_m(lat, lon)
     with np.errstate(invalid="ignore", divide="ignore"):
         speed = steps / np.diff(time)
     # Not walked: the line between two file segments far apart, or a step no walker makes (a lost fix
@@ -128,6 +148,7 @@ def profile(track: Track, step: float, settings: Settings = DEFAULTS, max_m: flo
     fast = (speed > TELEPORT_SPEED_MS) & (np.diff(time) > 0) & (steps > TELEPORT_FAST_MIN_M)
     jump = ((seg[1:] != seg[:-1]) & (steps > JOIN_M)) | (steps > TELEPORT_M) | fast
     dist = np.r_[0.0, np.cumsum(np.where(jump, 0.0, steps))]
+    track_m = float(dist[-1])
     if max_m is not None and dist[-1] > max_m:
         cut = int(np.searchsorted(dist, max_m, side="right"))
         lat, lon, ele, dist, jump = lat[:cut], lon[:cut], ele[:cut], dist[:cut], jump[:cut - 1]
@@ -156,16 +177,20 @@ def profile(track: Track, step: float, settings: Settings = DEFAULTS, max_m: flo
     se = _grade_se_pct(noise, 2 * h * step, step)
     low = grade - CONFIDENCE_Z * se
 
-    terrain = np.full(n, Terrain.UNKNOWN, dtype=np.int8)
+    return Profile(step, s_dist, s_lat, s_lon, raw, smooth, grade, low, se, _classify(grade, low, piece, settings),
+                   _heading(s_lat, s_lon, step), piece, noise, 2 * h * step, elevation, tuple(notes), track_m)
+
+
+def _classify(grade: FloatArray, low: FloatArray, piece: IntArray, settings: Settings) -> npt.NDArray[np.int8]:
+    """DOMAIN.md:28-33 on the estimate and its lower bound: downhill whenever the ground may go down."""
+    terrain = np.full(len(grade), Terrain.UNKNOWN, dtype=np.int8)
     known = np.isfinite(grade) & (piece >= 0)
     terrain[known & (low < settings.flat_min_grade_pct)] = Terrain.DOWNHILL
     rest = known & (low >= settings.flat_min_grade_pct)
     terrain[rest] = Terrain.FLAT
     terrain[rest & (grade >= settings.uphill_min_grade_pct)] = Terrain.UPHILL
     terrain[rest & (grade > settings.steep_min_grade_pct)] = Terrain.STEEP
-
-    return Profile(step, s_dist, s_lat, s_lon, raw, smooth, grade, low, terrain, _heading(s_lat, s_lon, step),
-                   piece, noise, 2 * h * step, elevation, tuple(notes))
+    return terrain
 
 
 def _clean(ele: FloatArray, dist: FloatArray) -> tuple[FloatArray, list[str], list[tuple[float, float]]]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from retrowalk.core.track import Track, TrackError
@@ -19,7 +22,8 @@ _ROOT_TAG = re.compile(rb"<([A-Za-z_][\w.:-]*)")
 SUFFIXES = {".gpx": read_gpx, ".tcx": read_tcx, ".fit": read_fit}
 
 
-def read_track(path: str | Path) -> Track:
+def read_track(path: str | Path, times: bool = True) -> Track:
+    """The walk in ``path``. ``times=False`` may skip reading clock times where that is costly (GPX)."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -35,11 +39,29 @@ def read_track(path: str | Path) -> Track:
         data = path.read_bytes()
     except OSError as err:
         raise TrackError(f"{path}: cannot be read ({err.strerror})") from None
-    return read_bytes(data, path.name)
+    return read_bytes(data, path.name, times)
 
 
-def read_bytes(data: bytes, name: str) -> Track:
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Readers make tens of thousands of short-lived strings and no reference cycles; letting the cyclic
+    collector scan the heap again and again meanwhile costs a fifth of a read (bench/run.py). It runs after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def read_bytes(data: bytes, name: str, times: bool = True) -> Track:
     """Read ``data``, by its content first and its file name second (a .gpx that is really a FIT still reads)."""
+    with _no_gc():
+        return _read_bytes(data, name, times)
+
+
+def _read_bytes(data: bytes, name: str, times: bool) -> Track:
     if len(data) > MAX_FILE_BYTES:
         raise TrackError(f"{name} is {len(data) / 1e6:.0f} MB; route files are limited to 50 MB")
     if len(data) >= 12 and data[8:12] == b".FIT":
@@ -50,10 +72,10 @@ def read_bytes(data: bytes, name: str) -> Track:
         if local == b"TrainingCenterDatabase":
             return read_tcx(data, name)
         if local == b"gpx":
-            return read_gpx(data, name)
+            return read_gpx(data, name, times)
     if not data.strip():
         raise TrackError(f"{name} is empty")
     reader = SUFFIXES.get(Path(name).suffix.lower())
     if reader is not None and (reader is read_fit or data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")):
-        return reader(data, name)  # the reader names what is wrong inside the file
+        return reader(data, name)  # the reader names what is wrong inside the file (times: GPX only)
     raise TrackError(f"{name} is not a GPX, TCX or FIT file")
