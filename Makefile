@@ -3,6 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SAMPLE_ROUTE := ../shared/data/real/fit/workoutizer-walk-2020-08-20-fr645m.fit
 
 .PHONY: run test lint bench lock clean
 
@@ -18,6 +19,8 @@ run: $(STAMP)
 	@echo
 	@echo "The same walk on a locked treadmill:"
 	@$(BIN)/retrowalk plan --minutes 30 --treadmill
+	@if [ -f $(SAMPLE_ROUTE) ]; then echo; echo "45 minutes of a real hilly walk, with its profile in out/profile.png:"; \
+	  mkdir -p out; $(BIN)/retrowalk plan $(SAMPLE_ROUTE) --minutes 45 --profile out/profile.png; fi
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest
