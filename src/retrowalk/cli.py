@@ -114,10 +114,8 @@ def _plan(args: argparse.Namespace) -> int:
             raise PlanError(f"{flag} needs a route file")
     if args.minutes is None:
         raise PlanError("give --minutes for a walk by time, or a route file to plan on")
-    units = Units(args.units) if args.units else default_units()
+    units, week = _units(args), _week(args)
     kind = Kind.TREADMILL if args.treadmill else Kind.DEADMILL if args.deadmill else Kind.OUTDOOR
-    week = int(args.week) if args.week is not None else (
-        dose_for_level(Level(args.level)).week if args.level else 1)
 
     def seconds(minutes: float | None) -> int | None:
         return None if minutes is None else round(minutes * 60)
@@ -150,6 +148,16 @@ def _plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _units(args: argparse.Namespace) -> Units:
+    return Units(args.units) if args.units else default_units()
+
+
+def _week(args: argparse.Namespace) -> int:
+    if args.week is not None:
+        return int(args.week)
+    return dose_for_level(Level(args.level)).week if args.level else 1
+
+
 def _emit(plan: Plan, as_json: bool) -> None:
     if as_json:
         print(json.dumps(plan.to_dict(), indent=2, ensure_ascii=False))
@@ -164,9 +172,7 @@ def _route_plan(args: argparse.Namespace) -> int:
             raise PlanError(f"{flag} does not go with a route file; a route plan is outdoors")
     if args.profile and Path(args.profile).suffix.lower() not in (".png", ".svg"):
         raise PlanError(f"--profile {args.profile}: the picture is written as .png or .svg")
-    units = Units(args.units) if args.units else default_units()
-    week = int(args.week) if args.week is not None else (
-        dose_for_level(Level(args.level)).week if args.level else 1)
+    units, week = _units(args), _week(args)
     request = RouteRequest(
         week=week,
         units=units,

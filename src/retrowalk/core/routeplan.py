@@ -28,6 +28,7 @@ from retrowalk.core.rules import (
 )
 from retrowalk.core.safety import KNEE_CUE, safety_notes
 from retrowalk.core.terrain import Profile, Terrain, profile
+from retrowalk.core.timeplan import refuse_outside_s1
 from retrowalk.core.track import Track
 from retrowalk.core.units import Units, format_clock, format_distance, format_duration
 
@@ -161,10 +162,7 @@ def _setup(req: RouteRequest, settings: Settings) -> _Setup:
         raise PlanError(f"the shortest bout ({lo} s) is longer than the longest ({hi} s)")
 
     if req.backward_s is not None:
-        if req.backward_s > BACKWARD_MAX_S:
-            raise PlanError(f"{format_duration(req.backward_s)} backward is more than S1's 10 minutes per session")
-        if req.backward_s < BACKWARD_MIN_S:
-            raise PlanError(f"{format_duration(req.backward_s)} backward is less than S1's 5 minutes per session")
+        refuse_outside_s1(req.backward_s)
     target = req.backward_s if req.backward_s is not None else dose.backward_s
     allowed = {Terrain.FLAT, Terrain.UPHILL} | ({Terrain.STEEP} if dose.level is not Level.BEGINNER else set())
     return _Setup(v_f, v_b, tau, step, target, k_lo, k_hi,

@@ -152,6 +152,14 @@ def lay_out(total_s: int, backward_s: int, lo: int, hi: int, bouts: int | None,
     return Layout(lengths, tuple(forward))
 
 
+def refuse_outside_s1(backward_s: int, allow_below_minimum: bool = False) -> None:
+    """An explicit backward target outside S1's 5–10 minutes is refused (below 5 only for a short walk)."""
+    if backward_s > BACKWARD_MAX_S:
+        raise PlanError(f"{format_duration(backward_s)} backward is more than S1's 10 minutes per session")
+    if not allow_below_minimum and backward_s < BACKWARD_MIN_S:
+        raise PlanError(f"{format_duration(backward_s)} backward is less than S1's 5 minutes per session")
+
+
 def _check_total(total_s: int, settings: Settings) -> None:
     if total_s <= 0:
         raise PlanError("minutes must be more than 0")
@@ -193,10 +201,7 @@ def _backward_target(req: TimeRequest, dose: Dose, lo: int, hi: int, settings: S
 
     if req.backward_s is not None:
         asked = round(req.backward_s / g) * g
-        if asked > BACKWARD_MAX_S:
-            raise PlanError(f"{format_duration(asked)} backward is more than S1's 10 minutes per session")
-        if not short and asked < BACKWARD_MIN_S:
-            raise PlanError(f"{format_duration(asked)} backward is less than S1's 5 minutes per session")
+        refuse_outside_s1(asked, allow_below_minimum=short)
         if asked < lo:
             raise PlanError(f"{format_duration(asked)} backward is shorter than one {lo} s bout")
         if asked > possible:
