@@ -62,3 +62,24 @@ def test_a_truncated_file_keeps_what_it_read_and_says_so() -> None:
 def test_an_empty_file_is_refused() -> None:
     with pytest.raises(TrackError, match="empty"):
         read_fit(b"")
+
+
+@needs_real
+def test_damaged_files_never_raise_anything_but_a_clear_refusal() -> None:
+    """Cut and corrupt real files at seeded random places: a read, or a TrackError, never another exception."""
+    import random
+
+    rng = random.Random(20261124)
+    for path in real_files("fit", suffixes=(".fit",))[:10]:
+        data = path.read_bytes()
+        for _ in range(40):
+            damaged = bytearray(data[: rng.randrange(0, len(data))])
+            for _ in range(rng.randrange(0, 4)):
+                if len(damaged) > 20:
+                    damaged[rng.randrange(12, len(damaged))] = rng.randrange(256)
+            try:
+                track = read_fit(bytes(damaged))
+            except TrackError as err:
+                assert "\n" not in str(err)
+            else:
+                assert np.isfinite(track.lat_deg).all()

@@ -70,7 +70,10 @@ def read_fit(data: bytes, name: str = "") -> Track:
         end = start + data_size
         truncated = end > len(data)
         end = min(end, len(data))
-        problem = _decode(data, start, end, piece, lat, lon, ele, ts, seg, file_types)
+        try:
+            problem = _decode(data, start, end, piece, lat, lon, ele, ts, seg, file_types)
+        except (IndexError, struct.error):  # a damaged byte made a length lie; keep what came before
+            problem = "The file is damaged; the points before the damage were read."
         if problem or truncated:
             notes.append(problem or "The file ends early; the points before the cut were read.")
             break
@@ -115,10 +118,14 @@ def _decode(data: bytes, pos: int, end: int, piece: int, lat: list[float], lon: 
             global_num = struct.unpack_from(">H" if big else "<H", data, pos + 2)[0]
             nfields = data[pos + 4]
             pos += 5
+            if pos + 3 * nfields > end:
+                return "The file ends in the middle of a message; the points before it were read."
             raw_fields = [(data[pos + 3 * i], data[pos + 3 * i + 1], data[pos + 3 * i + 2]) for i in range(nfields)]
             pos += 3 * nfields
             dev_size = 0
             if header & 0x20:  # developer fields: skipped, only their sizes matter
+                if pos >= end or pos + 1 + 3 * data[pos] > end:
+                    return "The file ends in the middle of a message; the points before it were read."
                 ndev = data[pos]
                 dev_size = sum(data[pos + 1 + 3 * i + 1] for i in range(ndev))
                 pos += 1 + 3 * ndev
