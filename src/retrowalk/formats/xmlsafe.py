@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import UTC, datetime
 
 import numpy as np
@@ -46,7 +47,9 @@ def epoch_seconds(stamps: list[str]) -> FloatArray:
         return np.empty(0)
     if {s[-1:] for s in stamps} == {"Z"}:  # one cheap pass; numpy parses the rest in C
         try:
-            ms = np.array([s[:-1] for s in stamps], dtype="datetime64[ms]")
+            with warnings.catch_warnings():  # numpy warns (and still converts to UTC) on an offset inside
+                warnings.simplefilter("ignore", UserWarning)
+                ms = np.array([s[:-1] for s in stamps], dtype="datetime64[ms]")
             out: FloatArray = ms.astype(np.int64) / 1000.0
             return out
         except ValueError:
