@@ -44,6 +44,8 @@ def _number(what: str, example: str, *, integer: bool = False) -> Callable[[str]
             raise argparse.ArgumentTypeError(f"{text!r} is not a number; give {what} like {example}") from None
         if not math.isfinite(value):
             raise argparse.ArgumentTypeError(f"{text!r} is not a number; give {what} like {example}")
+        if abs(value) > 1e6:
+            raise argparse.ArgumentTypeError(f"{text!r} is far too large; give {what} like {example}")
         if integer and value != int(value):
             raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; give {what} like {example}")
         return value
@@ -191,7 +193,10 @@ def _route_plan(args: argparse.Namespace) -> int:
     if args.profile:
         from retrowalk.formats.picture import draw_profile  # matplotlib loads only when a picture is asked for
 
-        out = draw_profile(result.plan, result.profile, args.profile)
+        try:
+            out = draw_profile(result.plan, result.profile, args.profile)
+        except OSError as err:
+            raise PlanError(f"cannot write {args.profile}: {err.strerror or err}") from None
         console.print(f"Profile written to {out}")
     _emit(result.plan, args.json)
     return 0

@@ -72,6 +72,9 @@ def test_reverse_walks_the_route_the_other_way(capsys: pytest.CaptureFixture[str
         ([str(HILLY), "--speed-backward", "5", "--speed-forward", "3"], "at most your forward speed"),
         (["--reverse", "--minutes", "30"], "--reverse needs a route file"),
         (["--units", "kmh"], "give --minutes for a walk by time, or a route file"),
+        (["--minutes", "1e308"], "far too large"),
+        ([str(HILLY), "--profile", "/nonexistent-dir/x.png"], "cannot write /nonexistent-dir/x.png"),
+        ([str(HILLY), "--speed-backward", "0.01", "--units", "kmh"], "too slow to place bouts"),
     ],
 )
 def test_bad_route_input_gets_one_line_and_exit_2(

@@ -47,7 +47,7 @@ def check(plan: Plan, settings: Settings = DEFAULTS) -> list[Violation]:
     out += _bouts(plan, settings)
     out += _machine(plan, settings)
     if plan.kind is Kind.ROUTE:
-        out += _route(plan)
+        out += _route(plan, settings)
     if not plan.safety:
         out.append(Violation("§2 Safety cues", "the plan carries no safety notes"))
     return out
@@ -153,7 +153,7 @@ def _machine(plan: Plan, settings: Settings) -> list[Violation]:
     return out
 
 
-def _route(plan: Plan) -> list[Violation]:
+def _route(plan: Plan, settings: Settings) -> list[Violation]:
     """S3 on the plan's own account of the ground; ``retrowalk.core.routeplan`` re-checks against the profile."""
     out = []
     previous_end: float | None = 0.0
@@ -175,4 +175,6 @@ def _route(plan: Plan) -> list[Violation]:
                                      i))
         elif seg.terrain not in SAFE_BACKWARD_TERRAINS:
             out.append(Violation("S3", f"a backward bout on {seg.terrain} ground; only flat or uphill", i))
+        if seg.grade_pct is not None and seg.grade_pct < settings.flat_min_grade_pct:
+            out.append(Violation("S3", f"a backward bout on a {seg.grade_pct:.1f} % grade, which goes downhill", i))
     return out

@@ -88,7 +88,9 @@ def route_plan(track: Track, req: RouteRequest, settings: Settings = DEFAULTS) -
     usable = _usable(prof, setup)
     placed = _place(prof, usable, setup)
     # The same route the other way: computed because it is the first alternative to offer.
-    other = prof.reversed(settings)
+    trimmed = prof.track_m > prof.length_m + 2 * setup.step
+    # Cut short by --minutes, "the other way" starts from the route's other end: profile that walk itself.
+    other = profile(walk.reversed(), setup.step, settings, max_m) if trimmed else prof.reversed(settings)
     reverse_s = _place(other, _usable(other, setup), setup).samples * setup.tau
 
     warnings = list(track.notes) + list(prof.notes)
@@ -158,6 +160,9 @@ def _setup(req: RouteRequest, settings: Settings) -> _Setup:
     if hi > settings.bout_max_s:
         raise PlanError(f"outdoors a backward bout lasts at most {settings.bout_max_s} s (DOMAIN.md §2 Bout lengths)")
     k_lo, k_hi = math.ceil(lo / tau), hi // tau
+    if k_lo > k_hi and tau > g:
+        raise PlanError(f"a backward speed of {back_kmh:.2f} km/h is too slow to place bouts on a route; "
+                        "plan by time instead, or on a treadmill")
     if k_lo > k_hi:
         raise PlanError(f"the shortest bout ({lo} s) is longer than the longest ({hi} s)")
 

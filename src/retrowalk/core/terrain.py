@@ -259,8 +259,10 @@ def _resample_ele(ele: FloatArray, dist: FloatArray, s_dist: FloatArray, cuts: l
     gap = np.where((i > 0) & (i < len(vd)), vd[np.clip(i, 0, len(vd) - 1)] - vd[np.clip(i - 1, 0, len(vd) - 1)],
                    np.inf)
     out[gap > ELEVATION_GAP_M] = np.nan
+    step = s_dist[1] - s_dist[0] if len(s_dist) > 1 else 1.0
     for a, b in cuts:
-        out[(s_dist >= a) & (s_dist <= b)] = np.nan
+        # The samples either side too: a jump between two samples must still cut the smoothing and the grade.
+        out[(s_dist >= a - step) & (s_dist <= b + step)] = np.nan
     out[at_jump] = np.nan
     return out, _noise_m(vd, vz)
 

@@ -54,7 +54,10 @@ def read_gpx(data: bytes, name: str = "", times: bool = True) -> Track:
     times, and skipping them saves about a fifth of the read on a large file (bench/run.py)."""
     notes: list[str] = []
     root = parse(data, "GPX", notes)
-    qname = etree.QName(root)
+    try:
+        qname = etree.QName(root)
+    except ValueError:  # a root like <x:gpx> whose prefix was never declared (read leniently)
+        raise TrackError("this GPX file's root element uses an undeclared namespace prefix") from None
     if qname.localname != "gpx":
         raise TrackError(f"this is not a GPX file: its root element is <{qname.localname}>, not <gpx>")
     ns = qname.namespace

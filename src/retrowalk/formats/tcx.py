@@ -19,7 +19,10 @@ from retrowalk.formats.xmlsafe import epoch_seconds, parse
 def read_tcx(data: bytes, name: str = "") -> Track:
     notes: list[str] = []
     root = parse(data, "TCX", notes)
-    qname = etree.QName(root)
+    try:
+        qname = etree.QName(root)
+    except ValueError:  # a root like <x:gpx> whose prefix was never declared (read leniently)
+        raise TrackError("this TCX file's root element uses an undeclared namespace prefix") from None
     if qname.localname != "TrainingCenterDatabase":
         raise TrackError(f"this is not a TCX file: its root element is <{qname.localname}>")
     ns = {"t": qname.namespace} if qname.namespace else {}

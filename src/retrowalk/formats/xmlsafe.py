@@ -51,6 +51,7 @@ def epoch_seconds(stamps: list[str]) -> FloatArray:
                 warnings.simplefilter("ignore", UserWarning)
                 ms = np.array([s[:-1] for s in stamps], dtype="datetime64[ms]")
             out: FloatArray = ms.astype(np.int64) / 1000.0
+            out[np.isnat(ms)] = np.nan  # "Z" alone, or an empty stamp: no time, not year −292 million
             return out
         except ValueError:
             pass
