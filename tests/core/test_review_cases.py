@@ -17,7 +17,7 @@ from tests.builders import make_route
 
 @pytest.mark.parametrize("rise_m", [10.5, 25.0])
 def test_elevation_jumps_between_samples_never_turn_a_descent_into_a_climb(rise_m: float) -> None:
-    track, true_grade, _ = make_route([-3.0], [3000.0], spacing_m=2.0)
+    track, _, _ = make_route([-3.0], [3000.0], spacing_m=2.0)
     along = np.arange(len(track)) * 2.0
     ele = track.ele_m.copy()
     for at in (1503, 1569, 1637):
