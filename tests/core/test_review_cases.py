@@ -52,3 +52,16 @@ def test_a_time_stamp_of_only_z_is_no_time() -> None:
 def test_a_root_with_an_undeclared_prefix_is_refused_in_a_sentence() -> None:
     with pytest.raises(TrackError, match="undeclared namespace prefix"):
         read_bytes(b'<x:gpx><trk><trkseg><trkpt lat="47" lon="8"/></trkseg></trk></x:gpx>', "np.gpx")
+
+
+def test_a_comment_naming_tcx_does_not_fool_the_format_sniffing() -> None:
+    data = b'<?xml version="1.0"?><!-- <TrainingCenterDatabase> --><gpx><trk><trkseg>' \
+           b'<trkpt lat="47" lon="8"/><trkpt lat="47.001" lon="8"/></trkseg></trk></gpx>'
+    assert len(read_bytes(data, "c.gpx")) == 2
+
+
+def test_a_point_with_two_elevations_does_not_shift_the_others() -> None:
+    data = b'<gpx><trk><trkseg><trkpt lat="47" lon="8"><ele>1</ele><ele>2</ele></trkpt>' \
+           b'<trkpt lat="47.001" lon="8"/><trkpt lat="47.002" lon="8"><ele>3</ele></trkpt></trkseg></trk></gpx>'
+    ele = read_bytes(data, "two.gpx").ele_m
+    assert ele[0] == 1 and np.isnan(ele[1]) and ele[2] == 3

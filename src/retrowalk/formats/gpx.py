@@ -36,6 +36,7 @@ def _queries(ns: str | None, point: str) -> dict[str, etree.XPath]:
         "lat": xpath(f"{path}/@lat"),
         "lon": xpath(f"{path}/@lon"),
         "ele": xpath(f"{path}/{prefix}ele/text()"),
+        "with_ele": xpath(f"count({path}[{prefix}ele])"),
         "time": xpath(f"{path}/{prefix}time/text()"),
         "children": xpath(f"count({prefix}{point.rsplit('/', 1)[-1]})"),
     }
@@ -80,7 +81,10 @@ def read_gpx(data: bytes, name: str = "", times: bool = True) -> Track:
         if len(lat) != n or len(lon) != n:
             raise ValueError
         ele_text = _list(q["ele"], root)
-        ele = np.array(ele_text, dtype=np.float64) if len(ele_text) == n else None
+        # As many elevations as points is not enough: one point with two and another with none would shift
+        # every value after them. Count the points that have one, too.
+        aligned = len(ele_text) == n and _count(q["with_ele"], root) == n
+        ele = np.array(ele_text, dtype=np.float64) if aligned else None
         # Free the strings while they are still in cache; freed after the tree they cost 3× the read of them.
         del ele_text
     except ValueError:

@@ -18,6 +18,7 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 
 # The first element that is not a declaration, comment or processing instruction: the XML root's name.
 _ROOT_TAG = re.compile(rb"<([A-Za-z_][\w.:-]*)")
+_COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
 
 SUFFIXES = {".gpx": read_gpx, ".tcx": read_tcx, ".fit": read_fit}
 
@@ -66,7 +67,7 @@ def _read_bytes(data: bytes, name: str, times: bool) -> Track:
         raise TrackError(f"{name} is {len(data) / 1e6:.0f} MB; route files are limited to 50 MB")
     if len(data) >= 12 and data[8:12] == b".FIT":
         return read_fit(data, name)
-    root = _ROOT_TAG.search(data[:8192])
+    root = _ROOT_TAG.search(_COMMENT.sub(b"", data[:8192]))
     if root is not None:
         local = root.group(1).rsplit(b":", 1)[-1]
         if local == b"TrainingCenterDatabase":

@@ -28,7 +28,8 @@ def read_tcx(data: bytes, name: str = "") -> Track:
     ns = {"t": qname.namespace} if qname.namespace else {}
     p = "t:" if qname.namespace else ""
     # Activities may sit inside a MultiSportSession (FirstSport/NextSport): look at every depth.
-    containers = cast(list[etree._Element], root.xpath(f".//{p}Activity | .//{p}Course", namespaces=ns))
+    containers = cast(list[etree._Element], root.xpath(
+        f".//{p}Activity[not(ancestor::{p}Activity)] | .//{p}Course", namespaces=ns))
     lat: list[float] = []
     lon: list[float] = []
     ele: list[float] = []
