@@ -65,3 +65,11 @@ def test_a_point_with_two_elevations_does_not_shift_the_others() -> None:
            b'<trkpt lat="47.001" lon="8"/><trkpt lat="47.002" lon="8"><ele>3</ele></trkpt></trkseg></trk></gpx>'
     ele = read_bytes(data, "two.gpx").ele_m
     assert ele[0] == 1 and np.isnan(ele[1]) and ele[2] == 3
+
+
+def test_a_noisy_recording_warns_that_short_dips_may_hide() -> None:
+    track, _, _ = make_route([4.0, -3.0, 4.0], [1000.0, 200.0, 1000.0], spacing_m=3.0, noise_m=3.0, seed=1)
+    plan = route_plan(track, RouteRequest(units=Units.KMH, week=6)).plan
+    assert any("may not show" in w for w in plan.warnings)
+    quiet, _, _ = make_route([4.0, -3.0, 4.0], [1000.0, 200.0, 1000.0], spacing_m=3.0, noise_m=0.0)
+    assert not any("may not show" in w for w in route_plan(quiet, RouteRequest(units=Units.KMH)).plan.warnings)

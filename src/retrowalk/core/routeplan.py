@@ -39,6 +39,10 @@ MIN_STEP_M = 2.0
 """Samples closer than this add work, not precision (GPS is good to a few metres)."""
 
 
+NOISY_WINDOW_M = 100.0
+"""Above this grade window (elevation noise of about 1 m or more), the plan warns that short dips may hide."""
+
+
 @dataclass(frozen=True, slots=True)
 class RouteRequest:
     week: int = 1
@@ -100,6 +104,12 @@ def route_plan(track: Track, req: RouteRequest, settings: Settings = DEFAULTS) -
         raise PlanError(_nowhere(prof, reverse_s, req.reverse))
     segments = _segments(prof, placed, setup, req.units)
     total_s = sum(s.duration_s for s in segments)
+    if prof.elevation == "recorded" and prof.window_m > NOISY_WINDOW_M:
+        # The grade is averaged over a long window here: a short dip can hide in it (the stated resolution is
+        # twice the window). Say so, as for unknown ground.
+        warnings.append(f"The elevation in this file is noisy (about ±{prof.noise_m:.0f} m): a dip shorter than "
+                        f"about {format_distance(2 * prof.window_m, req.units)} may not show. Walk backward only "
+                        "where you can see the ground is level or rising.")
     if prof.elevation == "unknown":
         flags.add(Flag.UNKNOWN_TERRAIN)
         warnings.append("The route has no usable elevation, so uphill and downhill are unknown: the bouts are placed "
