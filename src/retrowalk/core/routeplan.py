@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from retrowalk.core.check import check
-from retrowalk.core.placement import Bout, Placement, place
+from retrowalk.core.placement import Placement, place
 from retrowalk.core.plan import Direction, Flag, Kind, Plan, PlanError, RouteInfo, Segment
 from retrowalk.core.program import Level, dose_for_week
 from retrowalk.core.rules import (
@@ -316,5 +316,3 @@ def _shortfall(got: int, target: int, reverse_s: int, reversed_: bool, total_s: 
     text += " A time-only plan or a treadmill session reaches the full time."
     return text
 
-
-__all__ = ["Bout", "RoutePlan", "RouteRequest", "check_on_profile", "route_plan"]

@@ -79,7 +79,6 @@ class Profile:
     ele_m: FloatArray
     """Smoothed elevation (NaN unknown)."""
     grade_pct: FloatArray
-    grade_low_pct: FloatArray
     grade_se_pct: float
     """Standard error of the grade estimate (from the noise and the window)."""
     terrain: npt.NDArray[np.int8]
@@ -103,11 +102,10 @@ class Profile:
         step); used to tell a walker what the other direction would hold.
         """
         grade = -self.grade_pct[::-1]
-        low = grade - CONFIDENCE_Z * self.grade_se_pct
         piece = self.piece[::-1].copy()
         return Profile(self.step_m, self.dist_m.copy(), self.lat_deg[::-1].copy(), self.lon_deg[::-1].copy(),
-                       self.raw_ele_m[::-1].copy(), self.ele_m[::-1].copy(), grade, low, self.grade_se_pct,
-                       _classify(grade, low, piece, settings), self.heading_deg[::-1] + 180.0, piece,
+                       self.raw_ele_m[::-1].copy(), self.ele_m[::-1].copy(), grade, self.grade_se_pct,
+                       _classify(grade, self.grade_se_pct, piece, settings), self.heading_deg[::-1] + 180.0, piece,
                        self.noise_m, self.window_m, self.elevation, self.notes, self.track_m)
 
     @property
@@ -175,14 +173,13 @@ def profile(track: Track, step: float, settings: Settings = DEFAULTS, max_m: flo
     if n > 2 * h:
         grade[h:n - h] = (smooth[2 * h:] - smooth[:n - 2 * h]) / (2 * h * step) * 100.0
     se = _grade_se_pct(noise, 2 * h * step, step)
-    low = grade - CONFIDENCE_Z * se
-
-    return Profile(step, s_dist, s_lat, s_lon, raw, smooth, grade, low, se, _classify(grade, low, piece, settings),
+    return Profile(step, s_dist, s_lat, s_lon, raw, smooth, grade, se, _classify(grade, se, piece, settings),
                    _heading(s_lat, s_lon, step), piece, noise, 2 * h * step, elevation, tuple(notes), track_m)
 
 
-def _classify(grade: FloatArray, low: FloatArray, piece: IntArray, settings: Settings) -> npt.NDArray[np.int8]:
+def _classify(grade: FloatArray, se_pct: float, piece: IntArray, settings: Settings) -> npt.NDArray[np.int8]:
     """DOMAIN.md:28-33 on the estimate and its lower bound: downhill whenever the ground may go down."""
+    low = grade - CONFIDENCE_Z * se_pct
     terrain = np.full(len(grade), Terrain.UNKNOWN, dtype=np.int8)
     known = np.isfinite(grade) & (piece >= 0)
     terrain[known & (low < settings.flat_min_grade_pct)] = Terrain.DOWNHILL

@@ -58,10 +58,6 @@ class Track:
                      self.time_s[::-1].copy(), (self.segment.max() - self.segment)[::-1].copy()
                      if len(self) else self.segment.copy(), self.name, self.notes)
 
-    def head(self, n: int) -> Track:
-        """The first ``n`` points."""
-        return Track(self.lat_deg[:n].copy(), self.lon_deg[:n].copy(), self.ele_m[:n].copy(),
-                     self.time_s[:n].copy(), self.segment[:n].copy(), self.name, self.notes)
 
 
 def make_track(lat: list[float] | FloatArray, lon: list[float] | FloatArray,

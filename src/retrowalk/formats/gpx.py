@@ -15,7 +15,7 @@ import numpy as np
 from lxml import etree
 
 from retrowalk.core.track import FloatArray, IntArray, Track, TrackError
-from retrowalk.formats.xmlsafe import epoch_seconds, parse
+from retrowalk.formats.xmlsafe import epoch_seconds, parse_root
 
 
 @lru_cache(maxsize=8)
@@ -54,14 +54,8 @@ def read_gpx(data: bytes, name: str = "", times: bool = True) -> Track:
     """The track (or route) of a GPX file. ``times=False`` leaves ``time_s`` NaN: planning never needs clock
     times, and skipping them saves about a fifth of the read on a large file (bench/run.py)."""
     notes: list[str] = []
-    root = parse(data, "GPX", notes)
-    try:
-        qname = etree.QName(root)
-    except ValueError:  # a root like <x:gpx> whose prefix was never declared (read leniently)
-        raise TrackError("this GPX file's root element uses an undeclared namespace prefix") from None
-    if qname.localname != "gpx":
-        raise TrackError(f"this is not a GPX file: its root element is <{qname.localname}>, not <gpx>")
-    ns = qname.namespace
+    root, namespace = parse_root(data, "GPX", "gpx", notes)
+    ns = namespace
     for point in ("trk/trkseg/trkpt", "rte/rtept"):
         q = _queries(ns, point)
         n = _count(q["count"], root)

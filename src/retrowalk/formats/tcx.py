@@ -13,20 +13,14 @@ import numpy as np
 from lxml import etree
 
 from retrowalk.core.track import Track, TrackError
-from retrowalk.formats.xmlsafe import epoch_seconds, parse
+from retrowalk.formats.xmlsafe import epoch_seconds, parse_root
 
 
 def read_tcx(data: bytes, name: str = "") -> Track:
     notes: list[str] = []
-    root = parse(data, "TCX", notes)
-    try:
-        qname = etree.QName(root)
-    except ValueError:  # a root like <x:gpx> whose prefix was never declared (read leniently)
-        raise TrackError("this TCX file's root element uses an undeclared namespace prefix") from None
-    if qname.localname != "TrainingCenterDatabase":
-        raise TrackError(f"this is not a TCX file: its root element is <{qname.localname}>")
-    ns = {"t": qname.namespace} if qname.namespace else {}
-    p = "t:" if qname.namespace else ""
+    root, namespace = parse_root(data, "TCX", "TrainingCenterDatabase", notes)
+    ns = {"t": namespace} if namespace else {}
+    p = "t:" if namespace else ""
     # Activities may sit inside a MultiSportSession (FirstSport/NextSport): look at every depth.
     containers = cast(list[etree._Element], root.xpath(
         f".//{p}Activity[not(ancestor::{p}Activity)] | .//{p}Course", namespaces=ns))

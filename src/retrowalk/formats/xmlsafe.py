@@ -37,6 +37,18 @@ def parse(data: bytes, what: str, notes: list[str] | None = None) -> etree._Elem
     return root
 
 
+def parse_root(data: bytes, what: str, root_name: str, notes: list[str]) -> tuple[etree._Element, str | None]:
+    """The root of a ``what`` file and its namespace, refusing a file whose root is not ``<root_name>``."""
+    root = parse(data, what, notes)
+    try:
+        qname = etree.QName(root)
+    except ValueError:  # a root like <x:gpx> whose prefix was never declared (read leniently)
+        raise TrackError(f"this {what} file's root element uses an undeclared namespace prefix") from None
+    if qname.localname != root_name:
+        raise TrackError(f"this is not a {what} file: its root element is <{qname.localname}>, not <{root_name}>")
+    return root, qname.namespace
+
+
 def epoch_seconds(stamps: list[str]) -> FloatArray:
     """ISO 8601 times to Unix seconds, NaN for any that do not parse.
 
