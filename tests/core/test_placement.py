@@ -165,3 +165,34 @@ def test_no_backward_metre_on_a_true_downhill(case) -> None:
                 assert true_grade(at) >= -1.0, f"bout {seg.start_m:.0f}–{seg.end_m:.0f} m on {true_grade(at)} %"
             if week <= 2:
                 assert all(true_grade(at) <= 15.0 for at in np.linspace(seg.start_m, seg.end_m, 25))
+
+
+@st.composite
+def gps_profiles(draw: st.DrawFn):
+    """Phone-GPS noise (1–5 m per reading) on descents at the resolution the plan states for that noise."""
+    from retrowalk.core.rules import DEFAULTS
+    from retrowalk.core.terrain import _window_m
+
+    noise = draw(st.sampled_from([1.0, 2.0, 3.0, 5.0]))
+    resolution = 2 * _window_m(noise, 3.0, DEFAULTS)  # what the plan's warning promises ("a dip shorter than …")
+    count = draw(st.integers(2, 5))
+    grades = [draw(st.one_of(st.floats(-8.0, -1.5), st.floats(0.0, 10.0))) for _ in range(count)]
+    lengths = [resolution * draw(st.floats(1.0, 2.0)) for _ in range(count)]
+    return grades, lengths, noise, draw(st.sampled_from([2.0, 5.0])), draw(st.integers(0, 2**16)), \
+        draw(st.integers(1, 8))
+
+
+@settings(max_examples=150, deadline=None)
+@given(gps_profiles())
+def test_noisy_gps_descents_at_the_stated_resolution_get_no_backward_metre(case) -> None:
+    grades, lengths, noise, spacing, seed, week = case
+    track, true_grade, _edges = make_route(grades, lengths, noise_m=noise, spacing_m=spacing, seed=seed)
+    try:
+        result = route_plan(track, RouteRequest(units=Units.KMH, week=week))
+    except PlanError:
+        return
+    assert any("may not show" in w for w in result.plan.warnings)  # the resolution is stated to the walker
+    for seg in result.plan.segments:
+        if seg.backward:
+            for at in np.linspace(seg.start_m, seg.end_m, 25):
+                assert true_grade(at) >= -1.0, f"bout {seg.start_m:.0f}–{seg.end_m:.0f} m on {true_grade(at)} %"
