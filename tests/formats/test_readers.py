@@ -142,3 +142,17 @@ def test_an_unreadable_file_is_refused(tmp_path: Path) -> None:
     path.chmod(0)
     with pytest.raises(TrackError, match="cannot be read"):
         read_track(path)
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_a_utf16_gpx_with_a_byte_order_mark_reads_like_its_utf8_twin(codec: str) -> None:
+    text = GPX10.decode().replace('<?xml version="1.0"?>', '<?xml version="1.0" encoding="UTF-16"?>')
+    bom = b"\xff\xfe" if codec.endswith("le") else b"\xfe\xff"
+    wide = read_bytes(bom + text.encode(codec), "windows.gpx")
+    plain = read_bytes(GPX10, "plain.gpx")
+    assert np.array_equal(wide.lat_deg, plain.lat_deg) and np.allclose(wide.ele_m, plain.ele_m, equal_nan=True)
+
+
+def test_broken_utf16_is_refused_in_one_sentence() -> None:
+    with pytest.raises(TrackError, match="UTF-16"):
+        read_bytes(b"\xff\xfe<\x00g\x00\x00\xd8", "odd.gpx")

@@ -62,11 +62,25 @@ def read_bytes(data: bytes, name: str, times: bool = True) -> Track:
         return _read_bytes(data, name, times)
 
 
+def _utf8(data: bytes) -> bytes:
+    """XML in UTF-16 (a byte-order mark; some Windows tools write it) as UTF-8, its declaration to match, so
+    that sniffing the root and the fast readers see one encoding."""
+    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                text = data[2:].decode(codec)
+            except UnicodeDecodeError:
+                raise TrackError("the file says it is UTF-16 text but is not") from None
+            return re.sub(r"^(<\?xml[^>]*?encoding=)([\"'])[^\"']*\2", r"\1\2UTF-8\2", text, count=1).encode()
+    return data
+
+
 def _read_bytes(data: bytes, name: str, times: bool) -> Track:
     if len(data) > MAX_FILE_BYTES:
         raise TrackError(f"{name} is {len(data) / 1e6:.0f} MB; route files are limited to 50 MB")
     if len(data) >= 12 and data[8:12] == b".FIT":
         return read_fit(data, name)
+    data = _utf8(data)
     root = _ROOT_TAG.search(_COMMENT.sub(b"", data[:8192]))
     if root is not None:
         local = root.group(1).rsplit(b":", 1)[-1]
