@@ -65,6 +65,8 @@ class RoutePlan:
     profile: Profile
     placement: Placement
     usable: npt.NDArray[np.bool_]
+    walk: Track
+    """The track in the direction walked (reversed for ``reverse``): what exports draw the route from."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +133,7 @@ def route_plan(track: Track, req: RouteRequest, settings: Settings = DEFAULTS) -
     problems = [str(v) for v in check(plan, settings)] + check_on_profile(plan, prof, usable)
     if problems:  # a bug: placement only uses usable samples
         raise AssertionError(f"route_plan made a plan that breaks the rules: {problems[0]}")
-    return RoutePlan(plan, prof, placed, usable)
+    return RoutePlan(plan, prof, placed, usable, walk)
 
 
 def check_on_profile(plan: Plan, prof: Profile, usable: npt.NDArray[np.bool_]) -> list[str]:

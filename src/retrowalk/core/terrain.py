@@ -123,8 +123,23 @@ class Profile:
         return float(-d[d < 0].sum())
 
 
-def profile(track: Track, step: float, settings: Settings = DEFAULTS, max_m: float | None = None) -> Profile:
-    """The terrain of ``track`` sampled every ``step`` metres, over at most its first ``max_m`` walked metres."""
+@dataclass(frozen=True, eq=False)
+class Walked:
+    """A track's points as walked: no-fix points and repeats dropped, distance along it without the jumps."""
+
+    lat_deg: FloatArray
+    lon_deg: FloatArray
+    ele_m: FloatArray
+    dist_m: FloatArray
+    """Walked metres from the start to each point; a jump adds none."""
+    jump: npt.NDArray[np.bool_]
+    """``jump[i]``: the step from point ``i`` to ``i + 1`` was not walked (a gap between segments, a lost fix)."""
+    notes: tuple[str, ...]
+
+
+def walked(track: Track) -> Walked:
+    """The points of ``track`` that a walk went through, and the distance along them: the one measure of
+    "metres from the start" that profiles, plans and exported waypoints share."""
     lat, lon, ele, seg, time = track.lat_deg, track.lon_deg, track.ele_m, track.segment, track.time_s
     notes: list[str] = []
     null = (np.abs(lat) < 1e-9) & (np.abs(lon) < 1e-9)
@@ -146,6 +161,14 @@ def profile(track: Track, step: float, settings: Settings = DEFAULTS, max_m: flo
     fast = (speed > TELEPORT_SPEED_MS) & (np.diff(time) > 0) & (steps > TELEPORT_FAST_MIN_M)
     jump = ((seg[1:] != seg[:-1]) & (steps > JOIN_M)) | (steps > TELEPORT_M) | fast
     dist = np.r_[0.0, np.cumsum(np.where(jump, 0.0, steps))]
+    return Walked(lat, lon, ele, dist, jump, tuple(notes))
+
+
+def profile(track: Track, step: float, settings: Settings = DEFAULTS, max_m: float | None = None) -> Profile:
+    """The terrain of ``track`` sampled every ``step`` metres, over at most its first ``max_m`` walked metres."""
+    walk = walked(track)
+    lat, lon, ele, dist, jump = walk.lat_deg, walk.lon_deg, walk.ele_m, walk.dist_m, walk.jump
+    notes = list(walk.notes)
     track_m = float(dist[-1])
     if max_m is not None and dist[-1] > max_m:
         cut = int(np.searchsorted(dist, max_m, side="right"))
