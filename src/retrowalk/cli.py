@@ -8,8 +8,10 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date, time
 from pathlib import Path
 from typing import NoReturn
 
@@ -20,10 +22,21 @@ from rich.text import Text
 from retrowalk import __version__
 from retrowalk.core.plan import Kind, Plan, PlanError
 from retrowalk.core.program import Level, dose_for_level
-from retrowalk.core.routeplan import RouteRequest, route_plan
+from retrowalk.core.routeplan import RoutePlan, RouteRequest, route_plan
 from retrowalk.core.timeplan import TimeRequest, time_plan
 from retrowalk.core.track import TrackError
-from retrowalk.core.units import Units, default_units, format_clock, format_distance, format_speed, to_kmh
+from retrowalk.core.units import (
+    Units,
+    default_units,
+    format_clock,
+    format_distance,
+    format_grade,
+    format_speed,
+    to_kmh,
+)
+from retrowalk.formats.export import FORMATS, ExportOptions, next_monday, render
+from retrowalk.formats.ics import parse_days
+from retrowalk.formats.planjson import read_plan
 from retrowalk.formats.read import read_track
 
 EXIT_BAD_INPUT = 2
@@ -61,8 +74,48 @@ def build_parser() -> argparse.ArgumentParser:
     plan = commands.add_parser(
         "plan", help="make a plan for one walk",
         description="Make a plan for one walk: outdoors by time, on a locked treadmill or on a deadmill, or on a "
-                    "route from a GPX, TCX or FIT file, with backward bouts only where the ground allows.")
-    plan.add_argument("route", nargs="?", metavar="ROUTE", help="a .gpx, .tcx or .fit file to plan the walk on")
+                    "route from a GPX, TCX or FIT file, with backward bouts only where the ground allows. "
+                    "A plan .json file is checked and shown.")
+    _plan_arguments(plan)
+    plan.add_argument("--profile", metavar="FILE", help="with a route: draw its elevation profile to a .png or .svg")
+    plan.add_argument("--json", action="store_true", help="print the plan as JSON (see the README's schema)")
+
+    export = commands.add_parser(
+        "export", help="write a plan as a watch workout, GPX, calendar or printable card",
+        description="Write a plan to a file: a FIT workout for a watch, a GPX of the route with turn-around "
+                    "waypoints, a calendar (.ics) of a week of sessions, or a one-page PDF card. The plan comes "
+                    "from the same options as `retrowalk plan`, or from a plan .json file.")
+    _plan_arguments(export)
+    export.add_argument("-o", "--output", required=True, metavar="FILE", help="the file to write")
+    export.add_argument("--to", choices=list(FORMATS), help="the format (default: from the output's suffix)")
+    export.add_argument("--name", help="the workout's, calendar's or card's title")
+    export.add_argument("--start", type=_date, metavar="YYYY-MM-DD",
+                        help="calendar: the first day of the week (default: next Monday)")
+    export.add_argument("--days", default="mon,wed,fri", help="calendar: weekdays to walk (default mon,wed,fri)")
+    export.add_argument("--at", type=_clock, default=time(7, 0), metavar="HH:MM",
+                        help="calendar: time of day (default 07:00)")
+    export.add_argument("--tz", help="calendar: time zone such as Europe/Zurich (default: this computer's)")
+    export.add_argument("--paper", choices=["a4", "letter"], help="card: paper size (default: letter for mph)")
+    return parser
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; give one like 2026-12-07") from None
+
+
+def _clock(text: str) -> time:
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a time of day; give one like 07:30") from None
+
+
+def _plan_arguments(plan: argparse.ArgumentParser) -> None:
+    plan.add_argument("route", nargs="?", metavar="ROUTE",
+                      help="a .gpx, .tcx or .fit file to plan the walk on, or a plan .json file")
     plan.add_argument("--minutes", type=_number("minutes", "30"),
                       help="length of the whole walk in minutes (with a route: walk only its first part)")
     machine = plan.add_mutually_exclusive_group()
@@ -92,9 +145,6 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--units", choices=[u.value for u in Units],
                       help="mph or kmh (default: from your locale; mph when it names no country)")
     plan.add_argument("--reverse", action="store_true", help="walk the route in the other direction")
-    plan.add_argument("--profile", metavar="FILE", help="with a route: draw its elevation profile to a .png or .svg")
-    plan.add_argument("--json", action="store_true", help="print the plan as JSON (see the README's schema)")
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -102,6 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "plan":
             return _plan(args)
+        if args.command == "export":
+            return _export(args)
     except (PlanError, TrackError) as err:
         print(f"retrowalk {args.command}: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -109,11 +161,43 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    if args.route is not None:
-        return _route_plan(args)
-    for flag, given in (("--reverse", args.reverse), ("--profile", args.profile)):
+    if args.profile and (args.route is None or _is_json(args.route)):
+        raise PlanError("--profile needs a route file")
+    plan, route = _build(args)
+    if args.profile and route is not None:
+        from retrowalk.formats.picture import draw_profile  # matplotlib loads only when a picture is asked for
+
+        try:
+            out = draw_profile(route.plan, route.profile, args.profile)
+        except OSError as err:
+            raise PlanError(f"cannot write {args.profile}: {err.strerror or err}") from None
+        Console(stderr=True, highlight=False).print(f"Profile written to {out}")
+    _emit(plan, args.json)
+    return 0
+
+
+def _is_json(source: str) -> bool:
+    return Path(source).suffix.lower() == ".json"
+
+
+# Options that shape a new plan: none of them goes with a plan file, which is already made.
+_SHAPING = ("minutes", "treadmill", "deadmill", "level", "week", "backward_minutes", "bout_min", "bout_max", "bouts",
+            "speed_forward", "speed_backward", "incline", "units", "reverse")
+
+
+def _build(args: argparse.Namespace) -> tuple[Plan, RoutePlan | None]:
+    """The plan the options ask for, and for a route plan what it was made from."""
+    if args.route is not None and _is_json(args.route):
+        given = [name for name in _SHAPING if getattr(args, name) not in (None, False)]
         if given:
-            raise PlanError(f"{flag} needs a route file")
+            option = "--" + given[0].replace("_", "-")
+            raise PlanError(f"{option} does not go with a plan file; the plan in it is already made")
+        return read_plan(args.route), None
+    if args.route is not None:
+        route = _route_plan(args)
+        return route.plan, route
+    if args.reverse:
+        raise PlanError("--reverse needs a route file")
     if args.minutes is None:
         raise PlanError("give --minutes for a walk by time, or a route file to plan on")
     units, week = _units(args), _week(args)
@@ -146,8 +230,7 @@ def _plan(args: argparse.Namespace) -> int:
     )
     if request.bouts is not None and request.bouts < 1:
         raise PlanError("--bouts must be 1 or more")
-    _emit(time_plan(request), args.json)
-    return 0
+    return time_plan(request), None
 
 
 def _units(args: argparse.Namespace) -> Units:
@@ -167,12 +250,12 @@ def _emit(plan: Plan, as_json: bool) -> None:
         print_plan(plan, Console(highlight=False))
 
 
-def _route_plan(args: argparse.Namespace) -> int:
+def _route_plan(args: argparse.Namespace) -> RoutePlan:
     for flag, given in (("--treadmill", args.treadmill), ("--deadmill", args.deadmill), ("--bouts", args.bouts),
                         ("--incline", args.incline is not None)):
         if given:
             raise PlanError(f"{flag} does not go with a route file; a route plan is outdoors")
-    if args.profile and Path(args.profile).suffix.lower() not in (".png", ".svg"):
+    if getattr(args, "profile", None) and Path(args.profile).suffix.lower() not in (".png", ".svg"):
         raise PlanError(f"--profile {args.profile}: the picture is written as .png or .svg")
     units, week = _units(args), _week(args)
     request = RouteRequest(
@@ -190,16 +273,42 @@ def _route_plan(args: argparse.Namespace) -> int:
     with console.status(f"Reading {Path(args.route).name} and placing the bouts…"):
         track = read_track(args.route, times=False)
         result = route_plan(track, request)
-    if args.profile:
-        from retrowalk.formats.picture import draw_profile  # matplotlib loads only when a picture is asked for
+    return result
 
-        try:
-            out = draw_profile(result.plan, result.profile, args.profile)
-        except OSError as err:
-            raise PlanError(f"cannot write {args.profile}: {err.strerror or err}") from None
-        console.print(f"Profile written to {out}")
-    _emit(result.plan, args.json)
+
+def _export(args: argparse.Namespace) -> int:
+    output = Path(args.output)
+    fmt = args.to or next((f for f, suffix in FORMATS.items() if output.suffix.lower() == suffix), None)
+    if fmt is None:
+        raise PlanError(f"cannot tell the format from {output.name}; name it .fit, .gpx, .ics or .pdf, or give --to")
+    if fmt == "gpx" and (args.route is None or _is_json(args.route)):
+        raise PlanError("a GPX with turn-around points needs the route file itself (a .gpx, .tcx or .fit)")
+    if not output.parent.is_dir():
+        raise PlanError(f"cannot write {output}: the folder {output.parent} does not exist")
+    plan, route = _build(args)
+    options = ExportOptions(
+        name=args.name or (plan.route.name if plan.route and plan.route.name else "Backward walk"),
+        first_day=args.start or next_monday(), days=parse_days(args.days), at=args.at, tz=args.tz,
+        paper=args.paper)
+    data = render(fmt, plan, route, options)
+    _write_atomically(output, data)
+    Console(stderr=True, highlight=False).print(f"{FORMAT_NAMES[fmt]} written to {output} ({len(data):,} bytes)")
     return 0
+
+
+FORMAT_NAMES = {"fit": "FIT workout", "gpx": "GPX with turn-around waypoints", "ics": "Calendar",
+                "pdf": "Printable card"}
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """All or nothing: a failed write never leaves half a file where a good one was."""
+    tmp = path.with_name(f".{path.name}.partial")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        raise PlanError(f"cannot write {path}: {err.strerror or err}") from None
 
 
 _TITLES = {
@@ -250,7 +359,7 @@ def print_plan(plan: Plan, console: Console) -> None:
         ]
         if route is not None:
             row.append("" if seg.start_m is None else format_distance(seg.start_m, plan.units))
-            grade = "" if seg.grade_pct is None else f" {seg.grade_pct:+.0f} %"
+            grade = "" if seg.grade_pct is None else f" {format_grade(seg.grade_pct)}"
             row.append(f"{seg.terrain or ''}{grade}")  # e.g. "uphill +4 %"
         if with_speed:
             row.append("" if seg.speed_kmh is None else format_speed(seg.speed_kmh, plan.units))

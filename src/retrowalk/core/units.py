@@ -71,6 +71,14 @@ def format_distance(length_m: float, units: Units) -> str:
     return f"{length_m / 1000:.2f} km"
 
 
+def format_grade(grade_pct: float) -> str:
+    """A grade to the whole percent with its sign: ``+4 %``, ``0 %``, ``−3 %`` (never "−0 %")."""
+    whole = round(grade_pct)
+    if whole == 0:
+        return "0 %"
+    return f"+{whole} %" if whole > 0 else f"−{-whole} %"
+
+
 def format_clock(seconds: int) -> str:
     """``90`` → ``1:30``; ``3725`` → ``1:02:05``."""
     sign = "-" if seconds < 0 else ""

@@ -1,0 +1,96 @@
+"""A route plan as GPX 1.1: the walked route as a track, and a waypoint where each bout starts and ends.
+
+Any GPS app or watch that shows waypoints then shows where to turn around ("Turn around: walk backward 90 s,
+uphill 4 %") and where to face forward again. The track is the recording's own points in the direction walked (a
+``--reverse`` plan's track runs the other way), as far as the plan goes, split wherever the recording jumped; a
+waypoint at "x metres from the start" is x metres along that very track, so an app measuring along it agrees.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+from lxml import etree
+
+from retrowalk.core.plan import Direction, Plan, PlanError
+from retrowalk.core.routeplan import RoutePlan
+from retrowalk.core.terrain import walked
+from retrowalk.core.units import format_clock, format_grade
+
+GPX_NS = "http://www.topografix.com/GPX/1/1"
+SCHEMA_LOCATION = "http://www.topografix.com/GPX/1/1 http://www.topografix.com/GPX/1/1/gpx.xsd"
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+
+
+def _el(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
+    child = etree.SubElement(parent, f"{{{GPX_NS}}}{tag}", attrs)
+    if text is not None:
+        child.text = text
+    return child
+
+
+def turn_points(plan: Plan) -> list[tuple[float, str, str]]:
+    """``(distance along the route in metres, name, description)`` for each bout's start and end."""
+    out = []
+    number = 0
+    for direction, first, last in plan.runs():
+        if direction is not Direction.BACKWARD:
+            continue
+        number += 1
+        start, end = plan.segments[first], plan.segments[last]
+        if start.start_m is None or end.end_m is None:
+            raise PlanError("the plan has no distances along the route; make it from the route file")
+        seconds = end.end_s - start.start_s
+        ground = f", {start.terrain}" if start.terrain else ""
+        grade = f" {format_grade(start.grade_pct)}" if start.grade_pct is not None else ""
+        out.append((start.start_m, f"Turn around {number}",
+                    f"Turn around: walk backward {format_clock(seconds)}{ground}{grade}. Look over your shoulder."))
+        out.append((end.end_m, f"Face forward {number}", f"Face forward again after bout {number}."))
+    return out
+
+
+def route_gpx(result: RoutePlan, name: str = "Backward walk") -> bytes:
+    """The GPX file's bytes (UTF-8, with an XML declaration)."""
+    plan, prof = result.plan, result.profile
+    if plan.route is None:
+        raise PlanError("a GPX with turn-around points needs a route plan; a time plan has no route")
+    walk = walked(result.walk)
+    # The plan may cover only the first part (--minutes); the last part-step a profile leaves off is still walked.
+    trimmed = prof.track_m > prof.length_m + 2 * prof.step_m
+    end = int(np.searchsorted(walk.dist_m, prof.length_m, side="right")) + 1 if trimmed else len(walk.dist_m)
+    end = min(end, len(walk.dist_m))
+    lat, lon, ele, dist, jump = (walk.lat_deg[:end], walk.lon_deg[:end], walk.ele_m[:end], walk.dist_m[:end],
+                                 walk.jump[:end - 1])
+    nsmap: Any = {None: GPX_NS, "xsi": XSI_NS}  # the default namespace's key is None (lxml-stubs say str)
+    root = etree.Element(f"{{{GPX_NS}}}gpx", nsmap=nsmap, version="1.1", creator="retrowalk")
+    root.set(f"{{{XSI_NS}}}schemaLocation", SCHEMA_LOCATION)
+    meta = _el(root, "metadata")
+    _el(meta, "name", name)
+    _el(meta, "desc", f"{format_clock(plan.backward_s)} backward in {len(plan.bouts())} bouts, "
+                      f"{format_clock(plan.total_s)} in all. Waypoints mark where to turn around and face forward.")
+    _el(meta, "time", datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+    known = np.isfinite(prof.raw_ele_m)
+    for at_m, label, text in turn_points(plan):
+        wpt = _el(root, "wpt", lat=f"{np.interp(at_m, dist, lat):.7f}", lon=f"{np.interp(at_m, dist, lon):.7f}")
+        i = int(np.clip(at_m // prof.step_m, 0, len(known) - 1))
+        if known[i]:
+            _el(wpt, "ele", f"{prof.raw_ele_m[i]:.1f}")
+        _el(wpt, "name", label)
+        _el(wpt, "cmt", text)
+        _el(wpt, "desc", text)
+        _el(wpt, "sym", "Flag, Red" if label.startswith("Turn") else "Flag, Green")
+        _el(wpt, "type", "turn-around" if label.startswith("Turn") else "face-forward")
+
+    trk = _el(root, "trk")
+    _el(trk, "name", name)
+    segment = _el(trk, "trkseg")
+    for i in range(len(lat)):
+        if i and jump[i - 1]:  # not walked: a gap in the recording starts a new segment
+            segment = _el(trk, "trkseg")
+        pt = _el(segment, "trkpt", lat=f"{lat[i]:.7f}", lon=f"{lon[i]:.7f}")
+        if np.isfinite(ele[i]):
+            _el(pt, "ele", f"{ele[i]:.1f}")
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))

@@ -1,0 +1,112 @@
+"""A week of sessions as an iCalendar file: one event per planned walk, the plan in its description.
+
+Times are wall-clock times in a named IANA zone (a VTIMEZONE is included), so "07:00 in Europe/Zurich" stays 07:00
+across a daylight-saving change and in any calendar app. Each event has a stable UID (the date and the plan), so
+importing the same week twice updates the events instead of doubling them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from icalendar import Alarm, Calendar, Event
+
+from retrowalk.core.plan import Plan, PlanError
+from retrowalk.core.units import format_clock, format_distance, format_speed
+
+DEFAULT_DAYS = (0, 2, 4)
+"""Monday, Wednesday, Friday: three sessions a week, the studied dose (DOMAIN.md:49)."""
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+REMINDER_MIN = 15
+
+
+def zone(name: str | None) -> ZoneInfo:
+    """The IANA zone ``name``; without one, this machine's zone (``TZ``, then /etc/localtime), else UTC."""
+    if not name:
+        name = os.environ.get("TZ", "").lstrip(":") or _system_zone() or "UTC"
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise PlanError(f"unknown time zone {name!r}; give one like Europe/Zurich or America/New_York") from None
+
+
+def _system_zone() -> str | None:
+    try:
+        target = Path("/etc/localtime").resolve()
+    except OSError:
+        return None
+    parts = target.parts
+    return "/".join(parts[parts.index("zoneinfo") + 1:]) if "zoneinfo" in parts else None
+
+
+def parse_days(text: str) -> tuple[int, ...]:
+    """``"mon,wed,fri"`` → ``(0, 2, 4)``."""
+    days = []
+    for word in text.lower().replace(" ", "").split(","):
+        if word[:3] not in DAY_NAMES or len(word) < 3:
+            raise PlanError(f"--days: {word!r} is not a weekday; give them like mon,wed,fri")
+        days.append(DAY_NAMES.index(word[:3]))
+    return tuple(sorted(set(days)))
+
+
+def week_ics(plan: Plan, first_day: date, at: time, tz: ZoneInfo, days: Sequence[int] = DEFAULT_DAYS,
+             name: str = "Backward walk") -> bytes:
+    """The calendar's bytes: the week from ``first_day`` (seven days), a session at ``at`` on each of ``days``."""
+    cal = Calendar()
+    cal.add("prodid", "-//retrowalk//backward walking plans//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    fingerprint = hashlib.sha256(json.dumps(plan.to_dict(), sort_keys=True).encode()).hexdigest()[:16]
+    summary = f"{name}: {format_clock(plan.backward_s)} backward"
+    description = describe(plan)
+    stamp = datetime.now(UTC).replace(microsecond=0)
+    for offset in range(7):
+        day = first_day + timedelta(days=offset)
+        if day.weekday() not in days:
+            continue
+        start = datetime.combine(day, at, tzinfo=tz)
+        event = Event()
+        event.add("uid", f"{day.isoformat()}-{fingerprint}@retrowalk")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", start)
+        event.add("dtend", start + timedelta(seconds=plan.total_s))
+        event.add("summary", summary)
+        event.add("description", description)
+        event.add("categories", ["Walking"])
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", f"{summary} in {REMINDER_MIN} minutes")
+        alarm.add("trigger", timedelta(minutes=-REMINDER_MIN))
+        event.add_component(alarm)
+        cal.add_component(event)
+    if not cal.walk("VEVENT"):
+        raise PlanError("none of the chosen weekdays falls in that week")
+    cal.add_missing_timezones()
+    return bytes(cal.to_ical())
+
+
+def describe(plan: Plan) -> str:
+    """The plan in plain text, one step a line, then warnings and safety notes."""
+    lines = [f"{format_clock(plan.total_s)} in all: {format_clock(plan.backward_s)} backward, "
+             f"{format_clock(plan.forward_s)} forward.", ""]
+    for i, seg in enumerate(plan.segments, 1):
+        where = ""
+        if seg.start_m is not None:
+            where = f" from {format_distance(seg.start_m, plan.units)}"
+            if seg.terrain:
+                where += f" ({seg.terrain})"
+        speed = "" if seg.speed_kmh is None else f" at {format_speed(seg.speed_kmh, plan.units)}"
+        incline = "" if seg.incline_pct is None else f", {seg.incline_pct:g} % incline"
+        way = "BACKWARD" if seg.backward else "forward"
+        lines.append(f"{i}. {format_clock(seg.start_s)} {way} {format_clock(seg.duration_s)}{speed}{incline}{where}")
+    if plan.warnings:
+        lines += ["", *(f"! {w}" for w in plan.warnings)]
+    lines += ["", "Safety:", *(f"- {s}" for s in plan.safety)]
+    return "\n".join(lines)

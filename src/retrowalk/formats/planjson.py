@@ -1,0 +1,72 @@
+"""Plan JSON files from elsewhere (a coach, an earlier run, another tool): schema, then the plan, then the rules.
+
+Each step refuses with one sentence naming where the problem is, so nothing is ever exported from a plan that
+the published schema (``retrowalk/schemas/plan.schema.json``) or the safety checker rejects.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from retrowalk.core.check import check
+from retrowalk.core.plan import Plan, PlanError, plan_from_dict
+
+MAX_PLAN_BYTES = 5 * 1024 * 1024
+"""A plan of a 12-hour walk in 5-second steps is well under 1 MB."""
+
+
+@lru_cache(maxsize=1)
+def _validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads(files("retrowalk").joinpath("schemas/plan.schema.json").read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def plan_from_json(text: str | bytes, name: str = "the plan") -> Plan:
+    """The plan in ``text``, refused with :class:`PlanError` if it is not valid JSON, not the schema, or unsafe."""
+    if len(text) > MAX_PLAN_BYTES:
+        raise PlanError(f"{name} is over 5 MB; a plan file is far smaller")
+    try:
+        data: Any = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise PlanError(f"{name} is not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})") from None
+    except UnicodeDecodeError:
+        raise PlanError(f"{name} is not UTF-8 text") from None
+    error = jsonschema.exceptions.best_match(_validator().iter_errors(data))
+    if error is not None:
+        where = _where(list(error.absolute_path))
+        raise PlanError(f"{name} does not follow the plan schema at {where}: {error.message}")
+    plan = plan_from_dict(data)
+    problems = check(plan)
+    if problems:
+        raise PlanError(f"{name} breaks a safety rule: {problems[0]}")
+    return plan
+
+
+def _where(path: list[str | int]) -> str:
+    """``["segments", 9, "duration_s"]`` → ``segment 10, duration_s``: counted as a person counts, from 1."""
+    if not path:
+        return "the top level"
+    if len(path) >= 2 and path[0] == "segments" and isinstance(path[1], int):
+        return ", ".join([f"segment {path[1] + 1}", *map(str, path[2:])])
+    return "/".join(map(str, path))
+
+
+def read_plan(path: str | Path) -> Plan:
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_PLAN_BYTES:
+            raise PlanError(f"{path.name} is over 5 MB; a plan file is far smaller")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise PlanError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise PlanError(f"{path} is a folder; give a plan .json file") from None
+    except OSError as err:
+        raise PlanError(f"{path}: cannot be read ({err.strerror})") from None
+    return plan_from_json(data, path.name)
