@@ -63,13 +63,24 @@ def draw_profile(plan: Plan, prof: Profile, path: str | Path) -> Path:
             ax.fill_between(x, base, line, where=mask, color=colour, alpha=0.55, linewidth=0, step="post",
                             zorder=2)
     ax.plot(x, line, color="#212121", linewidth=1.2, zorder=3)
+    # One label per bout; bouts too close together to label apart (closer than 4.5 % of the width) share one
+    # label, "1–5", and labels alternate between two heights so that neighbours never overlap.
+    span = float(x[-1]) if len(x) else 1.0
+    groups: list[list[tuple[int, float, int]]] = []
     for number, seg in enumerate((s for s in plan.segments if s.backward), 1):
         if seg.start_m is None or seg.end_m is None:
             continue
         a, b = seg.start_m * x_scale, seg.end_m * x_scale
         ax.axvspan(a, b, color=BOUT_COLOUR, alpha=0.45, zorder=4, linewidth=0)
-        lift = 0.1 + 0.55 * (number % 2 == 0)  # neighbouring labels alternate heights so they never overlap
-        ax.annotate(f"{number}\n{format_clock(seg.duration_s)}", ((a + b) / 2, top + pad * lift), ha="center",
+        centre = (a + b) / 2
+        if groups and centre - groups[-1][-1][1] < 0.045 * span:
+            groups[-1].append((number, centre, seg.duration_s))
+        else:
+            groups.append([(number, centre, seg.duration_s)])
+    for row, group in enumerate(groups):
+        first, last = group[0], group[-1]
+        text = f"{first[0]}\n{format_clock(first[2])}" if len(group) == 1 else f"{first[0]}–{last[0]}"
+        ax.annotate(text, ((first[1] + last[1]) / 2, top + pad * (0.1 + 0.55 * (row % 2))), ha="center",
                     va="bottom", fontsize=8, color="#5d4037", zorder=5)
     ax.set_ylim(base, top + pad * 1.9)
     ax.set_xlim(0, x[-1] if len(x) else 1)
