@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,7 +20,7 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 _ROOT_TAG = re.compile(rb"<([A-Za-z_][\w.:-]*)")
 _COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
 
-SUFFIXES = {".gpx": read_gpx, ".tcx": read_tcx, ".fit": read_fit}
+SUFFIXES: dict[str, Callable[[bytes, str], Track]] = {".gpx": read_gpx, ".tcx": read_tcx, ".fit": read_fit}
 
 
 def read_track(path: str | Path, times: bool = True) -> Track:

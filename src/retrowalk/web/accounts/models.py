@@ -1,0 +1,84 @@
+"""People: every user has a profile saying whether they coach or walk, and a client belongs to one coach."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from retrowalk.core.program import MAX_WEEK
+from retrowalk.core.rules import DEFAULTS
+from retrowalk.core.units import Units
+
+
+class Role(models.TextChoices):
+    COACH = "coach", "Coach"
+    CLIENT = "client", "Client"
+
+
+class HomeTreadmill(models.TextChoices):
+    NONE = "none", "No treadmill"
+    LOCKED = "locked", "Powered treadmill that locks when off"
+    DEADMILL = "deadmill", "Deadmill (belt turns freely)"
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.CLIENT)
+    coach = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="clients",
+                              limit_choices_to={"role": Role.COACH})
+    units = models.CharField(max_length=4, choices=[(u.value, u.value) for u in Units], default=Units.MPH.value)
+    speed_forward_kmh = models.FloatField(default=DEFAULTS.forward_speed_kmh,
+                                          validators=[MinValueValidator(1.0), MaxValueValidator(8.0)])
+    speed_backward_kmh = models.FloatField(default=DEFAULTS.backward_speed_kmh,
+                                           validators=[MinValueValidator(0.5), MaxValueValidator(6.0)])
+    week = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_WEEK)],
+        help_text="Step on the programme ladder (DOMAIN.md:48); moved by the pain-gated progression.")
+    treadmill = models.CharField(max_length=10, choices=HomeTreadmill.choices, default=HomeTreadmill.NONE)
+    knee_notes = models.TextField(blank=True, max_length=2000)
+    pain_baseline = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(10)],
+        help_text="Usual knee pain on waking, 0–10: next-morning pain is compared with it (DOMAIN.md:43).")
+
+    class Meta:
+        indexes = [models.Index(fields=["coach", "role"])]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+    @property
+    def is_coach(self) -> bool:
+        return self.role == Role.COACH
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 is stored; the token is shown once, when made."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80, default="API")
+    digest = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+    last_used = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.name}"
+
+    @staticmethod
+    def hash(token: str) -> str:
+        import hashlib
+
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: Any, name: str = "API") -> tuple[ApiToken, str]:
+        import secrets
+
+        token = "rw_" + secrets.token_urlsafe(32)
+        return cls.objects.create(user=user, name=name, digest=cls.hash(token)), token

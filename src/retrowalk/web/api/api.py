@@ -1,0 +1,270 @@
+"""The JSON API (OpenAPI document at /api/openapi.json, browsable at /api/docs).
+
+Authentication: ``Authorization: Bearer rw_…`` (a token from the admin or ``retrowalk-admin token USER``), or the
+browser's session (with its CSRF token). Ownership goes through :mod:`retrowalk.web.accounts.access`, as for
+pages: another client's objects answer 404, also when named inside a request body. Refusals are 400 with the same
+sentence a page shows: ``{"detail": "…"}``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import File, Form, NinjaAPI, Schema, Status
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from ninja.security import HttpBearer, django_auth
+from pydantic import Field
+
+from retrowalk.core.plan import Kind
+from retrowalk.web.accounts.access import client_or_404, owned, owned_or_404
+from retrowalk.web.accounts.models import ApiToken, Profile
+from retrowalk.web.walks import services
+from retrowalk.web.walks.models import Route, Setting, WalkPlan, WalkSession
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = ApiToken.objects.select_related("user").filter(digest=ApiToken.hash(token)).first()
+        if found is None or not found.user.is_active:
+            return None
+        ApiToken.objects.filter(pk=found.pk).update(last_used=timezone.now())
+        request.user = found.user
+        return found.user
+
+
+api = NinjaAPI(title="retrowalk", version="1", auth=[TokenAuth(), django_auth],
+               description="Backward-walking plans, routes and the session log.")
+
+
+@api.exception_handler(services.InputError)
+def bad_input(request: HttpRequest, exc: services.InputError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=400)
+
+
+class ProfileOut(Schema):
+    id: int
+    name: str
+    role: str
+    coach: int | None
+    units: str
+    speed_forward_kmh: float
+    speed_backward_kmh: float
+    week: int
+    treadmill: str
+    knee_notes: str
+    pain_baseline: int
+
+
+class ProfileIn(Schema):
+    units: str | None = Field(None, pattern="^(mph|kmh)$")
+    speed_forward_kmh: float | None = Field(None, ge=1.0, le=8.0)
+    speed_backward_kmh: float | None = Field(None, ge=0.5, le=6.0)
+    treadmill: str | None = Field(None, pattern="^(none|locked|deadmill)$")
+    knee_notes: str | None = Field(None, max_length=2000)
+    pain_baseline: int | None = Field(None, ge=0, le=10)
+
+
+def _profile_out(p: Profile) -> dict[str, Any]:
+    return {"id": p.pk, "name": p.display_name, "role": p.role, "coach": p.coach_id, "units": p.units,
+            "speed_forward_kmh": p.speed_forward_kmh, "speed_backward_kmh": p.speed_backward_kmh, "week": p.week,
+            "treadmill": p.treadmill, "knee_notes": p.knee_notes, "pain_baseline": p.pain_baseline}
+
+
+@api.get("/me", response=ProfileOut, summary="The signed-in person's profile")
+def me(request: HttpRequest) -> dict[str, Any]:
+    profile = getattr(request.user, "profile", None)
+    if profile is None:
+        raise HttpError(404, "This account has no profile.")
+    return _profile_out(profile)
+
+
+@api.get("/clients", response=list[ProfileOut], summary="Clients you may see (yourself, or a coach's clients)")
+def clients(request: HttpRequest) -> list[dict[str, Any]]:
+    from retrowalk.web.accounts.access import visible_clients
+
+    return [_profile_out(p) for p in visible_clients(request.user).select_related("user")[:500]]
+
+
+@api.get("/clients/{client_id}/profile", response=ProfileOut)
+def profile_get(request: HttpRequest, client_id: int) -> dict[str, Any]:
+    return _profile_out(client_or_404(request.user, client_id))
+
+
+@api.patch("/clients/{client_id}/profile", response=ProfileOut)
+def profile_patch(request: HttpRequest, client_id: int, payload: ProfileIn) -> dict[str, Any]:
+    client = client_or_404(request.user, client_id)
+    changes = payload.dict(exclude_unset=True, exclude_none=True)
+    for name, value in changes.items():
+        setattr(client, name, value)
+    forward = changes.get("speed_forward_kmh", client.speed_forward_kmh)
+    if client.speed_backward_kmh >= forward:
+        raise services.InputError("backward speed should be slower than forward")
+    client.save()
+    return _profile_out(client)
+
+
+class PlanOut(Schema):
+    id: int
+    client: int
+    kind: str
+    week: int
+    route: int | None
+    created: Any
+    plan: dict[str, Any]
+
+
+def _plan_out(p: WalkPlan) -> dict[str, Any]:
+    return {"id": p.pk, "client": p.client_id, "kind": p.kind, "week": p.week, "route": p.route_id,
+            "created": p.created, "plan": p.data}
+
+
+class MinutesPlanIn(Schema):
+    minutes: float = Field(..., gt=0, le=240)
+    kind: str = Field("outdoor", pattern="^(outdoor|treadmill|deadmill)$")
+    backward_minutes: float | None = Field(None, ge=1, le=10)
+
+
+class RoutePlanIn(Schema):
+    route_id: int
+    minutes: float | None = Field(None, gt=0, le=240)
+    reverse: bool = False
+
+
+@api.get("/clients/{client_id}/plans", response=list[PlanOut])
+def plans(request: HttpRequest, client_id: int, limit: int = 20) -> list[dict[str, Any]]:
+    client = client_or_404(request.user, client_id)
+    return [_plan_out(p) for p in client.plans.all()[: max(1, min(limit, 100))]]
+
+
+@api.post("/clients/{client_id}/plans/minutes", response={201: PlanOut}, summary="Plan a walk by time")
+def plan_minutes(request: HttpRequest, client_id: int, payload: MinutesPlanIn) -> Status[dict[str, Any]]:
+    client = client_or_404(request.user, client_id)
+    plan = services.make_plan(client, request.user, services.PlanOptions(  # type: ignore[arg-type]
+        minutes=payload.minutes, kind=Kind(payload.kind), backward_minutes=payload.backward_minutes))
+    return Status(201, _plan_out(plan))
+
+
+@api.post("/clients/{client_id}/plans/route", response={201: PlanOut}, summary="Plan a walk on a saved route")
+def plan_route(request: HttpRequest, client_id: int, payload: RoutePlanIn) -> Status[dict[str, Any]]:
+    client = client_or_404(request.user, client_id)
+    # The route named in the body must be one this user may see, and this client's own.
+    route = owned_or_404(request.user, Route.objects.all(), pk=payload.route_id, client=client)
+    plan = services.make_plan(client, request.user, services.PlanOptions(  # type: ignore[arg-type]
+        minutes=payload.minutes, kind=Kind.ROUTE, reverse=payload.reverse), route)
+    return Status(201, _plan_out(plan))
+
+
+@api.get("/plans/{plan_id}", response=PlanOut)
+def plan_get(request: HttpRequest, plan_id: int) -> dict[str, Any]:
+    return _plan_out(owned_or_404(request.user, WalkPlan.objects.all(), pk=plan_id))
+
+
+class RouteOut(Schema):
+    id: int
+    client: int
+    name: str
+    distance_m: float
+    ascent_m: float
+    descent_m: float
+    elevation: str
+
+
+def _route_out(r: Route) -> dict[str, Any]:
+    return {"id": r.pk, "client": r.client_id, "name": r.name, "distance_m": r.distance_m, "ascent_m": r.ascent_m,
+            "descent_m": r.descent_m, "elevation": r.elevation}
+
+
+@api.post("/clients/{client_id}/routes", response={201: RouteOut}, summary="Upload a GPX, TCX or FIT route")
+def route_upload(request: HttpRequest, client_id: int, file: File[UploadedFile],
+                 name: Form[str] = "") -> Status[dict[str, Any]]:
+    client = client_or_404(request.user, client_id)
+    route = services.save_route(client, name, file.name or "route", file.read())
+    return Status(201, _route_out(route))
+
+
+@api.get("/clients/{client_id}/routes", response=list[RouteOut])
+def routes(request: HttpRequest, client_id: int) -> list[dict[str, Any]]:
+    client = client_or_404(request.user, client_id)
+    return [_route_out(r) for r in owned(request.user, Route.objects.filter(client=client))[:100]]
+
+
+class SessionIn(Schema):
+    plan_id: int | None = None
+    day: date
+    followed: bool = True
+    setting: str = Field("outdoor", pattern="^(outdoor|treadmill|deadmill|route)$")
+    backward_s: int = Field(..., ge=0, le=4 * 3600)
+    forward_s: int = Field(..., ge=0, le=12 * 3600)
+    distance_m: float | None = Field(None, ge=0, le=200_000)
+    speed_kmh: float | None = Field(None, ge=0.1, le=12)
+    incline_pct: float | None = Field(None, ge=0, le=25)
+    pain_during: int = Field(..., ge=0, le=10)
+    pain_next_morning: int | None = Field(None, ge=0, le=10)
+    effort: int = Field(..., ge=0, le=10)
+    notes: str = Field("", max_length=2000)
+
+
+class SessionOut(Schema):
+    id: int
+    day: date
+    week: int
+    followed: bool
+    setting: str
+    backward_s: int
+    forward_s: int
+    distance_m: float | None
+    speed_kmh: float | None
+    incline_pct: float | None
+    pain_during: int
+    pain_next_morning: int | None
+    effort: int
+    notes: str
+    plan: int | None
+
+
+class LoggedOut(Schema):
+    session: SessionOut
+    next_week: int
+    change: str
+    reason: str
+
+
+class MorningIn(Schema):
+    pain_next_morning: int = Field(..., ge=0, le=10)
+
+
+@api.get("/clients/{client_id}/sessions", response=list[SessionOut])
+def sessions(request: HttpRequest, client_id: int, limit: int = 50) -> list[dict[str, Any]]:
+    client = client_or_404(request.user, client_id)
+    return [s.as_dict() for s in client.sessions.all()[: max(1, min(limit, 500))]]
+
+
+@api.post("/clients/{client_id}/sessions", response={201: LoggedOut}, summary="Log a session; returns the next step")
+def session_log(request: HttpRequest, client_id: int, payload: SessionIn) -> Status[dict[str, Any]]:
+    client = client_or_404(request.user, client_id)
+    plan = None
+    if payload.plan_id is not None:  # a plan named in the body: checked like any other object
+        plan = owned_or_404(request.user, WalkPlan.objects.all(), pk=payload.plan_id, client=client)
+    if payload.day > date.today():
+        raise services.InputError("a session cannot be logged for a day still to come")
+    if payload.setting not in Setting.values:
+        raise services.InputError(f"setting must be one of {', '.join(Setting.values)}")
+    values = payload.dict(exclude={"plan_id"})
+    session = services.log_session(client, values, plan)
+    decision = services.apply_decision(client)
+    return Status(201, {"session": session.as_dict(), "next_week": decision.week, "change": decision.change.value,
+                        "reason": decision.reason})
+
+
+@api.patch("/sessions/{session_id}", response=LoggedOut, summary="Add the next-morning pain to a session")
+def session_morning(request: HttpRequest, session_id: int, payload: MorningIn) -> dict[str, Any]:
+    session = owned_or_404(request.user, WalkSession.objects.select_related("client"), pk=session_id)
+    session.pain_next_morning = payload.pain_next_morning
+    session.save(update_fields=["pain_next_morning"])
+    decision = services.apply_decision(session.client)
+    return {"session": session.as_dict(), "next_week": decision.week, "change": decision.change.value,
+            "reason": decision.reason}

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from retrowalk.web.accounts.views import ThrottledLoginView
+from retrowalk.web.api.api import api
+from retrowalk.web.walks import views as walks
+
+urlpatterns = [
+    path("", walks.home, name="home"),
+    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("coach/", include("retrowalk.web.coach.urls")),
+    path("", include("retrowalk.web.walks.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,138 @@
+"""Forms in the client's own units: speeds in mph or km/h, times in minutes; stored in km/h and seconds."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+
+from retrowalk.core.plan import Kind
+from retrowalk.core.rules import SESSION_MAX_S
+from retrowalk.core.units import Units, to_kmh
+from retrowalk.web.accounts.models import Profile
+from retrowalk.web.walks.models import Route, Setting, WalkSession
+
+PAIN_CHOICES = [(i, f"{i}") for i in range(11)]
+TIME_KINDS = [(k.value, label) for k, label in ((Kind.OUTDOOR, "Outdoors, by time"),
+                                                (Kind.TREADMILL, "Locked treadmill"), (Kind.DEADMILL, "Deadmill"))]
+
+
+def speed_label(units: str) -> str:
+    return "mph" if units == Units.MPH.value else "km/h"
+
+
+class MinutesPlanForm(forms.Form):
+    minutes = forms.FloatField(min_value=5.5, max_value=SESSION_MAX_S / 60, initial=30,
+                               help_text="The whole walk, forward and backward.")
+    kind = forms.ChoiceField(choices=TIME_KINDS, label="Where", initial=Kind.OUTDOOR.value)
+    backward_minutes = forms.FloatField(min_value=1, max_value=10, required=False,
+                                        help_text="Leave empty for your programme's amount.")
+
+
+class RoutePlanForm(forms.Form):
+    file = forms.FileField(required=False, label="Route file (.gpx, .tcx or .fit, up to 50 MB)")
+    route = forms.ModelChoiceField(queryset=Route.objects.none(), required=False, label="or a saved route")
+    name = forms.CharField(max_length=120, required=False)
+    minutes = forms.FloatField(min_value=5.5, max_value=SESSION_MAX_S / 60, required=False,
+                               help_text="Walk only the first part of the route; empty for all of it.")
+    reverse = forms.BooleanField(required=False, label="Walk it the other way")
+
+    def __init__(self, *args: Any, routes: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if routes is not None:
+            self.fields["route"].queryset = routes  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("file") and not data.get("route"):
+            raise forms.ValidationError("Choose a route file to upload, or one of your saved routes.")
+        return data
+
+
+class SessionForm(forms.ModelForm):  # type: ignore[type-arg]
+    backward_minutes = forms.FloatField(min_value=0, max_value=240)
+    forward_minutes = forms.FloatField(min_value=0, max_value=720)
+    speed = forms.FloatField(required=False, min_value=0.1, max_value=8, help_text="Treadmill belt speed backward.")
+    pain_during = forms.TypedChoiceField(choices=PAIN_CHOICES, coerce=int, label="Knee pain during (0–10)")
+    pain_next_morning = forms.TypedChoiceField(choices=[("", "not yet"), *PAIN_CHOICES], coerce=int, required=False,
+                                               empty_value=None, label="Knee pain next morning (0–10)")
+    effort = forms.TypedChoiceField(choices=PAIN_CHOICES, coerce=int, label="Effort (0 rest … 10 maximal)")
+
+    class Meta:
+        model = WalkSession
+        fields = ["day", "followed", "setting", "incline_pct", "distance_m", "notes"]
+        widgets = {"day": forms.DateInput(attrs={"type": "date"}), "notes": forms.Textarea(attrs={"rows": 3})}
+        labels = {"incline_pct": "Incline (%)", "distance_m": "Distance (m)", "followed": "Walked as planned"}
+
+    def __init__(self, *args: Any, units: str = Units.MPH.value, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.units = units
+        self.fields["speed"].label = f"Backward speed ({speed_label(units)})"
+        self.fields["setting"].choices = Setting.choices  # type: ignore[attr-defined]
+
+    def clean_day(self) -> date:
+        day: date = self.cleaned_data["day"]
+        if day > date.today():
+            raise forms.ValidationError("A session cannot be logged for a day still to come.")
+        return day
+
+    def values(self) -> dict[str, Any]:
+        """The model fields, in stored units."""
+        data = self.cleaned_data
+        speed = data.get("speed")
+        return {
+            "day": data["day"], "followed": data["followed"], "setting": data["setting"],
+            "backward_s": round(data["backward_minutes"] * 60), "forward_s": round(data["forward_minutes"] * 60),
+            "speed_kmh": None if speed is None else to_kmh(speed, Units(self.units)),
+            "incline_pct": data.get("incline_pct"), "distance_m": data.get("distance_m"),
+            "pain_during": data["pain_during"], "pain_next_morning": data.get("pain_next_morning"),
+            "effort": data["effort"], "notes": data.get("notes", ""),
+        }
+
+
+class MorningForm(forms.Form):
+    pain_next_morning = forms.TypedChoiceField(choices=PAIN_CHOICES, coerce=int, label="Knee pain this morning (0–10)")
+
+
+class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
+    speed_forward = forms.FloatField(min_value=0.5, max_value=5.0)
+    speed_backward = forms.FloatField(min_value=0.3, max_value=4.0)
+
+    class Meta:
+        model = Profile
+        fields = ["units", "treadmill", "pain_baseline", "knee_notes"]
+        labels = {"pain_baseline": "Usual knee pain on waking (0–10)", "treadmill": "Treadmill at home"}
+
+    def __init__(self, *args: Any, coach_edits: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        profile: Profile = self.instance
+        factor = 1.609344 if profile.units == Units.MPH.value else 1.0
+        unit = speed_label(profile.units)
+        self.fields["speed_forward"].label = f"Forward speed ({unit})"
+        self.fields["speed_backward"].label = f"Backward speed ({unit})"
+        self.fields["speed_forward"].initial = round(profile.speed_forward_kmh / factor, 1)
+        self.fields["speed_backward"].initial = round(profile.speed_backward_kmh / factor, 1)
+        if coach_edits:
+            self.fields["week"] = forms.IntegerField(min_value=1, max_value=104, initial=profile.week, required=False,
+                                                     label="Programme step (week)",
+                                                     help_text="Set by the progression rule; change it to override.")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        forward, backward = data.get("speed_forward"), data.get("speed_backward")
+        if forward is not None and backward is not None and backward >= forward:
+            raise forms.ValidationError("Backward speed should be slower than forward (about half, DOMAIN.md:36).")
+        return data
+
+    def save(self, commit: bool = True) -> Profile:
+        profile: Profile = super().save(commit=False)
+        units = Units(self.cleaned_data["units"])
+        # Speeds are typed in the units chosen on this same form.
+        profile.speed_forward_kmh = to_kmh(self.cleaned_data["speed_forward"], units)
+        profile.speed_backward_kmh = to_kmh(self.cleaned_data["speed_backward"], units)
+        if self.cleaned_data.get("week"):
+            profile.week = self.cleaned_data["week"]
+        if commit:
+            profile.save()
+        return profile

@@ -1,0 +1,114 @@
+"""``retrowalk-admin demo``: a small studio to try the product with: a coach, three clients with a few weeks of
+history (one progressing, one whose pain is rising, one who has gone quiet), and a hilly and a flat route.
+
+The routes are made here (a loop over rolling hills with GPS-like noise, and a flat riverside loop), so the demo
+needs no outside file. Run it again and it changes nothing; ``--reset`` deletes the demo people first.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+from django.contrib.auth.models import User
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from retrowalk.core.plan import Kind
+from retrowalk.web.accounts.models import HomeTreadmill, Profile, Role
+from retrowalk.web.walks import services
+from retrowalk.web.walks.models import WalkSession
+
+COACH = ("coach", "Casey", "Coach", "walk-backward-coach")
+CLIENTS = [
+    ("alice", "Alice", "Ames", "walk-backward-alice", "progressing"),
+    ("bob", "Bob", "Bauer", "walk-backward-bob", "rising"),
+    ("carol", "Carol", "Cruz", "walk-backward-carol", "quiet"),
+]
+
+
+def loop_gpx(name: str, hills_m: float, radius_m: float, seed: int) -> bytes:
+    """A closed loop of ``2π·radius`` metres, one point every 4 m, elevation rolling by ``hills_m``."""
+    rng = np.random.default_rng(seed)
+    n = int(2 * np.pi * radius_m / 4)
+    t = np.linspace(0, 2 * np.pi, n)
+    north = radius_m * np.sin(t) * (1 + 0.25 * np.sin(3 * t))
+    east = radius_m * (1 - np.cos(t)) * (1 + 0.15 * np.cos(2 * t))
+    lat = 40.7128 + north / 111_195
+    lon = -74.0060 + east / (111_195 * np.cos(np.radians(40.7128)))
+    ele = 30 + hills_m * (np.sin(2 * t) + 0.5 * np.sin(5 * t + 1)) + rng.normal(0, 0.4, n)
+    points = "\n".join(f'<trkpt lat="{a:.7f}" lon="{b:.7f}"><ele>{z:.1f}</ele></trkpt>'
+                       for a, b, z in zip(lat, lon, ele, strict=True))
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<gpx version="1.1" creator="retrowalk demo" '
+            f'xmlns="http://www.topografix.com/GPX/1/1"><trk><name>{name}</name><trkseg>\n{points}\n'
+            "</trkseg></trk></gpx>\n").encode()
+
+
+class Command(BaseCommand):
+    help = "Load a demo studio (a coach, three clients with history, two routes) and print the logins."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--reset", action="store_true", help="delete the demo people and load them again")
+        parser.add_argument("--quiet-logins", action="store_true", help="do not print the logins")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        names = [COACH[0]] + [c[0] for c in CLIENTS]
+        if options["reset"]:
+            Profile.objects.filter(user__username__in=names, role=Role.CLIENT).delete()
+            User.objects.filter(username__in=names).delete()
+        if User.objects.filter(username=COACH[0]).exists():
+            self.stdout.write("The demo studio is already loaded.")
+        else:
+            with transaction.atomic():
+                self._load()
+            self.stdout.write(self.style.SUCCESS("Demo studio loaded."))
+        if not options["quiet_logins"]:
+            self.stdout.write("Demo logins (user / password):")
+            self.stdout.write(f"  coach  {COACH[0]} / {COACH[3]}")
+            for username, _first, _last, password, story in CLIENTS:
+                self.stdout.write(f"  client {username} / {password}   ({story})")
+
+    def _load(self) -> None:
+        coach_user = User.objects.create_user(COACH[0], f"{COACH[0]}@example.com", COACH[3], first_name=COACH[1],
+                                              last_name=COACH[2])
+        coach = Profile.objects.create(user=coach_user, role=Role.COACH)
+        today = date.today()
+        for i, (username, first, last, password, story) in enumerate(CLIENTS):
+            user = User.objects.create_user(username, f"{username}@example.com", password, first_name=first,
+                                            last_name=last)
+            client = Profile.objects.create(user=user, role=Role.CLIENT, coach=coach,
+                                            treadmill=[HomeTreadmill.LOCKED, HomeTreadmill.NONE,
+                                                       HomeTreadmill.DEADMILL][i],
+                                            pain_baseline=[0, 1, 0][i], week=1,
+                                            knee_notes=["", "Left knee: mild osteoarthritis.", ""][i])
+            if i == 0:
+                hilly = services.save_route(client, "Hilltop loop", "hilltop-loop.gpx",
+                                            loop_gpx("Hilltop loop", 12.0, 700, 1))
+                services.save_route(client, "River path", "river-path.gpx", loop_gpx("River path", 0.6, 600, 2))
+                services.make_plan(client, coach_user, services.PlanOptions(kind=Kind.ROUTE), hilly)
+            self._history(client, story, today)
+            services.make_plan(client, coach_user, services.PlanOptions(minutes=30, kind=Kind.OUTDOOR))
+
+    def _history(self, client: Profile, story: str, today: date) -> None:
+        """Three sessions a week for five weeks, each logged as the client would, the step moved by the rule."""
+        rng = np.random.default_rng({"progressing": 1, "rising": 2, "quiet": 3}[story])
+        start = today - timedelta(weeks=5)
+        start -= timedelta(days=start.weekday())
+        stop = today - timedelta(days=10) if story == "quiet" else today - timedelta(days=1)
+        day = start
+        while day <= stop:
+            if day.weekday() in (0, 2, 4):
+                week_no = (day - start).days // 7
+                pain = {"progressing": int(rng.integers(0, 3)),
+                        "rising": min(7, 1 + week_no + int(rng.integers(0, 2))),
+                        "quiet": int(rng.integers(1, 4))}[story]
+                morning = client.pain_baseline if pain <= 5 else client.pain_baseline + 1
+                backward = services.dose_minutes(client) * 60
+                session = WalkSession(client=client, day=day, week=client.week, setting=Kind.OUTDOOR.value,
+                                      backward_s=int(backward), forward_s=int(30 * 60 - backward), pain_during=pain,
+                                      pain_next_morning=None if day == stop else morning,
+                                      effort=int(rng.integers(2, 4)) if story == "progressing" else 4)
+                session.save()
+                services.apply_decision(client)
+            day += timedelta(days=1)

@@ -1,0 +1,109 @@
+"""What a client walks: saved routes, plans made from minutes or a route, and the log of sessions done."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from retrowalk.core.plan import Kind, Plan, plan_from_dict
+from retrowalk.web.accounts.models import Profile
+
+PAIN = [MinValueValidator(0), MaxValueValidator(10)]
+
+
+class Route(models.Model):
+    client = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="routes")
+    name = models.CharField(max_length=120)
+    file = models.FileField(upload_to="routes/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    size_bytes = models.PositiveIntegerField()
+    distance_m = models.FloatField()
+    ascent_m = models.FloatField()
+    descent_m = models.FloatField()
+    elevation = models.CharField(max_length=10)
+    """``recorded`` or ``unknown``."""
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["client", "-created"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Setting(models.TextChoices):
+    OUTDOOR = Kind.OUTDOOR.value, "Outdoors"
+    TREADMILL = Kind.TREADMILL.value, "Locked treadmill"
+    DEADMILL = Kind.DEADMILL.value, "Deadmill"
+    ROUTE = Kind.ROUTE.value, "Outdoors on a route"
+
+
+class WalkPlan(models.Model):
+    client = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="plans")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(max_length=10, choices=Setting.choices)
+    route = models.ForeignKey(Route, null=True, blank=True, on_delete=models.SET_NULL, related_name="plans")
+    week = models.PositiveSmallIntegerField()
+    request = models.JSONField(default=dict)
+    """The options it was made with, to make it again (another direction, other minutes)."""
+    data = models.JSONField()
+    """The plan in the published JSON schema."""
+    total_s = models.PositiveIntegerField()
+    backward_s = models.PositiveIntegerField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["client", "-created"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.total_s // 60} min"
+
+    @property
+    def plan(self) -> Plan:
+        return plan_from_dict(self.data)
+
+    @property
+    def title(self) -> str:
+        if self.route_id is not None and self.route is not None:
+            return f"{self.route.name}, {self.total_s // 60} min"
+        return f"{self.get_kind_display()}, {self.total_s // 60} min"
+
+
+class WalkSession(models.Model):
+    """One walk done, as the client logged it (DOMAIN.md:43: pain during, next morning, effort)."""
+
+    client = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="sessions")
+    plan = models.ForeignKey(WalkPlan, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions")
+    day = models.DateField()
+    week = models.PositiveSmallIntegerField(help_text="The programme step the client was on.")
+    followed = models.BooleanField(default=True, help_text="Walked as planned.")
+    setting = models.CharField(max_length=10, choices=Setting.choices)
+    backward_s = models.PositiveIntegerField(validators=[MaxValueValidator(4 * 3600)])
+    forward_s = models.PositiveIntegerField(validators=[MaxValueValidator(12 * 3600)])
+    distance_m = models.FloatField(null=True, blank=True)
+    speed_kmh = models.FloatField(null=True, blank=True, validators=[MinValueValidator(0.1), MaxValueValidator(12)])
+    incline_pct = models.FloatField(null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(25)])
+    pain_during = models.PositiveSmallIntegerField(validators=PAIN)
+    pain_next_morning = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN)
+    effort = models.PositiveSmallIntegerField(validators=PAIN, help_text="0 nothing at all … 10 maximal (Borg CR10)")
+    notes = models.TextField(blank=True, max_length=2000)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "-created"]
+        indexes = [models.Index(fields=["client", "-day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.backward_s // 60} min backward"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.pk, "day": self.day.isoformat(), "week": self.week, "followed": self.followed,
+                "setting": self.setting, "backward_s": self.backward_s, "forward_s": self.forward_s,
+                "distance_m": self.distance_m, "speed_kmh": self.speed_kmh, "incline_pct": self.incline_pct,
+                "pain_during": self.pain_during, "pain_next_morning": self.pain_next_morning,
+                "effort": self.effort, "notes": self.notes, "plan": self.plan_id}

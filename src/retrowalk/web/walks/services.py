@@ -1,0 +1,188 @@
+"""The web app's verbs over core/ and formats/: save a route, make a plan, log a session, decide the next step.
+
+Views and the API both call these, so both apply the same checks and give the same messages. Anything that can
+be refused is refused *before* anything is saved (a route file is read and profiled first), so a bad upload never
+leaves half a route behind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from retrowalk.core.plan import Kind, Plan, PlanError
+from retrowalk.core.progression import Decision, LoggedSession, next_step
+from retrowalk.core.routeplan import RoutePlan, RouteRequest, route_plan
+from retrowalk.core.terrain import profile
+from retrowalk.core.timeplan import TimeRequest, time_plan
+from retrowalk.core.track import Track, TrackError
+from retrowalk.core.units import Units
+from retrowalk.formats.read import MAX_FILE_BYTES, read_bytes
+from retrowalk.web.accounts.models import Profile
+from retrowalk.web.walks.models import Route, WalkPlan, WalkSession
+
+ROUTE_SUFFIXES = (".gpx", ".tcx", ".fit")
+SUMMARY_STEP_M = 5.0
+
+
+class InputError(ValueError):
+    """A request that cannot be carried out; the message is shown as it is (a page's error, an API 400)."""
+
+
+def save_route(client: Profile, name: str, filename: str, data: bytes) -> Route:
+    """Read and check the file, then store it and its summary. Refuses with the reader's own sentence."""
+    suffix = Path(filename).suffix.lower()
+    if suffix not in ROUTE_SUFFIXES:
+        raise InputError(f"{filename}: upload a .gpx, .tcx or .fit file")
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(f"{filename} is {len(data) / 1e6:.0f} MB; route files are limited to 50 MB")
+    track = _read(data, filename)
+    try:
+        prof = profile(track, SUMMARY_STEP_M)
+    except (TrackError, PlanError) as err:
+        raise InputError(str(err)) from None
+    route = Route(client=client, name=(name or track.name or Path(filename).stem)[:120],
+                  original_name=filename[:255], size_bytes=len(data), distance_m=prof.track_m,
+                  ascent_m=prof.ascent_m, descent_m=prof.descent_m, elevation=prof.elevation)
+    with transaction.atomic():
+        route.file.save(f"route{suffix}", ContentFile(data), save=False)
+        try:
+            route.save()
+        except Exception:
+            route.file.delete(save=False)  # no orphan file when the row cannot be written
+            raise
+    return route
+
+
+def _read(data: bytes, filename: str) -> Track:
+    try:
+        return read_bytes(data, filename, times=False)
+    except TrackError as err:
+        raise InputError(str(err)) from None
+
+
+@lru_cache(maxsize=32)
+def _route_track(path: str, modified_ns: int) -> Track:
+    """Parsed route files, kept while they are unchanged: re-planning and exports read the same file again."""
+    return read_bytes(Path(path).read_bytes(), Path(path).name, times=False)
+
+
+def route_track(route: Route) -> Track:
+    path = Path(route.file.path)
+    try:
+        # The route's name as the client gave it, not the stored file's: plans and pictures show it.
+        return replace(_route_track(str(path), path.stat().st_mtime_ns), name=route.name)
+    except FileNotFoundError:
+        raise InputError("the route file is missing from storage; upload it again") from None
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    minutes: float | None = None
+    kind: Kind = Kind.OUTDOOR
+    reverse: bool = False
+    backward_minutes: float | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"minutes": self.minutes, "kind": self.kind.value, "reverse": self.reverse,
+                "backward_minutes": self.backward_minutes}
+
+
+def make_plan(client: Profile, by: User | None, options: PlanOptions, route: Route | None = None) -> WalkPlan:
+    """A plan for ``client`` at their step, speeds and units, saved. :class:`InputError` when it cannot be made."""
+    units = Units(client.units)
+    backward_s = None if options.backward_minutes is None else round(options.backward_minutes * 60)
+    try:
+        if route is not None:
+            plan = _route_result(route, client, options).plan
+        else:
+            if options.minutes is None:
+                raise InputError("give the minutes of the walk")
+            if options.kind is Kind.ROUTE:
+                raise InputError("a route plan needs a route")
+            kind = options.kind
+            outdoors = kind is Kind.OUTDOOR  # treadmill speeds come from the programme (S5), not the client's walk
+            plan = time_plan(TimeRequest(
+                total_s=round(options.minutes * 60), kind=kind, week=client.week, units=units, backward_s=backward_s,
+                forward_speed_kmh=client.speed_forward_kmh if outdoors else None,
+                backward_speed_kmh=client.speed_backward_kmh if outdoors else None))
+    except (PlanError, TrackError) as err:
+        raise InputError(str(err)) from None
+    return _save_plan(client, by, plan, options, route)
+
+
+def _route_request(client: Profile, options: PlanOptions) -> RouteRequest:
+    return RouteRequest(week=client.week, units=Units(client.units), minutes=options.minutes,
+                        reverse=options.reverse, forward_speed_kmh=client.speed_forward_kmh,
+                        backward_speed_kmh=client.speed_backward_kmh,
+                        backward_s=None if options.backward_minutes is None else round(options.backward_minutes * 60))
+
+
+def _route_result(route: Route, client: Profile, options: PlanOptions) -> RoutePlan:
+    return route_plan(route_track(route), _route_request(client, options))
+
+
+def _save_plan(client: Profile, by: User | None, plan: Plan, options: PlanOptions, route: Route | None) -> WalkPlan:
+    return WalkPlan.objects.create(client=client, created_by=by, kind=plan.kind.value, route=route, week=client.week,
+                                   request=options.as_dict(), data=plan.to_dict(), total_s=plan.total_s,
+                                   backward_s=plan.backward_s)
+
+
+def route_result(walk_plan: WalkPlan) -> RoutePlan | None:
+    """What a saved route plan was made from (for the profile, map, GPX and card), or None for a time plan.
+
+    Made again from the stored file and options; the plan JSON saved with it is what the client saw, and the
+    two agree because planning is deterministic (checked here: a changed result is not silently served)."""
+    if walk_plan.route is None:
+        return None
+    req = walk_plan.request
+    options = PlanOptions(minutes=req.get("minutes"), reverse=bool(req.get("reverse")),
+                          backward_minutes=req.get("backward_minutes"))
+    request = replace(_route_request(walk_plan.client, options), week=walk_plan.week)
+    try:
+        result = route_plan(route_track(walk_plan.route), request)
+    except (PlanError, TrackError):
+        return None
+    if result.plan.to_dict()["segments"] != walk_plan.data["segments"]:
+        return None  # the client's speeds changed since: the saved plan stands, without its picture
+    return result
+
+
+def log_session(client: Profile, values: dict[str, Any], plan: WalkPlan | None = None) -> WalkSession:
+    """Save one session; ``plan`` must already be one the caller may see (the views and API check it)."""
+    if plan is not None and plan.client_id != client.pk:
+        raise InputError("that plan belongs to someone else")
+    session = WalkSession(client=client, plan=plan, week=client.week, **values)
+    session.full_clean()
+    session.save()
+    return session
+
+
+def dose_minutes(client: Profile) -> float:
+    """Backward minutes per session at the client's step."""
+    from retrowalk.core.program import dose_for_week
+
+    return dose_for_week(client.week).backward_s / 60
+
+
+def decide(client: Profile, today: date | None = None) -> Decision:
+    """The next step for ``client`` from their log (core.progression), in their units."""
+    log = [LoggedSession(s.day, s.week, s.pain_during, s.pain_next_morning, s.effort)
+           for s in client.sessions.order_by("-day", "-created")[:60]]
+    return next_step(log, client.week, client.pain_baseline, Units(client.units))
+
+
+def apply_decision(client: Profile) -> Decision:
+    """Move the client to the step the log calls for, and say why."""
+    decision = decide(client)
+    if decision.week != client.week:
+        client.week = decision.week
+        client.save(update_fields=["week"])
+    return decision

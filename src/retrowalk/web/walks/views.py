@@ -1,0 +1,276 @@
+"""Pages for a client (and their coach acting for them): dashboard, plans, route uploads, the session log."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from retrowalk.core.plan import Kind, PlanError
+from retrowalk.core.units import format_clock, format_distance, format_grade, format_speed
+from retrowalk.formats.export import FORMATS, MEDIA_TYPES, ExportOptions
+from retrowalk.formats.export import render as render_export
+from retrowalk.web.accounts.access import client_or_404, owned, owned_or_404
+from retrowalk.web.accounts.models import Profile, Role
+from retrowalk.web.walks import services, svg
+from retrowalk.web.walks.forms import MinutesPlanForm, MorningForm, ProfileForm, RoutePlanForm, SessionForm
+from retrowalk.web.walks.models import Route, WalkPlan, WalkSession
+
+WEEKS_SHOWN = 8
+
+
+def _bad(request: HttpRequest, template: str, context: dict[str, Any], message: str) -> HttpResponse:
+    """The page again with the reason on it, and status 400 (the API says the same words)."""
+    context["error"] = message
+    return render(request, template, context, status=400)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    profile = getattr(request.user, "profile", None)
+    if (profile is not None and profile.role == Role.COACH) or (request.user.is_staff and profile is None):
+        return redirect("coach:dashboard")
+    if profile is None:
+        raise Http404("This account has no client or coach profile.")
+    return redirect("walks:dashboard", client_id=profile.pk)
+
+
+@login_required
+def dashboard(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = client_or_404(request.user, client_id)
+    today = date.today()
+    monday = today - timedelta(days=today.weekday())
+    first = monday - timedelta(weeks=WEEKS_SHOWN - 1)
+    sessions = list(client.sessions.filter(day__gte=first).order_by("day"))
+    weekly = []
+    for w in range(WEEKS_SHOWN):
+        start = first + timedelta(weeks=w)
+        minutes = sum(s.backward_s for s in sessions if start <= s.day < start + timedelta(days=7)) / 60
+        weekly.append((start.strftime("%d %b"), round(minutes, 1)))
+    recent = sessions[-20:]
+    pain_chart = svg.line_chart([s.day.strftime("%d %b") for s in recent], [s.pain_during for s in recent],
+                                "Knee pain during each session (0–10)")
+    dose_target = 3 * services.dose_minutes(client)
+    latest_plan = client.plans.select_related("route").first()
+    context = {
+        "client": client,
+        "latest_plan": latest_plan,
+        "decision": services.decide(client),
+        "streak": _streak_weeks(client, today),
+        "weekly_chart": svg.bar_chart([w for w, _ in weekly], [m for _, m in weekly],
+                                      "Backward minutes each week", "min", target=dose_target),
+        "pain_chart": pain_chart,
+        "sessions": list(client.sessions.select_related("plan")[:10]),
+        "awaiting_morning": client.sessions.filter(pain_next_morning__isnull=True, day__lt=today).first(),
+        "routes": list(client.routes.all()[:10]),
+        "this_week_minutes": weekly[-1][1],
+    }
+    return render(request, "walks/dashboard.html", context)
+
+
+def _streak_weeks(client: Profile, today: date) -> int:
+    """Weeks in a row, up to this one, with at least one session (this week counts once it has one)."""
+    days = set(client.sessions.filter(day__gte=today - timedelta(weeks=52)).values_list("day", flat=True))
+    weeks = {d - timedelta(days=d.weekday()) for d in days}
+    monday = today - timedelta(days=today.weekday())
+    streak = 0
+    week = monday if monday in weeks else monday - timedelta(weeks=1)
+    while week in weeks:
+        streak += 1
+        week -= timedelta(weeks=1)
+    return streak
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_new(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = client_or_404(request.user, client_id)
+    routes = owned(request.user, Route.objects.all()).filter(client=client)
+    minutes_form = MinutesPlanForm(prefix="t")
+    route_form = RoutePlanForm(prefix="r", routes=routes)
+    context: dict[str, Any] = {"client": client, "minutes_form": minutes_form, "route_form": route_form}
+    if request.method == "POST":
+        if "route-plan" in request.POST:
+            route_form = RoutePlanForm(request.POST, request.FILES, prefix="r", routes=routes)
+            context["route_form"] = route_form
+            if not route_form.is_valid():
+                return _bad(request, "walks/plan_new.html", context, _first_error(route_form))
+            data = route_form.cleaned_data
+            try:
+                route = data["route"]
+                if data.get("file"):
+                    upload = data["file"]
+                    route = services.save_route(client, data.get("name") or "", upload.name, upload.read())
+                plan = services.make_plan(client, request.user, services.PlanOptions(  # type: ignore[arg-type]
+                    minutes=data.get("minutes"), kind=Kind.ROUTE, reverse=data.get("reverse", False)), route)
+            except services.InputError as err:
+                return _bad(request, "walks/plan_new.html", context, str(err))
+        else:
+            minutes_form = MinutesPlanForm(request.POST, prefix="t")
+            context["minutes_form"] = minutes_form
+            if not minutes_form.is_valid():
+                return _bad(request, "walks/plan_new.html", context, _first_error(minutes_form))
+            data = minutes_form.cleaned_data
+            try:
+                plan = services.make_plan(client, request.user, services.PlanOptions(  # type: ignore[arg-type]
+                    minutes=data["minutes"], kind=Kind(data["kind"]), backward_minutes=data.get("backward_minutes")))
+            except services.InputError as err:
+                return _bad(request, "walks/plan_new.html", context, str(err))
+        if request.headers.get("x-requested-with") == "fetch":  # the upload page's progress bar follows this
+            return HttpResponse(reverse("walks:plan", args=[plan.pk]), content_type="text/plain", status=201)
+        return redirect("walks:plan", pk=plan.pk)
+    return render(request, "walks/plan_new.html", context)
+
+
+def _first_error(form: Any) -> str:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        return f"{label or field}: {errors[0]}" if field != "__all__" else str(errors[0])
+    return "Check the form."
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    walk_plan = owned_or_404(request.user, WalkPlan.objects.select_related("route", "client__user"), pk=pk)
+    plan = walk_plan.plan
+    result = services.route_result(walk_plan)
+    units = plan.units
+    rows = []
+    for i, seg in enumerate(plan.segments, 1):
+        rows.append({
+            "n": i, "start": format_clock(seg.start_s), "duration": format_clock(seg.duration_s),
+            "backward": seg.backward, "cue": seg.cue,
+            "speed": format_speed(seg.speed_kmh, units) if seg.speed_kmh and plan.kind is not Kind.ROUTE else "",
+            "incline": f"{seg.incline_pct:g} %" if seg.incline_pct is not None else "",
+            "where": format_distance(seg.start_m, units) if seg.start_m is not None else "",
+            "ground": f"{seg.terrain or ''} {format_grade(seg.grade_pct) if seg.grade_pct is not None else ''}",
+        })
+    context = {
+        "walk_plan": walk_plan, "plan": plan, "rows": rows, "client": walk_plan.client,
+        "map": svg.route_map(plan, result.profile) if result else None, "legend": svg.legend(),
+        "has_profile": result is not None, "formats": [f for f in FORMATS if f != "gpx" or result is not None],
+        "total": format_clock(plan.total_s), "backward": format_clock(plan.backward_s),
+        "distance": format_distance(plan.route.distance_m, units) if plan.route else "",
+    }
+    return render(request, "walks/plan_detail.html", context)
+
+
+@login_required
+def plan_profile(request: HttpRequest, pk: int) -> HttpResponse:
+    walk_plan = owned_or_404(request.user, WalkPlan.objects.select_related("route", "client"), pk=pk)
+    result = services.route_result(walk_plan)
+    if result is None:
+        raise Http404("This plan has no route profile.")
+    import tempfile
+    from pathlib import Path
+
+    from retrowalk.formats.picture import draw_profile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = draw_profile(result.plan, result.profile, Path(tmp) / "profile.svg")
+        response = HttpResponse(path.read_bytes(), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    walk_plan = owned_or_404(request.user, WalkPlan.objects.select_related("route", "client"), pk=pk)
+    if fmt not in FORMATS:
+        raise Http404("No such format.")
+    result = services.route_result(walk_plan)
+    plan = result.plan if result else walk_plan.plan
+    name = walk_plan.route.name if walk_plan.route else "Backward walk"
+    try:
+        data = render_export(fmt, plan, result, ExportOptions(name=name))
+    except PlanError as err:
+        return HttpResponse(str(err), status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(data, content_type=MEDIA_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="retrowalk-plan-{walk_plan.pk}{FORMATS[fmt]}"'
+    return response
+
+
+@login_required
+@require_POST
+def route_replan(request: HttpRequest, pk: int) -> HttpResponse:
+    route = owned_or_404(request.user, Route.objects.select_related("client"), pk=pk)
+    minutes = None
+    reverse_walk = request.POST.get("reverse") in ("on", "true", "1")
+    try:
+        if request.POST.get("minutes"):
+            minutes = float(request.POST["minutes"])
+        plan = services.make_plan(route.client, request.user,  # type: ignore[arg-type]
+                                  services.PlanOptions(minutes=minutes, kind=Kind.ROUTE, reverse=reverse_walk), route)
+    except (ValueError, services.InputError) as err:
+        messages.error(request, str(err) if isinstance(err, services.InputError) else "Minutes must be a number.")
+        return HttpResponseRedirect(reverse("walks:plan_new", args=[route.client_id]), status=303)
+    return redirect("walks:plan", pk=plan.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_new(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = client_or_404(request.user, client_id)
+    plan = None
+    if request.GET.get("plan") or request.POST.get("plan"):
+        try:
+            plan_id = int(request.GET.get("plan") or request.POST.get("plan") or "")
+        except ValueError:
+            raise Http404("No such plan.") from None
+        plan = owned_or_404(request.user, WalkPlan.objects.all(), pk=plan_id, client=client)
+    initial: dict[str, Any] = {"day": date.today(), "followed": True}
+    if plan is not None:
+        initial |= {"setting": plan.kind, "backward_minutes": plan.backward_s / 60,
+                    "forward_minutes": (plan.total_s - plan.backward_s) / 60}
+    form = SessionForm(request.POST or None, initial=initial, units=client.units)
+    context = {"client": client, "form": form, "plan": plan}
+    if request.method == "POST":
+        if not form.is_valid():
+            return _bad(request, "walks/session_new.html", context, _first_error(form))
+        try:
+            services.log_session(client, form.values(), plan)
+        except services.InputError as err:
+            return _bad(request, "walks/session_new.html", context, str(err))
+        decision = services.apply_decision(client)
+        messages.success(request, f"Session saved. {decision.reason}")
+        return redirect("walks:dashboard", client_id=client.pk)
+    return render(request, "walks/session_new.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_morning(request: HttpRequest, pk: int) -> HttpResponse:
+    session = owned_or_404(request.user, WalkSession.objects.select_related("client"), pk=pk)
+    form = MorningForm(request.POST or None)
+    context = {"session": session, "form": form, "client": session.client}
+    if request.method == "POST":
+        if not form.is_valid():
+            return _bad(request, "walks/session_morning.html", context, _first_error(form))
+        session.pain_next_morning = form.cleaned_data["pain_next_morning"]
+        session.save(update_fields=["pain_next_morning"])
+        decision = services.apply_decision(session.client)
+        messages.success(request, decision.reason)
+        return redirect("walks:dashboard", client_id=session.client_id)
+    return render(request, "walks/session_morning.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = client_or_404(request.user, client_id)
+    coach_edits = request.user.is_staff or (client.coach is not None and client.coach.user_id == request.user.pk)
+    form = ProfileForm(request.POST or None, instance=client, coach_edits=coach_edits)
+    context = {"client": client, "form": form}
+    if request.method == "POST":
+        if not form.is_valid():
+            return _bad(request, "walks/profile.html", context, _first_error(form))
+        form.save()
+        messages.success(request, "Profile saved.")
+        return redirect("walks:dashboard", client_id=client.pk)
+    return render(request, "walks/profile.html", context)

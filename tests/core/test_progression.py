@@ -1,0 +1,100 @@
+"""Pain-gated progression (DOMAIN.md:43-48): each branch, and the properties that keep a knee safe."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from retrowalk.core.progression import Change, LoggedSession, next_step
+from retrowalk.core.units import Units
+
+MON = date(2026, 11, 2)
+
+
+def s(day: int, pain: int, morning: int | None = 0, effort: int = 2, week: int = 3) -> LoggedSession:
+    return LoggedSession(MON + timedelta(days=day), week, pain, morning, effort)
+
+
+def test_low_pain_settled_easy_and_a_week_at_the_step_progresses_one_minute() -> None:
+    d = next_step([s(0, 1), s(2, 2), s(7, 2)], current_week=3, pain_baseline=0)
+    assert (d.week, d.change) == (4, Change.PROGRESS)
+    assert d.reason == "Pain 2/10 and settled next morning, effort easy: +1 backward minute (8 in all)."
+
+
+def test_a_good_session_before_a_week_has_passed_holds_the_step() -> None:
+    d = next_step([s(0, 1), s(2, 1)], current_week=3, pain_baseline=0)
+    assert (d.week, d.change) == (3, Change.REPEAT) and "one more week" in d.reason
+
+
+def test_moderate_pain_that_settles_repeats() -> None:
+    d = next_step([s(0, 4), s(7, 4)], current_week=3, pain_baseline=0)
+    assert (d.week, d.change) == (3, Change.REPEAT) and d.reason.startswith("Pain 4/10 and settled")
+
+
+def test_hard_effort_repeats_even_without_pain() -> None:
+    d = next_step([s(0, 0), s(7, 0, effort=6)], current_week=3, pain_baseline=0)
+    assert d.change is Change.REPEAT and "effort 6/10" in d.reason
+
+
+def test_pain_above_five_steps_back_at_once() -> None:
+    d = next_step([s(0, 6)], current_week=3, pain_baseline=0, units=Units.KMH)
+    assert (d.week, d.change) == (2, Change.STEP_BACK)
+    assert d.reason.startswith("Pain 6/10 during the walk") and "−1 backward minute (6 in all)" in d.reason
+
+
+def test_morning_pain_above_baseline_steps_back() -> None:
+    d = next_step([s(0, 2, morning=3)], current_week=3, pain_baseline=2)
+    assert d.change is Change.STEP_BACK and "not settled" in d.reason
+
+
+def test_morning_pain_at_a_high_baseline_is_settled() -> None:
+    assert next_step([s(0, 2, morning=3)], current_week=3, pain_baseline=3).change is not Change.STEP_BACK
+
+
+def test_a_small_climb_within_low_pain_is_not_rising() -> None:
+    assert next_step([s(0, 1), s(2, 1), s(7, 2)], current_week=3, pain_baseline=0).change is Change.PROGRESS
+
+
+def test_pain_rising_week_to_week_steps_back() -> None:
+    log = [s(0, 1), s(2, 1), s(7, 3), s(9, 3)]
+    d = next_step(log, current_week=3, pain_baseline=0)
+    assert d.change is Change.STEP_BACK and "rising week to week" in d.reason
+
+
+def test_without_the_morning_answer_it_waits_and_asks() -> None:
+    d = next_step([s(0, 1, morning=None)], current_week=3, pain_baseline=0)
+    assert d.change is Change.WAIT and "next morning" in d.reason
+
+
+def test_past_ten_minutes_the_step_is_treadmill_speed_in_the_clients_units() -> None:
+    log = [s(0, 0, week=6), s(7, 0, week=6)]
+    assert "+0.2 mph backward on the treadmill (2.2 mph)" in next_step(log, 6, 0, Units.MPH).reason
+    assert "km/h" in next_step(log, 6, 0, Units.KMH).reason
+
+
+def test_at_the_first_step_a_step_back_stays_and_says_rest() -> None:
+    d = next_step([s(0, 7, week=1)], current_week=1, pain_baseline=0)
+    assert (d.week, d.change) == (1, Change.STEP_BACK) and "rest" in d.reason
+
+
+def test_an_empty_log_starts_with_the_current_plan() -> None:
+    assert next_step([], 2, 0).week == 2
+
+
+sessions = st.builds(LoggedSession, st.dates(MON, MON + timedelta(days=40)), st.integers(1, 20),
+                     st.integers(0, 10), st.one_of(st.none(), st.integers(0, 10)), st.integers(0, 10))
+
+
+@given(st.lists(sessions, max_size=12), st.integers(1, 20), st.integers(0, 10))
+def test_never_more_than_one_step_and_never_up_on_pain(log, week, baseline) -> None:
+    d = next_step(log, week, baseline)
+    assert abs(d.week - week) <= 1 and d.week >= 1 and d.reason
+    if log:
+        last = sorted(log, key=lambda x: x.day)[-1]
+        if d.change is Change.PROGRESS:
+            assert last.pain_during <= 2 and last.pain_next_morning is not None
+            assert last.pain_next_morning <= baseline and last.effort <= 3
+        if last.pain_during > 5 or (last.pain_next_morning or 0) > baseline:
+            assert d.change is Change.STEP_BACK
