@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SAMPLE_ROUTE := ../shared/data/real/fit/workoutizer-walk-2020-08-20-fr645m.fit
 
-.PHONY: run test lint bench lock clean browser
+.PHONY: run test lint bench loadtest lock clean browser
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,12 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# 20 concurrent users on the coach dashboard and the plan API, SQLite and PostgreSQL, loopback only.
+loadtest: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk \
+	  >/dev/null 2>&1; } || echo "wrk could not be installed: the load comes from Python threads instead"
+	$(BIN)/python bench/loadtest.py
 
 # Refresh the lock after changing dependencies in pyproject.toml.
 lock:

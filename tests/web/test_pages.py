@@ -163,6 +163,7 @@ def test_deployment_check_passes_with_production_settings(tmp_path) -> None:
     env = {**os.environ, "RETROWALK_DEBUG": "0", "RETROWALK_SECRET_KEY": "x" * 30 + "-Production-Key-" + "y" * 30,
            "RETROWALK_ALLOWED_HOSTS": "walk.example.com", "RETROWALK_DATA_DIR": str(tmp_path),
            "DJANGO_SETTINGS_MODULE": "retrowalk.web.settings"}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run([sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
                             env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr

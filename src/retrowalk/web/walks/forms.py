@@ -67,9 +67,13 @@ class SessionForm(forms.ModelForm):  # type: ignore[type-arg]
         widgets = {"day": forms.DateInput(attrs={"type": "date"}), "notes": forms.Textarea(attrs={"rows": 3})}
         labels = {"incline_pct": "Incline (%)", "distance_m": "Distance (m)", "followed": "Walked as planned"}
 
+    field_order = ["day", "setting", "followed", "backward_minutes", "forward_minutes", "speed", "incline_pct",
+                   "distance_m", "pain_during", "pain_next_morning", "effort", "notes"]
+
     def __init__(self, *args: Any, units: str = Units.MPH.value, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.units = units
+        self.fields["followed"].help_text = ""
         self.fields["speed"].label = f"Backward speed ({speed_label(units)})"
         self.fields["setting"].choices = Setting.choices  # type: ignore[attr-defined]
 

@@ -1,0 +1,135 @@
+"""The app in real headless Chromium (Debian's, driven by Playwright): a client's whole loop and a coach's look,
+on a phone-sized and a desktop viewport, with screenshots (kept in $RETROWALK_SCREENSHOTS when it is set)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from retrowalk.web.walks.management.commands.demo import loop_gpx
+from tests.web.conftest import PASSWORD, Studio
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() or shutil.which("chromium") is None,
+                                reason="Debian's chromium is not installed (`make test` installs it as root)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test itself are still
+    # synchronous, so allow them (the documented setting for exactly this pairing).
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    try:
+        with sync_playwright() as p:
+            chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+def shoot(page, name: str, tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("RETROWALK_SCREENSHOTS", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 5000
+    return path
+
+
+def log_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_load_state("networkidle")
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_a_client_uploads_a_hilly_route_downloads_the_workout_logs_pain_and_sees_the_plan_change(
+        browser, live_server, studio: Studio, viewport: str, tmp_path: Path) -> None:
+    from garmin_fit_sdk import Decoder, Stream
+
+    studio.ann.week = 4
+    studio.ann.save()
+    context = browser.new_context(viewport=VIEWPORTS[viewport], accept_downloads=True)
+    page = context.new_page()
+    log_in(page, live_server.url, "ann")
+    assert page.locator("h1").inner_text() == studio.ann.display_name
+    shoot(page, f"{viewport}-client-dashboard", tmp_path)
+
+    page.click("text=Make a plan")
+    route = tmp_path / "hills.gpx"
+    route.write_bytes(loop_gpx("Hills of home", 14.0, 600, 11))
+    page.set_input_files("input[name=r-file]", str(route))
+    shoot(page, f"{viewport}-new-plan", tmp_path)
+    page.click("button[name=route-plan]")
+    page.wait_for_url("**/plans/*/")
+    page.wait_for_load_state("networkidle")
+    assert "Hills of home" in page.locator("h1").inner_text()
+    assert page.locator("svg.route-map polyline").count() > 3
+    assert page.locator("img.profile").evaluate("img => img.complete && img.naturalWidth > 0")
+    assert page.locator("tr.backward").count() >= 1
+    shoot(page, f"{viewport}-route-plan", tmp_path)
+
+    with page.expect_download() as download:
+        page.click("text=Watch workout (FIT)")
+    fit = Path(download.value.path()).read_bytes()
+    messages, errors = Decoder(Stream.from_byte_array(bytearray(fit))).read()
+    assert errors == [] and messages["workout_step_mesgs"]
+
+    page.click("text=Log this session")
+    page.fill("input[name=day]", date.today().isoformat())
+    page.select_option("select[name=pain_during]", "7")
+    page.select_option("select[name=effort]", "6")
+    shoot(page, f"{viewport}-log-session", tmp_path)
+    page.click("button.primary")
+    page.wait_for_load_state("networkidle")
+    message = page.locator(".messages").inner_text()
+    assert "Pain 7/10 during the walk" in message and "one step back" in message
+    studio.ann.refresh_from_db()
+    assert studio.ann.week == 3
+    shoot(page, f"{viewport}-after-log", tmp_path)
+    context.close()
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_a_coach_sees_every_client_with_flags_and_opens_one(browser, live_server, studio: Studio, viewport: str,
+                                                           tmp_path: Path) -> None:
+    context = browser.new_context(viewport=VIEWPORTS[viewport])
+    page = context.new_page()
+    log_in(page, live_server.url, "coach")
+    rows = page.locator("table.clients tbody tr")
+    assert rows.count() == 2  # Ann and Ben; never the other coach's Cat
+    assert "no session in 7 days" in page.locator("table.clients").inner_text()  # Ben has never walked
+    shoot(page, f"{viewport}-coach-dashboard", tmp_path)
+    page.click("text=Ann")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == studio.ann.display_name
+    context.close()
+
+
+def test_a_file_that_is_not_a_route_shows_the_readers_sentence(browser, live_server, studio: Studio,
+                                                                tmp_path: Path) -> None:
+    context = browser.new_context(viewport=VIEWPORTS["phone"])
+    page = context.new_page()
+    log_in(page, live_server.url, "ann")
+    page.goto(f"{live_server.url}/clients/{studio.ann.pk}/plans/new/")
+    bad = tmp_path / "broken.gpx"
+    bad.write_bytes(b"<gpx><trk><trkseg><trkpt lat='1'")
+    page.set_input_files("input[name=r-file]", str(bad))
+    page.click("button[name=route-plan]")
+    page.wait_for_selector(".error")
+    assert "not well-formed XML" in page.locator(".error").inner_text()
+    shoot(page, "phone-upload-error", tmp_path)
+    context.close()
