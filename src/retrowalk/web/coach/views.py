@@ -12,7 +12,7 @@ from django.db.models import Avg, Max, OuterRef, QuerySet, Subquery, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from retrowalk.core.progression import PAIN_ACCEPTABLE_MAX
