@@ -14,6 +14,7 @@ MON = date(2026, 11, 2)
 
 
 def s(day: int, pain: int, morning: int | None = 0, effort: int = 2, week: int = 3) -> LoggedSession:
+    """A session ``day`` days after Monday 2 November, walked at step ``week``."""
     return LoggedSession(MON + timedelta(days=day), week, pain, morning, effort)
 
 
@@ -87,12 +88,23 @@ sessions = st.builds(LoggedSession, st.dates(MON, MON + timedelta(days=40)), st.
                      st.integers(0, 10), st.one_of(st.none(), st.integers(0, 10)), st.integers(0, 10))
 
 
+def test_a_session_already_acted_on_is_not_acted_on_again() -> None:
+    painful = [s(0, 7, week=4)]
+    first = next_step(painful, current_week=4, pain_baseline=0)
+    assert (first.week, first.change) == (3, Change.STEP_BACK)
+    again = next_step(painful, current_week=first.week, pain_baseline=0)
+    assert (again.week, again.change) == (3, Change.REPEAT) and "since your last session" in again.reason
+
+
 @given(st.lists(sessions, max_size=12), st.integers(1, 20), st.integers(0, 10))
 def test_never_more_than_one_step_and_never_up_on_pain(log, week, baseline) -> None:
     d = next_step(log, week, baseline)
     assert abs(d.week - week) <= 1 and d.week >= 1 and d.reason
     if log:
         last = sorted(log, key=lambda x: x.day)[-1]
+        if last.week != week:
+            assert d.week == week
+            return
         if d.change is Change.PROGRESS:
             assert last.pain_during <= 2 and last.pain_next_morning is not None
             assert last.pain_next_morning <= baseline and last.effort <= 3

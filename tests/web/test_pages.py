@@ -176,3 +176,21 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path) -> None:
     result = subprocess.run([sys.executable, "-m", "django", "check"], env=env, capture_output=True, text=True,
                             timeout=120)
     assert result.returncode != 0 and "RETROWALK_SECRET_KEY must be set" in result.stderr
+
+
+def test_one_painful_session_steps_back_once_even_after_its_morning_answer(studio: Studio) -> None:
+    ann = logged_in(studio.ann.user)
+    studio.ann.week = 5
+    studio.ann.save()
+    WalkSession.objects.all().delete()
+    ann.post(reverse("walks:session_new", args=[studio.ann.pk]),
+             {"day": str(date.today()), "setting": "outdoor", "backward_minutes": 9, "forward_minutes": 21,
+              "pain_during": 7, "effort": 5})
+    studio.ann.refresh_from_db()
+    assert studio.ann.week == 4 and "one step back" in studio.ann.progress_note
+    session = WalkSession.objects.get(client=studio.ann)
+    ann.post(reverse("walks:session_morning", args=[session.pk]), {"pain_next_morning": "3"})
+    page = ann.get(reverse("walks:dashboard", args=[studio.ann.pk])).content.decode()
+    studio.ann.refresh_from_db()
+    assert studio.ann.week == 4
+    assert "walk it and log how it went" in page and "Last change: Pain 7/10" in page

@@ -18,6 +18,9 @@ What this module adds, and why:
   (both weeks logged) and above 2/10; a smaller change is within how people rate pain from day to day, and a
   climb that stays within 0–2 is still in the range DOMAIN.md:45 calls fine to progress on.
 * Without the next-morning answer for the latest session the rule cannot be applied: the decision is to wait and ask.
+* A session is acted on once: when the step has changed since the latest session (the rule moved it, or the coach
+  did), that session has had its say, and the next decision waits for a session at the new step. Otherwise one
+  painful walk would step back again with each later look at the log.
 
 A step is one rung of :func:`retrowalk.core.program.dose_for_week`'s ladder (+1 backward minute to 10, then
 +0.2 mph treadmill speed, then +1 % incline); the reason names what the step changes.
@@ -72,6 +75,9 @@ def next_step(log: Sequence[LoggedSession], current_week: int, pain_baseline: in
         return Decision(current_week, Change.REPEAT, "No session logged yet: start with this plan.")
     log = sorted(log, key=lambda s: s.day)
     last = log[-1]
+    if last.week != current_week:
+        return Decision(current_week, Change.REPEAT, f"Your plan is at step {current_week} since your last session: "
+                                                     "walk it and log how it went.")
     rising = _rising(log, last.day)
 
     back: str | None = None

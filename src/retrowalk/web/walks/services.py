@@ -184,5 +184,6 @@ def apply_decision(client: Profile) -> Decision:
     decision = decide(client)
     if decision.week != client.week:
         client.week = decision.week
-        client.save(update_fields=["week"])
+        client.progress_note = decision.reason
+        client.save(update_fields=["week", "progress_note"])
     return decision

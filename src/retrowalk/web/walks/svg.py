@@ -142,7 +142,9 @@ def line_chart(labels: Sequence[str], values: Sequence[float | None], title: str
         parts.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="#6a1b9a" stroke-width="3"/>')
     step = max(1, len(labels) // 5)
     for i in range(0, len(labels), step):
-        parts.append(f'<text x="{xs[i]:.1f}" y="{height - 9}" text-anchor="middle" font-size="13" fill="#555">'
+        # The end labels keep inside the picture: anchored at their outer edge.
+        anchor = "start" if i == 0 else "end" if i == len(labels) - 1 else "middle"
+        parts.append(f'<text x="{xs[i]:.1f}" y="{height - 9}" text-anchor="{anchor}" font-size="13" fill="#555">'
                      f"{escape(labels[i])}</text>")
     parts.append("</svg>")
     return mark_safe("".join(parts))
