@@ -29,6 +29,8 @@ run: $(STAMP)
 	@$(RUN_ENV) $(BIN)/gunicorn retrowalk.web.wsgi --bind 127.0.0.1:8000 --workers 3 --access-logfile - --log-level warning
 
 test: $(STAMP) lint browser
+	@if command -v node >/dev/null 2>&1; then node --test tests/js/; \
+	else echo "SKIPPED: node is not installed; the live coach's geometry tests (tests/js) did not run"; fi
 	$(BIN)/python -m pytest
 	@# The web tests again on PostgreSQL, the production database, when a server is reachable.
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_SERVER)', connect_timeout=3).close()" 2>/dev/null; then \
@@ -48,8 +50,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-bench: $(STAMP)
+bench: $(STAMP) browser
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/cue_latency.py
 
 # 20 concurrent users on the coach dashboard and the plan API, SQLite and PostgreSQL, loopback only.
 loadtest: $(STAMP)

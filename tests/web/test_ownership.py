@@ -19,6 +19,7 @@ ANN_PAGES = [
     ("get", lambda s: reverse("walks:plan", args=[s.ann_plan.pk]), None),
     ("get", lambda s: reverse("walks:plan", args=[s.ann_route_plan.pk]), None),
     ("get", lambda s: reverse("walks:plan_profile", args=[s.ann_route_plan.pk]), None),
+    ("get", lambda s: reverse("walks:walk", args=[s.ann_route_plan.pk]), None),
     ("get", lambda s: reverse("walks:plan_export", args=[s.ann_plan.pk, "fit"]), None),
     ("get", lambda s: reverse("walks:plan_export", args=[s.ann_route_plan.pk, "gpx"]), None),
     ("get", lambda s: reverse("walks:session_morning", args=[s.ann_session.pk]), None),

@@ -4,10 +4,12 @@ from django.urls import include, path
 
 from retrowalk.web.accounts.views import ThrottledLoginView
 from retrowalk.web.api.api import api
+from retrowalk.web.walks import live
 from retrowalk.web.walks import views as walks
 
 urlpatterns = [
     path("", walks.home, name="home"),
+    path("walk-sw.js", live.service_worker, name="service_worker"),
     path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from retrowalk.web.walks import views
+from retrowalk.web.walks import live, views
 
 app_name = "walks"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("clients/<int:client_id>/profile/", views.profile_edit, name="profile"),
     path("plans/<int:pk>/", views.plan_detail, name="plan"),
     path("plans/<int:pk>/profile.svg", views.plan_profile, name="plan_profile"),
+    path("plans/<int:pk>/walk/", live.walk_page, name="walk"),
     path("plans/<int:pk>/export/<str:fmt>/", views.plan_export, name="plan_export"),
     path("routes/<int:pk>/plan/", views.route_replan, name="route_replan"),
     path("sessions/<int:pk>/morning/", views.session_morning, name="session_morning"),

@@ -1,0 +1,440 @@
+// The live coach: says, shows and vibrates each change of the plan a few seconds before it and at it.
+// Time plans follow the clock; route plans follow GPS along the route (geometry.js) and fall back to the clock,
+// saying so, when the fix is poor, lost, off the route or going the other way. Everything needed is cached
+// (service worker) and the state lives in localStorage, so a reload, or no network, does not end a walk; what
+// was done waits in an outbox until it reaches the session log.
+import { Tracker, prepareRoute, stepAt, stepAtTime } from "./geometry.js";
+
+const data = JSON.parse(document.getElementById("walk-data").textContent);
+const segments = data.segments;
+const onRoute = data.kind === "route" && data.route !== null;
+const KEY = `retrowalk-walk-${data.id}`;
+const OUTBOX = "retrowalk-outbox";
+const PRE_CUE_S = 10;
+const TICK_MS = 250;
+const mph = data.units === "mph";
+const $ = (id) => document.getElementById(id);
+
+const fresh = () => ({
+  status: "ready", startedAt: null, pausedAt: null, pausedMs: 0, skipS: 0, minIndex: 0, index: -1, preCued: -1,
+  backwardS: 0, forwardS: 0, lastTick: null, along: 0, alongAtS: 0, mode: onRoute ? "route" : "time", reason: "",
+  firstBoutDone: false, scores: {},
+});
+let s = Object.assign(fresh(), JSON.parse(localStorage.getItem(KEY) || "null") || {});
+const save = () => localStorage.setItem(KEY, JSON.stringify(s));
+
+const route = onRoute ? prepareRoute(data.route.lat, data.route.lon, data.route.dist) : null;
+const tracker = onRoute ? new Tracker(route) : null;
+let watchId = null;
+let timer = null;
+let audio = null;
+let wakeLock = null;
+
+// --- output: speech, vibration, sound ---------------------------------------------------------------------------
+
+function say(text) {
+  if ("speechSynthesis" in window) {
+    const utterance = new SpeechSynthesisUtterance(text);
+    utterance.lang = data.lang;
+    window.speechSynthesis.speak(utterance);
+  }
+}
+
+function vibrate(pattern) {
+  if (navigator.vibrate) navigator.vibrate(pattern);
+}
+
+function beep(times) {
+  if (!audio) return;
+  for (let i = 0; i < times; i++) {
+    const osc = audio.createOscillator();
+    const gain = audio.createGain();
+    osc.frequency.value = 880;
+    gain.gain.value = 0.25;
+    osc.connect(gain).connect(audio.destination);
+    const at = audio.currentTime + i * 0.3;
+    osc.start(at);
+    osc.stop(at + 0.18);
+  }
+}
+
+// --- words ----------------------------------------------------------------------------------------------------------
+
+const clock = (seconds) => {
+  const t = Math.max(0, Math.round(seconds));
+  const h = Math.floor(t / 3600);
+  const m = Math.floor((t % 3600) / 60);
+  const sec = String(t % 60).padStart(2, "0");
+  return h ? `${h}:${String(m).padStart(2, "0")}:${sec}` : `${m}:${sec}`;
+};
+const spokenTime = (seconds) => {
+  const t = Math.round(seconds);
+  if (t < 60) return `${t} seconds`;
+  const m = Math.floor(t / 60);
+  const rest = t % 60;
+  return rest ? `${m} minute${m > 1 ? "s" : ""} ${rest} seconds` : `${m} minute${m > 1 ? "s" : ""}`;
+};
+const distance = (metres) => {
+  if (mph) {
+    const feet = metres / 0.3048;
+    return feet < 1000 ? `${Math.round(feet / 10) * 10} ft` : `${(metres / 1609.344).toFixed(2)} mi`;
+  }
+  return metres < 1000 ? `${Math.round(metres / 5) * 5} m` : `${(metres / 1000).toFixed(2)} km`;
+};
+const speed = (kmh) => (mph ? `${(kmh / 1.609344).toFixed(1)} mph` : `${kmh.toFixed(1)} km/h`);
+
+function wayOf(seg) {
+  return seg.direction === "backward" && !(s.reason === "reverse") ? "backward" : "forward";
+}
+
+function detail(seg) {
+  const parts = [];
+  if (seg.terrain && seg.terrain !== "mixed" && seg.terrain !== "unknown") parts.push(seg.terrain);
+  if (data.kind === "treadmill" || data.kind === "deadmill") {
+    if (seg.speed_kmh) parts.push(speed(seg.speed_kmh));
+    if (seg.incline_pct !== null && seg.incline_pct !== undefined) parts.push(`${seg.incline_pct} % incline`);
+  }
+  return parts.join(", ");
+}
+
+function preCueText(next, current) {
+  if (!next) return `In ${PRE_CUE_S} seconds, the walk is over.`;
+  if (wayOf(next) === "backward") {
+    const slow = current && current.speed_kmh && next.speed_kmh && next.speed_kmh < current.speed_kmh
+      && data.kind === "treadmill";
+    return slow ? `In ${PRE_CUE_S} seconds: slow the belt to ${speed(next.speed_kmh)}, then turn around.`
+      : `In ${PRE_CUE_S} seconds, turn around.`;
+  }
+  return `In ${PRE_CUE_S} seconds, face forward.`;
+}
+
+function atCueText(seg, previous) {
+  const length = spokenTime(seg.duration_s);
+  const where = seg.terrain && seg.terrain !== "mixed" && seg.terrain !== "unknown" ? `, ${seg.terrain}` : "";
+  let text;
+  if (seg.direction === "backward" && s.reason === "reverse") {
+    text = "Keep walking forward: you are going the route the other way, so this stretch would be downhill.";
+  } else if (seg.direction === "backward") {
+    text = `Turn around now. Walk backward for ${length}${where}. Look over your shoulder.`;
+    if (!s.firstBoutDone) {
+      text += ` ${data.safety.slice(0, 2).join(" ")}`;
+      s.firstBoutDone = true;
+    }
+  } else {
+    text = `${previous ? "Face forward now. " : ""}Walk forward for ${length}.`;
+  }
+  if (data.kind === "treadmill" && seg.speed_kmh && (!previous || previous.speed_kmh !== seg.speed_kmh)) {
+    text += ` Belt at ${speed(seg.speed_kmh)}.`;
+  }
+  if (data.kind === "treadmill" && seg.incline_pct !== null && (!previous || previous.incline_pct !== seg.incline_pct)) {
+    text += ` Incline ${seg.incline_pct} percent.`;
+  }
+  return text;
+}
+
+// --- where are we ---------------------------------------------------------------------------------------------------
+
+function elapsedS(now) {
+  if (!s.startedAt) return 0;
+  const paused = s.pausedAt ? now - s.pausedAt : 0;
+  return (now - s.startedAt - s.pausedMs - paused) / 1000 + s.skipS;
+}
+
+// Route mode: metres along from GPS; when the clock has to stand in, the last known position plus the plan's
+// speed since then (dead reckoning), so the steps go on at about the right place.
+function position(now) {
+  const t = elapsedS(now);
+  if (!onRoute) return { t, along: null, ...stepAtTime(segments, t) };
+  const state = tracker.state(now / 1000);
+  if (state.mode === "route" && tracker.along !== null) {
+    s.along = Math.max(s.along, state.along);
+    s.alongAtS = t;
+  } else {
+    const seg = segments[Math.min(Math.max(s.index, 0), segments.length - 1)];
+    const planned = (seg.speed_kmh || 3.0) / 3.6;  // route steps carry the speed they were planned at
+    s.along += planned * Math.max(0, t - s.alongAtS);
+    s.alongAtS = t;
+  }
+  noticeMode(state);
+  return { t, along: s.along, ...stepAt(segments, s.along) };
+}
+
+function noticeMode(state) {
+  const reason = state.mode === "route" ? "" : state.reason;
+  if (reason === s.reason || (reason === "start" && s.reason === "")) return;
+  const was = s.reason;
+  s.reason = reason;
+  s.mode = reason ? "time" : "route";
+  if (s.status !== "running") return;
+  const words = {
+    off: "You are off the route. Following the clock until you are back on it.",
+    lost: "GPS signal lost. Following the clock.",
+    weak: "The GPS fix is poor. Following the clock.",
+    reverse: "You seem to be walking the route the other way. Backward bouts are off: what was uphill is downhill this way.",
+    "": was === "start" ? "" : "Back on the route. Following GPS.",
+  }[reason];
+  if (words) say(words);
+}
+
+// --- the loop -------------------------------------------------------------------------------------------------------
+
+function tick() {
+  const now = Date.now();
+  if (s.status !== "running") return render(now);
+  const dt = s.lastTick ? Math.min(5, (now - s.lastTick) / 1000) : 0;
+  s.lastTick = now;
+  const pos = position(now);
+  let index = Math.max(pos.index, s.minIndex);
+  const current = segments[Math.min(s.index, segments.length - 1)];
+  if (s.index >= 0 && s.index < segments.length) {
+    if (wayOf(current) === "backward") s.backwardS += dt; else s.forwardS += dt;
+  }
+  if (index !== s.index) {
+    const previous = s.index >= 0 ? segments[s.index] : null;
+    s.index = index;
+    if (index >= segments.length) return finish(true);
+    const seg = segments[index];
+    say(atCueText(seg, previous));
+    if (wayOf(seg) === "backward") { vibrate([400, 150, 400, 150, 400]); beep(3); } else { vibrate([600]); beep(2); }
+  } else if (s.preCued !== index) {
+    const seg = segments[index];
+    const toEndS = onRoute ? pos.toEndM / Math.max(tracker.speed > 0.3 ? tracker.speed : 0, (seg.speed_kmh || 2.4) / 3.6)
+      : pos.toEndS;
+    if (toEndS <= PRE_CUE_S && (!onRoute || pos.toEndM > 0)) {
+      s.preCued = index;
+      const next = segments[index + 1];
+      if (!(next && wayOf(next) === "forward" && wayOf(seg) === "forward")) {
+        say(preCueText(next, seg));
+        vibrate([200]);
+        beep(1);
+      }
+    }
+  }
+  save();
+  render(now, pos);
+}
+
+function render(now, pos = null) {
+  const root = $("walk");
+  root.dataset.state = s.status;
+  $("mode").textContent = s.status === "ready" ? "Ready" : s.status === "paused" ? "Paused"
+    : s.status === "done" ? "Done" : onRoute ? (s.mode === "route" ? "Following GPS" : {
+      off: "Off the route: following the clock", lost: "GPS lost: following the clock",
+      weak: "Weak GPS: following the clock", reverse: "Wrong direction: forward only", start: "Waiting for GPS",
+    }[s.reason] || "Following the clock") : "Following the clock";
+  for (const id of ["start", "pause", "resume", "skip", "stop"]) $(id).hidden = true;
+  if (s.status === "ready") $("start").hidden = false;
+  if (s.status === "running") { $("pause").hidden = false; $("skip").hidden = false; $("stop").hidden = false; }
+  if (s.status === "paused") { $("resume").hidden = false; $("stop").hidden = false; }
+  $("finish").hidden = !(s.status === "done" || s.status === "stopped");
+  if (s.index < 0 || s.index >= segments.length) {
+    root.dataset.way = s.status === "done" || s.status === "stopped" ? "done" : "forward";
+    if (s.status === "done" || s.status === "stopped") {
+      $("now-way").textContent = s.status === "done" ? "Walk complete" : "Walk stopped";
+      $("now-count").textContent = clock(s.backwardS) + " backward";
+      $("now-detail").textContent = `${clock(s.forwardS)} forward`;
+      $("next").textContent = "";
+    }
+    return;
+  }
+  const seg = segments[s.index];
+  const way = wayOf(seg);
+  root.dataset.way = way;
+  pos = pos || position(now);
+  $("now-way").textContent = way === "backward" ? "Turn around: BACKWARD" : "Walk FORWARD";
+  if (onRoute) {
+    const v = Math.max(tracker.speed > 0.3 ? tracker.speed : 0, (seg.speed_kmh || 2.4) / 3.6);
+    $("now-count").textContent = distance(pos.toEndM);
+    $("now-detail").textContent = `about ${clock(pos.toEndM / v)} to the next turn${detail(seg) ? " · " + detail(seg) : ""}`;
+  } else {
+    $("now-count").textContent = clock(pos.toEndS);
+    $("now-detail").textContent = `to the next turn${detail(seg) ? " · " + detail(seg) : ""}`;
+  }
+  const next = segments[s.index + 1];
+  $("next").textContent = next ? `Next: ${next.direction === "backward" ? "BACKWARD" : "forward"} ${clock(next.duration_s)}${detail(next) ? " · " + detail(next) : ""}`
+    : "Next: the end of the walk";
+  $("progress").value = onRoute ? Math.min(1, pos.along / segments[segments.length - 1].end_m) : Math.min(1, pos.t / data.total_s);
+}
+
+// --- controls -------------------------------------------------------------------------------------------------------
+
+async function keepAwake() {
+  try {
+    if ("wakeLock" in navigator && document.visibilityState === "visible") wakeLock = await navigator.wakeLock.request("screen");
+  } catch { /* not allowed here: the walk goes on, the screen may sleep */ }
+}
+
+function watch() {
+  if (!onRoute || watchId !== null || !("geolocation" in navigator)) return;
+  watchId = navigator.geolocation.watchPosition((p) => {
+    tracker.update({ lat: p.coords.latitude, lon: p.coords.longitude, accuracy: p.coords.accuracy, t: Date.now() / 1000 });
+    tick();
+  }, () => { /* denied or unavailable: the clock stands in (tracker reports it) */ },
+  { enableHighAccuracy: true, maximumAge: 0, timeout: 20000 });
+}
+
+function unwatch() {
+  if (watchId !== null) navigator.geolocation.clearWatch(watchId);
+  watchId = null;
+}
+
+function run() {
+  if (timer === null) timer = setInterval(tick, TICK_MS);
+  watch();
+  keepAwake();
+}
+
+function halt() {
+  clearInterval(timer);
+  timer = null;
+  unwatch();
+  if (wakeLock) wakeLock.release().catch(() => {});
+  wakeLock = null;
+}
+
+$("start").addEventListener("click", () => {
+  audio = audio || (window.AudioContext ? new AudioContext() : null);
+  s = fresh();
+  s.status = "running";
+  s.startedAt = Date.now();
+  s.lastTick = s.startedAt;
+  save();
+  run();
+  tick();
+});
+$("pause").addEventListener("click", () => {
+  s.status = "paused";
+  s.pausedAt = Date.now();
+  save();
+  halt();
+  say("Paused.");
+  render(Date.now());
+});
+$("resume").addEventListener("click", () => {
+  audio = audio || (window.AudioContext ? new AudioContext() : null);
+  s.pausedMs += Date.now() - s.pausedAt;
+  s.pausedAt = null;
+  s.status = "running";
+  s.lastTick = Date.now();
+  save();
+  say("Resuming.");
+  run();
+  tick();
+});
+$("skip").addEventListener("click", () => {
+  const now = Date.now();
+  const pos = position(now);
+  if (!onRoute) s.skipS += pos.toEndS;
+  s.minIndex = Math.max(s.minIndex, Math.max(pos.index, s.minIndex) + 1);
+  tick();
+});
+$("stop").addEventListener("click", () => finish(false));
+document.addEventListener("visibilitychange", () => { if (s.status === "running") keepAwake(); });
+
+function finish(complete, quiet = false) {
+  halt();
+  s.status = complete ? "done" : "stopped";
+  if (s.pausedAt) { s.pausedMs += Date.now() - s.pausedAt; s.pausedAt = null; }
+  if (!quiet) say(complete ? "Well done. The walk is over. How was the knee?" : "Walk stopped.");
+  save();
+  $("done-summary").textContent = `${clock(s.backwardS)} backward and ${clock(s.forwardS)} forward` +
+    (onRoute ? `, ${distance(s.along)} along the route.` : ".");
+  render(Date.now());
+}
+
+// The 0–10 scales after the walk: big buttons, one press each.
+for (const scale of document.querySelectorAll(".scale")) {
+  for (let i = 0; i <= 10; i++) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.textContent = String(i);
+    b.setAttribute("aria-pressed", "false");
+    b.addEventListener("click", () => {
+      s.scores[scale.dataset.name] = i;
+      for (const other of scale.children) other.setAttribute("aria-pressed", String(other === b));
+      save();
+    });
+    scale.appendChild(b);
+  }
+}
+
+$("finish").addEventListener("submit", (event) => {
+  event.preventDefault();
+  if (s.scores.pain_during === undefined || s.scores.effort === undefined) {
+    $("sync").textContent = "Choose a number for knee pain and for effort first.";
+    return;
+  }
+  const today = new Date();
+  const day = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, "0")}-${String(today.getDate()).padStart(2, "0")}`;
+  const outbox = JSON.parse(localStorage.getItem(OUTBOX) || "[]");
+  outbox.push({ url: data.log_url, csrf: data.csrf, body: {
+    plan_id: data.id, day, followed: s.status === "done", setting: data.kind,
+    backward_s: Math.round(s.backwardS), forward_s: Math.round(s.forwardS),
+    distance_m: onRoute ? Math.round(s.along) : null,
+    pain_during: s.scores.pain_during, effort: s.scores.effort, notes: "Logged by the live coach.",
+  } });
+  localStorage.setItem(OUTBOX, JSON.stringify(outbox));
+  localStorage.removeItem(KEY);
+  s = fresh();
+  $("finish").hidden = true;
+  $("sync").textContent = "Saved on this phone.";
+  sync();
+});
+
+// --- the outbox: sent when there is a network -------------------------------------------------------------------
+
+let syncing = false;
+async function sync() {
+  if (syncing) return;
+  syncing = true;
+  try {
+    let outbox = JSON.parse(localStorage.getItem(OUTBOX) || "[]");
+    while (outbox.length) {
+      const item = outbox[0];
+      let response;
+      try {
+        response = await fetch(item.url, {
+          method: "POST", credentials: "same-origin", body: JSON.stringify(item.body),
+          headers: { "Content-Type": "application/json", "X-CSRFToken": item.csrf },
+        });
+      } catch {
+        $("sync").textContent = "Saved on this phone; it will reach your log when you are online.";
+        return;
+      }
+      if (response.status === 201) {
+        const answer = await response.json();
+        $("sync").textContent = `In your log. ${answer.reason}`;
+      } else if (response.status >= 500 || response.status === 401 || response.status === 403) {
+        $("sync").textContent = "Saved on this phone; the log could not take it yet (log in again?).";
+        return;
+      } else {
+        const problem = await response.json().catch(() => ({}));
+        $("sync").textContent = `The log refused this walk: ${problem.detail || response.status}.`;
+      }
+      outbox = JSON.parse(localStorage.getItem(OUTBOX) || "[]").slice(1);
+      localStorage.setItem(OUTBOX, JSON.stringify(outbox));
+    }
+  } finally {
+    syncing = false;
+  }
+}
+window.addEventListener("online", sync);
+
+// --- offline: this page and its files kept by the service worker ------------------------------------------------
+
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.register("/walk-sw.js", { scope: "/" }).catch(() => {});
+}
+if ("caches" in window) {
+  caches.open("retrowalk-walk-v1").then((cache) => cache.addAll([location.pathname, ...data.assets])).catch(() => {});
+}
+
+// A walk in progress survives a reload.
+if (s.status === "running") {
+  s.lastTick = Date.now();
+  run();
+} else if (s.status === "done" || s.status === "stopped") {
+  finish(s.status === "done", true);
+}
+render(Date.now());
+sync();

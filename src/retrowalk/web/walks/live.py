@@ -1,0 +1,115 @@
+"""The live coach's page: the plan, and for a route plan the walked route, handed to the browser in one JSON.
+
+The page then runs on its own: the clock or GPS fixes drive the steps (static/retrowalk/walk.js and geometry.js),
+a service worker keeps it working offline, and what was done is sent to the session log when the network is back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+
+from retrowalk.core.routeplan import RoutePlan
+from retrowalk.core.terrain import walked
+from retrowalk.core.units import Units
+from retrowalk.web.accounts.access import owned_or_404
+from retrowalk.web.walks import services
+from retrowalk.web.walks.models import WalkPlan
+
+ROUTE_POINT_SPACING_M = 4.0
+"""The route sent to the phone keeps a point every few metres: enough for 10-m cues, small enough to send."""
+
+
+def route_polyline(result: RoutePlan) -> dict[str, list[float]]:
+    """The walked route as lat/lon/distance lists, thinned to about one point per ROUTE_POINT_SPACING_M.
+
+    Each kept point carries its own distance along the route as the plan counts it, so distances the phone
+    computes agree with the plan's bout boundaries."""
+    walk = walked(result.walk)
+    end = len(walk.dist_m)
+    length = result.profile.length_m
+    if walk.dist_m[-1] > length + 2 * result.profile.step_m:  # the plan covers only the first part
+        end = min(end, int(np.searchsorted(walk.dist_m, length, side="right")) + 1)
+    dist = walk.dist_m[:end]
+    keep = np.r_[True, np.diff(np.floor(dist / ROUTE_POINT_SPACING_M)) > 0]
+    keep[-1] = True
+    return {"lat": [round(float(v), 7) for v in walk.lat_deg[:end][keep]],
+            "lon": [round(float(v), 7) for v in walk.lon_deg[:end][keep]],
+            "dist": [round(float(v), 2) for v in dist[keep]]}
+
+
+def walk_data(request: HttpRequest, walk_plan: WalkPlan) -> dict[str, Any]:
+    result = services.route_result(walk_plan)
+    plan = result.plan if result else walk_plan.plan
+    data: dict[str, Any] = {
+        "id": walk_plan.pk,
+        "title": walk_plan.title,
+        "kind": plan.kind.value,
+        "units": plan.units.value,
+        "lang": "en-US" if plan.units is Units.MPH else "en-GB",
+        "segments": plan.to_dict()["segments"],
+        "safety": list(plan.safety),
+        "total_s": plan.total_s,
+        "log_url": f"/api/clients/{walk_plan.client_id}/sessions",
+        "plan_url": reverse("walks:plan", args=[walk_plan.pk]),
+        "csrf": get_token(request),
+        "assets": [static("retrowalk/app.css"), static("retrowalk/walk.css"), static("retrowalk/walk.js"),
+                   static("retrowalk/geometry.js")],
+        "route": None,
+    }
+    if result is not None:
+        data["route"] = route_polyline(result)
+    return data
+
+
+@login_required
+@never_cache
+def walk_page(request: HttpRequest, pk: int) -> HttpResponse:
+    walk_plan = owned_or_404(request.user, WalkPlan.objects.select_related("route", "client"), pk=pk)
+    return render(request, "walks/walk.html", {"walk_plan": walk_plan, "data": walk_data(request, walk_plan)})
+
+
+SERVICE_WORKER = """// retrowalk's service worker: the live coach keeps working with no network once it has been opened.
+// Pages are fetched from the network when there is one (so a plan is never stale) and from the cache when not;
+// static files come from the cache first (their names change when their content does).
+const CACHE = "retrowalk-walk-v1";
+self.addEventListener("install", (event) => { self.skipWaiting(); });
+self.addEventListener("activate", (event) => { event.waitUntil(self.clients.claim()); });
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  const isStatic = url.pathname.startsWith("/static/");
+  const isWalk = /^\\/plans\\/\\d+\\/walk\\/$/.test(url.pathname);
+  if (!isStatic && !isWalk) return;
+  if (isStatic) {
+    event.respondWith(caches.open(CACHE).then((cache) => cache.match(request).then((hit) => hit ||
+      fetch(request).then((response) => {
+        if (response.ok) cache.put(request, response.clone());
+        return response;
+      }))));
+    return;
+  }
+  event.respondWith(fetch(request).then((response) => {
+    if (response.ok) caches.open(CACHE).then((cache) => cache.put(request, response.clone()));
+    return response;
+  }).catch(() => caches.open(CACHE).then((cache) => cache.match(request, { ignoreSearch: true })).then((hit) =>
+    hit || new Response("You are offline and this walk was not opened before.", { status: 503 }))));
+});
+"""
+
+
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """Served from the site's root so that its scope covers every plan's walk page."""
+    response = HttpResponse(SERVICE_WORKER, content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = "/"
+    return response
