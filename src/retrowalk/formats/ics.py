@@ -92,6 +92,31 @@ def week_ics(plan: Plan, first_day: date, at: time, tz: ZoneInfo, days: Sequence
     return bytes(cal.to_ical())
 
 
+def event_ics(title: str, start: datetime, duration: timedelta, location: str, description: str,
+              uid: str) -> bytes:
+    """One event (a booked group session) as a calendar file; ``start`` is an aware datetime."""
+    if start.tzinfo is None:
+        raise PlanError("an event needs a time zone")
+    cal = Calendar()
+    cal.add("prodid", "-//retrowalk//backward walking plans//EN")
+    cal.add("version", "2.0")
+    event = Event()
+    event.add("uid", f"{uid}@retrowalk")
+    event.add("dtstamp", datetime.now(UTC).replace(microsecond=0))
+    event.add("dtstart", start)
+    event.add("dtend", start + duration)
+    event.add("summary", title)
+    event.add("location", location)
+    event.add("description", description)
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", f"{title} in 1 hour")
+    alarm.add("trigger", timedelta(hours=-1))
+    event.add_component(alarm)
+    cal.add_component(event)
+    return bytes(cal.to_ical())
+
+
 def describe(plan: Plan) -> str:
     """The plan in plain text, one step a line, then warnings and safety notes."""
     lines = [f"{format_clock(plan.total_s)} in all: {format_clock(plan.backward_s)} backward, "

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "retrowalk.web.accounts",
     "retrowalk.web.walks",
     "retrowalk.web.coach",
+    "retrowalk.web.frontdesk",
 ]
 
 MIDDLEWARE = [
@@ -126,6 +127,16 @@ EMAIL_HOST_USER = env_str("RETROWALK_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = env_str("RETROWALK_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("RETROWALK_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("RETROWALK_FROM_EMAIL", "retrowalk <noreply@localhost>")
+
+# Text messages: "console" (the log, and RETROWALK_SMS_FILE if set) or "twilio" (its HTTP API).
+SMS_BACKEND = env_str("RETROWALK_SMS_BACKEND", "console")
+SMS_FILE = env_str("RETROWALK_SMS_FILE", "")
+TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN", "")
+TWILIO_FROM = env_str("TWILIO_FROM", "")
+TWILIO_BASE_URL = env_str("TWILIO_BASE_URL", "https://api.twilio.com")
+if SMS_BACKEND == "twilio" and not (TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN and TWILIO_FROM):
+    raise ImproperlyConfigured("RETROWALK_SMS_BACKEND=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "retrowalk_cache"}}
 """The login throttle's counters live here: shared by every worker through the database, no extra service."""

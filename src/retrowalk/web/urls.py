@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("coach/", include("retrowalk.web.coach.urls")),
+    path("", include("retrowalk.web.frontdesk.urls")),
     path("", include("retrowalk.web.walks.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

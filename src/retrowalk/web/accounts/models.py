@@ -39,6 +39,9 @@ class Profile(models.Model):
         help_text="Step on the programme ladder (DOMAIN.md:48); moved by the pain-gated progression.")
     treadmill = models.CharField(max_length=10, choices=HomeTreadmill.choices, default=HomeTreadmill.NONE)
     knee_notes = models.TextField(blank=True, max_length=2000)
+    phone = models.CharField(max_length=20, blank=True, help_text="E.164, for text messages (with consent).")
+    timezone = models.CharField(max_length=64, default="America/New_York",
+                                help_text="IANA time zone: reminders keep out of the night here.")
     progress_note = models.TextField(blank=True, help_text="Why the step last changed, as the client was told.")
     pain_baseline = models.PositiveSmallIntegerField(
         default=0, validators=[MaxValueValidator(10)],

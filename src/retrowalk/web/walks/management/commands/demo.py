@@ -55,6 +55,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         names = [COACH[0]] + [c[0] for c in CLIENTS]
         if options["reset"]:
+            from retrowalk.web.frontdesk.models import GroupSession, IntroRequest
+
+            GroupSession.objects.filter(coach__user__username=COACH[0]).delete()
+            IntroRequest.objects.filter(email="dana@example.com").delete()
             Profile.objects.filter(user__username__in=names, role=Role.CLIENT).delete()
             User.objects.filter(username__in=names).delete()
         if User.objects.filter(username=COACH[0]).exists():
@@ -89,6 +93,33 @@ class Command(BaseCommand):
                 services.make_plan(client, coach_user, services.PlanOptions(kind=Kind.ROUTE), hilly)
             self._history(client, story, today)
             services.make_plan(client, coach_user, services.PlanOptions(minutes=30, kind=Kind.OUTDOOR))
+        self._front_desk(coach)
+
+    def _front_desk(self, coach: Profile) -> None:
+        """A weekly small-group series, a published answer, and an intro request waiting in the inbox."""
+        from django.utils import timezone
+
+        from retrowalk.web.frontdesk.models import CONSENT_TEXT, CONSENT_VERSION, IntroRequest, Question
+        from retrowalk.web.frontdesk.services import book, publish_series
+        from retrowalk.web.frontdesk.sms import record_consent
+
+        start = (timezone.localtime() + timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0)
+        sessions = publish_series(coach, start, 6, title="Backward walking on the hill, small group",
+                                  place="Riverside Park, north gate", capacity=4, duration_min=45)
+        for client in coach.clients.all()[:2]:
+            book(sessions[0].pk, client)
+        alice = coach.clients.get(user__username="alice")
+        Question.objects.create(
+            client=alice, text="Is walking backwards good for knee pain?", answered_by=coach.user,
+            answered_at=timezone.now(), published=True,
+            answer="Yes, for many people: 5 to 10 minutes of it in a 30-minute walk, on flat or uphill ground.",
+            public_question="Is walking backwards good for knee pain?",
+            public_answer="For many people, yes. Add 5 to 10 minutes of backward walking to a 30-minute walk, only "
+                          "on flat or uphill ground, in short bouts; or on a treadmill locked at 1 % incline or "
+                          "more. Walking backward straightens the knee fully on every step, which strengthens it.")
+        intro = IntroRequest.objects.create(name="Dana Diaz", email="dana@example.com", phone="+12125550123",
+                                            goals="Climb stairs without knee pain", preferred_times="Mornings")
+        record_consent(intro.phone, True, CONSENT_TEXT, CONSENT_VERSION, "demo")
 
     def _history(self, client: Profile, story: str, today: date) -> None:
         """Three sessions a week for five weeks, each logged as the client would, the step moved by the rule."""

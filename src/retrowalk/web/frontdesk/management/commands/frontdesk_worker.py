@@ -1,0 +1,31 @@
+"""``retrowalk-admin frontdesk_worker``: sends due reminders, forever (or ``--once``). Run one or several in a
+real deployment; each reminder still goes out once (services.send_due_reminders claims it first)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from retrowalk.web.frontdesk.services import send_due_reminders
+
+
+class Command(BaseCommand):
+    help = "Send due session and intro reminders, every --every seconds."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--once", action="store_true", help="one pass, then exit")
+        parser.add_argument("--every", type=float, default=60.0, help="seconds between passes (default 60)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        worker = f"{socket.gethostname()}:{os.getpid()}"
+        while True:
+            sent = send_due_reminders(worker)
+            if sent:
+                self.stdout.write(f"{sent} reminder(s) sent")
+            if options["once"]:
+                return
+            time.sleep(options["every"])

@@ -1,0 +1,198 @@
+"""The studio's front desk: free-intro requests, SMS consent as an audit trail, small-group sessions with a
+waitlist, reminders, and questions with answers (DOMAIN.md S7)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from retrowalk.web.accounts.models import Profile
+
+CONSENT_VERSION = "2026-11-1"
+CONSENT_TEXT = ("Yes, text me at this number about my intro and my sessions (reminders and schedule changes). "
+                "Up to 4 messages a month. Message and data rates may apply. Reply STOP to stop, START to start "
+                "again. Consent is not a condition of any purchase.")
+"""The exact sentence shown beside the unticked box; a change of wording gets a new version."""
+
+
+class IntroRequest(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        SCHEDULED = "scheduled", "Intro scheduled"
+        CONVERTED = "converted", "Now a client"
+        CLOSED = "closed", "Closed"
+
+    name = models.CharField(max_length=100)
+    email = models.EmailField(max_length=200)
+    phone = models.CharField(max_length=20, help_text="E.164, e.g. +12125550100")
+    goals = models.TextField(max_length=1000, blank=True)
+    preferred_times = models.CharField(max_length=200, blank=True)
+    timezone = models.CharField(max_length=64, default="America/New_York")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
+    scheduled_at = models.DateTimeField(null=True, blank=True)
+    coach = models.ForeignKey(Profile, null=True, blank=True, on_delete=models.SET_NULL, related_name="intros")
+    client = models.OneToOneField(Profile, null=True, blank=True, on_delete=models.SET_NULL, related_name="intro")
+    created = models.DateTimeField(auto_now_add=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["email", "-created"]), models.Index(fields=["phone", "-created"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_status_display()})"
+
+
+class ImmutableError(RuntimeError):
+    """A consent record is never edited or deleted: a change is a new record that supersedes it."""
+
+
+class SmsConsent(models.Model):
+    """One grant or withdrawal of consent to text messages, exactly as it happened. Never edited, only superseded:
+    the number's current state is its newest record."""
+
+    phone = models.CharField(max_length=20, db_index=True)
+    granted = models.BooleanField()
+    text = models.TextField(help_text="The exact sentence the person agreed to, or the keyword they sent.")
+    version = models.CharField(max_length=20)
+    source = models.CharField(max_length=200, help_text="The page, or sms:KEYWORD for a reply.")
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=400, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+    supersedes = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="superseded_by")
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.phone} {'granted' if self.granted else 'withdrawn'} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ImmutableError("consent records are never edited; record a new one")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ImmutableError("consent records are never deleted")
+
+
+class Message(models.Model):
+    """Every message the studio sent or meant to send, with why it was or was not sent."""
+
+    class Channel(models.TextChoices):
+        SMS = "sms", "Text message"
+        EMAIL = "email", "E-mail"
+
+    channel = models.CharField(max_length=5, choices=Channel.choices)
+    to = models.CharField(max_length=200)
+    body = models.TextField()
+    purpose = models.CharField(max_length=40)
+    status = models.CharField(max_length=200, help_text="sent, refused: no consent, failed: …")
+    provider_id = models.CharField(max_length=80, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.channel} to {self.to}: {self.status}"
+
+
+class GroupSession(models.Model):
+    class Level(models.TextChoices):
+        ALL = "all", "All levels"
+        BEGINNER = "beginner", "Beginner"
+        INTERMEDIATE = "intermediate", "Intermediate"
+        ADVANCED = "advanced", "Advanced"
+
+    coach = models.ForeignKey(Profile, on_delete=models.PROTECT, related_name="group_sessions")
+    title = models.CharField(max_length=120, default="Backward walking, small group")
+    starts_at = models.DateTimeField()
+    duration_min = models.PositiveSmallIntegerField(default=45, validators=[MinValueValidator(10),
+                                                                            MaxValueValidator(240)])
+    place = models.CharField(max_length=200)
+    capacity = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(50)])
+    level = models.CharField(max_length=12, choices=Level.choices, default=Level.ALL)
+    series = models.UUIDField(null=True, blank=True, help_text="Sessions published together as a weekly series.")
+    cancel_cutoff_h = models.PositiveSmallIntegerField(default=12)
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.title}, {self.starts_at:%a %d %b %H:%M}"
+
+
+class Booking(models.Model):
+    class Status(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        WAITLIST = "waitlist", "On the waitlist"
+        CANCELLED = "cancelled", "Cancelled"
+
+    session = models.ForeignKey(GroupSession, on_delete=models.CASCADE, related_name="bookings")
+    client = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="bookings")
+    status = models.CharField(max_length=10, choices=Status.choices)
+    created = models.DateTimeField(auto_now_add=True)
+    """Waitlist order: first come, first promoted."""
+    attended = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created", "pk"]
+        constraints = [
+            # One live booking per client and session; a cancelled one may be followed by a new one.
+            models.UniqueConstraint(fields=["session", "client"], condition=~Q(status="cancelled"),
+                                    name="one_live_booking_per_client"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} – {self.session} ({self.status})"
+
+
+class Reminder(models.Model):
+    """A reminder due at a time; ``claimed_at`` is set by exactly one worker (a conditional UPDATE)."""
+
+    kind = models.CharField(max_length=10)  # "session" or "intro"
+    booking = models.ForeignKey(Booking, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders")
+    intro = models.ForeignKey(IntroRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders")
+    due_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=80, blank=True)
+    outcome = models.CharField(max_length=80, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["claimed_at", "due_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["booking"], condition=Q(booking__isnull=False),
+                                    name="one_reminder_per_booking"),
+            models.UniqueConstraint(fields=["intro", "due_at"], condition=Q(intro__isnull=False),
+                                    name="one_reminder_per_intro_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} reminder due {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class Question(models.Model):
+    client = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="questions")
+    text = models.TextField(max_length=2000)
+    asked_at = models.DateTimeField(auto_now_add=True)
+    answer = models.TextField(blank=True, max_length=5000)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    published = models.BooleanField(default=False)
+    public_question = models.TextField(blank=True, max_length=2000,
+                                       help_text="The question as published: no name, nothing that identifies.")
+    public_answer = models.TextField(blank=True, max_length=5000)
+
+    class Meta:
+        ordering = ["-asked_at"]
+
+    def __str__(self) -> str:
+        return self.text[:60]

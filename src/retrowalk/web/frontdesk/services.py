@@ -1,0 +1,205 @@
+"""Front-desk verbs: book and cancel with a waitlist, publish a weekly series, convert an intro into a client,
+and send each due reminder exactly once.
+
+Locking protocol for capacity (after pretix): inside one transaction, lock the session's row
+(``SELECT … FOR UPDATE``), count its live bookings *after* the lock, then insert. Every booking and cancellation
+of a session passes through that row lock, so two requests for the last place are served one after the other:
+one gets it, the other the waitlist. (SQLite has no row locks; there ``transaction_mode = IMMEDIATE`` takes the
+database's write lock at the start of the transaction, which serialises the same way.) Messages go out in
+``transaction.on_commit``, once the booking is safe.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from retrowalk.web.accounts.models import Profile, Role
+from retrowalk.web.frontdesk.models import Booking, GroupSession, IntroRequest, Message, Reminder
+from retrowalk.web.frontdesk.sms import send_email, send_sms
+
+REMINDER_LEAD = timedelta(hours=24)
+"""Reminders go out the day before: 24 hours ahead of the start."""
+
+
+class DeskError(ValueError):
+    """A front-desk request that cannot be carried out; the message is shown as it is."""
+
+
+@dataclass(frozen=True)
+class BookingResult:
+    booking: Booking
+    waitlisted: bool
+    position: int
+    """Place on the waitlist (1 = next), 0 when booked."""
+
+
+def book(session_id: int, client: Profile, now: datetime | None = None) -> BookingResult:
+    now = now or timezone.now()
+    with transaction.atomic():
+        # The lock: every booking of this session waits here for the one before it to commit.
+        session = GroupSession.objects.select_for_update().get(pk=session_id)
+        if session.starts_at <= now:
+            raise DeskError("This session has already started.")
+        live = Booking.objects.filter(session=session).exclude(status=Booking.Status.CANCELLED)
+        if live.filter(client=client).exists():
+            raise DeskError("You are already booked or on the waitlist for this session.")
+        booked = live.filter(status=Booking.Status.BOOKED).count()  # counted after the lock
+        status = Booking.Status.BOOKED if booked < session.capacity else Booking.Status.WAITLIST
+        try:
+            booking = Booking.objects.create(session=session, client=client, status=status)
+        except IntegrityError:
+            raise DeskError("You are already booked or on the waitlist for this session.") from None
+        position = 0
+        if status == Booking.Status.WAITLIST:
+            position = live.filter(status=Booking.Status.WAITLIST, pk__lte=booking.pk).count()
+        else:
+            _plan_reminder(booking)
+    return BookingResult(booking, status == Booking.Status.WAITLIST, position)
+
+
+def cancel(booking: Booking, now: datetime | None = None) -> Booking | None:
+    """Cancel ``booking``; if it held a place, the first on the waitlist gets it and is told. Returns the promoted
+    booking, if any."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        session = GroupSession.objects.select_for_update().get(pk=booking.session_id)
+        booking.refresh_from_db()
+        if booking.status == Booking.Status.CANCELLED:
+            raise DeskError("This booking is already cancelled.")
+        cutoff = session.starts_at - timedelta(hours=session.cancel_cutoff_h)
+        if booking.status == Booking.Status.BOOKED and now > cutoff:
+            raise DeskError(f"Cancellations close {session.cancel_cutoff_h} hours before the start; tell your coach "
+                            "if you cannot come.")
+        held_place = booking.status == Booking.Status.BOOKED
+        booking.status = Booking.Status.CANCELLED
+        booking.save(update_fields=["status"])
+        Reminder.objects.filter(booking=booking, claimed_at__isnull=True).delete()
+        promoted = None
+        if held_place:
+            promoted = (Booking.objects.filter(session=session, status=Booking.Status.WAITLIST)
+                        .order_by("created", "pk").first())
+            if promoted is not None:
+                promoted.status = Booking.Status.BOOKED
+                promoted.save(update_fields=["status"])
+                _plan_reminder(promoted)
+                transaction.on_commit(lambda: _tell_promoted(promoted))
+    return promoted
+
+
+def _tell_promoted(booking: Booking) -> None:
+    session = booking.session
+    text = (f"retrowalk: a place opened up and is yours: {session.title}, "
+            f"{timezone.localtime(session.starts_at).strftime('%a %d %b %H:%M')} at {session.place}.")
+    notify(booking.client, text, "waitlist-promotion", f"You have a place: {session.title}")
+
+
+def notify(client: Profile, text: str, purpose: str, subject: str) -> Message:
+    """A text message when the client agreed to texts and it is daytime for them; otherwise an e-mail."""
+    if client.phone:
+        message = send_sms(client.phone, text, purpose, client.timezone)
+        if message.status == "sent":
+            return message
+    return send_email(client.user.email, subject, text, purpose)
+
+
+def _plan_reminder(booking: Booking) -> None:
+    due = booking.session.starts_at - REMINDER_LEAD
+    Reminder.objects.get_or_create(booking=booking, defaults={"kind": "session", "due_at": due})
+
+
+def publish_series(coach: Profile, first_start: datetime, weeks: int, **fields: object) -> list[GroupSession]:
+    """The same session every week for ``weeks`` weeks (one series)."""
+    if not 1 <= weeks <= 26:
+        raise DeskError("Publish between 1 and 26 weekly sessions at a time.")
+    series = uuid.uuid4() if weeks > 1 else None
+    with transaction.atomic():
+        return [GroupSession.objects.create(coach=coach, starts_at=first_start + timedelta(weeks=w), series=series,
+                                            **fields)
+                for w in range(weeks)]
+
+
+def schedule_intro(intro: IntroRequest, coach: Profile, at: datetime) -> None:
+    intro.status = IntroRequest.Status.SCHEDULED
+    intro.scheduled_at = at
+    intro.coach = coach
+    intro.save(update_fields=["status", "scheduled_at", "coach"])
+    Reminder.objects.get_or_create(intro=intro, due_at=at - REMINDER_LEAD, defaults={"kind": "intro"})
+
+
+def convert_intro(intro: IntroRequest, coach: Profile) -> tuple[Profile, str]:
+    """A client account for the person who asked for the intro; returns it and a one-time password to hand over
+    (they can also set their own with "Forgot your password?")."""
+    if intro.client_id is not None:
+        raise DeskError("This request is already a client.")
+    base = "".join(ch for ch in intro.email.split("@")[0].lower() if ch.isalnum())[:20] or "client"
+    username = base
+    n = 1
+    while User.objects.filter(username=username).exists():
+        n += 1
+        username = f"{base}{n}"
+    password = secrets.token_urlsafe(9)
+    first, _, last = intro.name.partition(" ")
+    with transaction.atomic():
+        user = User.objects.create_user(username, intro.email, password, first_name=first[:150], last_name=last[:150])
+        client = Profile.objects.create(user=user, role=Role.CLIENT, coach=coach, phone=intro.phone,
+                                        timezone=intro.timezone)
+        intro.client = client
+        intro.status = IntroRequest.Status.CONVERTED
+        intro.save(update_fields=["client", "status"])
+    return client, password
+
+
+def send_due_reminders(worker: str, now: datetime | None = None, limit: int = 100) -> int:
+    """Send every reminder that is due and not yet claimed; returns how many this worker sent.
+
+    Each reminder is claimed with a conditional UPDATE (``… WHERE claimed_at IS NULL``): of two workers racing for
+    it, exactly one sees a row count of 1 and sends it; the other moves on. A reminder whose moment has passed
+    (the session started) is claimed and dropped, not sent late."""
+    now = now or timezone.now()
+    sent = 0
+    due = list(Reminder.objects.filter(claimed_at__isnull=True, due_at__lte=now).order_by("due_at")
+               .values_list("pk", flat=True)[:limit])
+    for pk in due:
+        won = Reminder.objects.filter(pk=pk, claimed_at__isnull=True).update(claimed_at=now, claimed_by=worker)
+        if won != 1:
+            continue  # another worker has it
+        reminder = Reminder.objects.select_related("booking__session", "booking__client__user", "intro").get(pk=pk)
+        reminder.outcome = _send_reminder(reminder, now)[:80]
+        reminder.save(update_fields=["outcome"])
+        sent += reminder.outcome.startswith("sent")
+    return sent
+
+
+def _send_reminder(reminder: Reminder, now: datetime) -> str:
+    if reminder.booking is not None:
+        booking = reminder.booking
+        session = booking.session
+        if booking.status != Booking.Status.BOOKED:
+            return "dropped: not booked"
+        if session.starts_at <= now:
+            return "dropped: too late"
+        when = timezone.localtime(session.starts_at).strftime("%a %d %b at %H:%M")
+        text = f"retrowalk: reminder, {session.title} {when}, {session.place}. Reply STOP to stop texts."
+        message = notify(booking.client, text, "session-reminder", f"Tomorrow: {session.title}")
+        return f"sent by {message.channel}"
+    intro = reminder.intro
+    if intro is None or intro.scheduled_at is None or intro.scheduled_at <= now:
+        return "dropped: no intro"
+    when = timezone.localtime(intro.scheduled_at).strftime("%a %d %b at %H:%M")
+    text = f"retrowalk: reminder, your free intro is {when}. Reply STOP to stop texts."
+    message = send_sms(intro.phone, text, "intro-reminder", intro.timezone, now=now)
+    if message.status != "sent":
+        message = send_email(intro.email, "Your free intro tomorrow", text, "intro-reminder")
+    return f"sent by {message.channel}"
+
+
+def upcoming(now: datetime | None = None) -> Q:
+    return Q(starts_at__gt=now or timezone.now())

@@ -1,0 +1,326 @@
+"""Front-desk pages: the public intro form and Q&A, the coach's inbox and sessions, the client's bookings."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from retrowalk.formats.ics import event_ics
+from retrowalk.web.accounts.access import visible_clients
+from retrowalk.web.accounts.models import Profile, Role
+from retrowalk.web.frontdesk import services, sms
+from retrowalk.web.frontdesk.forms import AnswerForm, IntroForm, QuestionForm, ScheduleIntroForm, SeriesForm
+from retrowalk.web.frontdesk.models import (
+    CONSENT_TEXT,
+    CONSENT_VERSION,
+    Booking,
+    GroupSession,
+    IntroRequest,
+    Question,
+    SmsConsent,
+)
+
+INTRO_LIMIT_PER_HOUR = 5
+DUPLICATE_WINDOW = timedelta(days=1)
+
+
+def _ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "0.0.0.0"
+
+
+def _bad(request: HttpRequest, template: str, context: dict[str, Any], message: str, status: int = 400) -> HttpResponse:
+    context["error"] = message
+    return render(request, template, context, status=status)
+
+
+def _first_error(form: Any) -> str:
+    for field, errors in form.errors.items():
+        if field == "__all__":
+            return str(errors[0])
+        label = form.fields[field].label if field in form.fields else field
+        return f"{label or field.replace('_', ' ').capitalize()}: {errors[0]}"
+    return "Check the form."
+
+
+# --- public ------------------------------------------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+def intro(request: HttpRequest) -> HttpResponse:
+    form = IntroForm(request.POST or None)
+    context: dict[str, Any] = {"form": form, "consent_text": CONSENT_TEXT}
+    if request.method == "GET":
+        return render(request, "frontdesk/intro.html", context)
+    key = "intro-rate:" + hashlib.sha256(_ip(request).encode()).hexdigest()
+    if cache.get(key, 0) >= INTRO_LIMIT_PER_HOUR:
+        return _bad(request, "frontdesk/intro.html", context,
+                    "Too many requests from this connection; please try again in an hour or call the studio.", 429)
+    if not form.is_valid():
+        return _bad(request, "frontdesk/intro.html", context, _first_error(form))
+    data = form.cleaned_data
+    since = timezone.now() - DUPLICATE_WINDOW
+    same_person = Q(email__iexact=data["email"]) | Q(phone=data["phone"])
+    if IntroRequest.objects.filter(same_person, created__gte=since).exists():
+        return _bad(request, "frontdesk/intro.html", context,
+                    "We already have your request from today; we will be in touch soon.", 409)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, 3600)
+    intro_request = IntroRequest.objects.create(
+        name=data["name"], email=data["email"], phone=data["phone"], goals=data.get("goals", ""),
+        preferred_times=data.get("preferred_times", ""), timezone=data["timezone"], ip=_ip(request))
+    if data.get("sms_consent"):
+        sms.record_consent(data["phone"], True, CONSENT_TEXT, CONSENT_VERSION, request.build_absolute_uri(),
+                           _ip(request), request.META.get("HTTP_USER_AGENT", ""))
+    return render(request, "frontdesk/intro_thanks.html", {"intro": intro_request, "texts": data.get("sms_consent")})
+
+
+def answers(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    published = Question.objects.filter(published=True)
+    if query:
+        published = published.filter(Q(public_question__icontains=query) | Q(public_answer__icontains=query))
+    return render(request, "frontdesk/answers.html", {"questions": published.order_by("-answered_at")[:50],
+                                                      "q": query})
+
+
+@csrf_exempt  # called by the SMS provider, authenticated by its signature instead
+@require_POST
+def sms_inbound(request: HttpRequest) -> HttpResponse:
+    token = getattr(settings, "TWILIO_AUTH_TOKEN", "")
+    if token:
+        params = {k: request.POST[k] for k in request.POST}
+        expected = sms.twilio_signature(request.build_absolute_uri(), params, token)
+        if request.headers.get("X-Twilio-Signature", "") != expected:
+            return HttpResponse("bad signature", status=403)
+    try:
+        phone = sms.e164(request.POST.get("From", ""))
+    except sms.PhoneError as err:
+        return HttpResponse(str(err), status=400, content_type="text/plain")
+    sms.inbound(phone, request.POST.get("Body", ""))
+    # The confirmation (if any) went out through the backend; answer the webhook with an empty reply.
+    return HttpResponse('<?xml version="1.0" encoding="UTF-8"?><Response></Response>', content_type="text/xml")
+
+
+# --- coach -------------------------------------------------------------------------------------------------------
+
+def coach_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    @login_required
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        profile = getattr(request.user, "profile", None)
+        if profile is None or profile.role != Role.COACH:
+            raise PermissionDenied("This page is for coaches.")
+        return view(request, *args, **kwargs)
+    return wrapped
+
+
+@coach_only
+def inbox(request: HttpRequest) -> HttpResponse:
+    intros = list(IntroRequest.objects.exclude(status=IntroRequest.Status.CLOSED).select_related("client")[:200])
+    # Each number's newest consent record, in one query: the newest first, the first seen per number kept.
+    newest: dict[str, bool] = {}
+    for phone, granted in (SmsConsent.objects.filter(phone__in={i.phone for i in intros})
+                           .order_by("-at", "-pk").values_list("phone", "granted")):
+        newest.setdefault(phone, granted)
+    rows = [(i, newest.get(i.phone)) for i in intros]
+    questions = Question.objects.filter(client__in=visible_clients(request.user), answered_at__isnull=True)
+    return render(request, "frontdesk/inbox.html", {"rows": rows, "questions": questions.select_related(
+        "client__user")[:100]})
+
+
+@coach_only
+@require_http_methods(["GET", "POST"])
+def intro_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        intro_request = IntroRequest.objects.get(pk=pk)
+    except IntroRequest.DoesNotExist:
+        raise Http404("No such request.") from None
+    coach: Profile = request.user.profile  # type: ignore[union-attr]
+    form = ScheduleIntroForm(request.POST if "schedule" in request.POST else None)
+    context: dict[str, Any] = {"intro": intro_request, "form": form, "consent": sms.consent_state(intro_request.phone),
+                               "history": list(intro_request.phone and
+                                               SmsConsent.objects.filter(phone=intro_request.phone))}
+    if request.method == "POST":
+        if "schedule" in request.POST:
+            if not form.is_valid():
+                return _bad(request, "frontdesk/intro_detail.html", context, _first_error(form))
+            services.schedule_intro(intro_request, coach, form.cleaned_data["at"])
+            messages.success(request, "Intro scheduled; a reminder goes out the day before.")
+        elif "convert" in request.POST:
+            try:
+                client, password = services.convert_intro(intro_request, coach)
+            except services.DeskError as err:
+                return _bad(request, "frontdesk/intro_detail.html", context, str(err))
+            messages.success(request, f"{client.display_name} is now your client: user name {client.user.username}, "
+                                      f"one-time password {password} (or they can reset it by e-mail).")
+        return redirect("frontdesk:intro", pk=pk)
+    return render(request, "frontdesk/intro_detail.html", context)
+
+
+@coach_only
+@require_http_methods(["GET", "POST"])
+def coach_sessions(request: HttpRequest) -> HttpResponse:
+    coach: Profile = request.user.profile  # type: ignore[union-attr]
+    form = SeriesForm(request.POST or None, initial={"capacity": 6, "duration_min": 45, "cancel_cutoff_h": 12})
+    sessions = (GroupSession.objects.filter(coach=coach, starts_at__gte=timezone.now() - timedelta(days=1))
+                .annotate(booked=Count("bookings", filter=Q(bookings__status=Booking.Status.BOOKED)),
+                          waiting=Count("bookings", filter=Q(bookings__status=Booking.Status.WAITLIST)))[:100])
+    context = {"form": form, "sessions": sessions}
+    if request.method == "POST":
+        if not form.is_valid():
+            return _bad(request, "frontdesk/coach_sessions.html", context, _first_error(form))
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("weeks", "starts_at")}
+        try:
+            made = services.publish_series(coach, form.cleaned_data["starts_at"], form.cleaned_data["weeks"], **data)
+        except services.DeskError as err:
+            return _bad(request, "frontdesk/coach_sessions.html", context, str(err))
+        messages.success(request, f"{len(made)} session{'s' if len(made) > 1 else ''} published.")
+        return redirect("frontdesk:coach_sessions")
+    return render(request, "frontdesk/coach_sessions.html", context)
+
+
+@coach_only
+@require_http_methods(["GET", "POST"])
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        session = GroupSession.objects.get(pk=pk, coach=request.user.profile)  # type: ignore[union-attr]
+    except GroupSession.DoesNotExist:
+        raise Http404("No such session.") from None
+    bookings = list(session.bookings.exclude(status=Booking.Status.CANCELLED).select_related("client__user"))
+    if request.method == "POST":
+        present = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
+        for b in bookings:
+            if b.status == Booking.Status.BOOKED:
+                b.attended = b.pk in present
+                b.save(update_fields=["attended"])
+        messages.success(request, "Attendance saved.")
+        return redirect("frontdesk:attendance", pk=pk)
+    return render(request, "frontdesk/attendance.html", {"session": session, "bookings": bookings})
+
+
+@coach_only
+@require_http_methods(["GET", "POST"])
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        question = Question.objects.select_related("client__user").get(pk=pk, client__in=visible_clients(request.user))
+    except Question.DoesNotExist:
+        raise Http404("No such question.") from None
+    form = AnswerForm(request.POST or None, initial={"answer": question.answer,
+                                                     "public_question": question.public_question or question.text})
+    context = {"question": question, "form": form}
+    if request.method == "POST":
+        if not form.is_valid():
+            return _bad(request, "frontdesk/answer.html", context, _first_error(form))
+        data = form.cleaned_data
+        question.answer = data["answer"]
+        question.answered_by = request.user  # type: ignore[assignment]
+        question.answered_at = timezone.now()
+        question.published = data["publish"]
+        question.public_question = data.get("public_question", "") if data["publish"] else ""
+        question.public_answer = data["answer"] if data["publish"] else ""
+        question.save()
+        messages.success(request, "Answer saved" + (" and published." if data["publish"] else "."))
+        return redirect("frontdesk:inbox")
+    return render(request, "frontdesk/answer.html", context)
+
+
+# --- client ------------------------------------------------------------------------------------------------------
+
+def _client(request: HttpRequest) -> Profile:
+    profile: Profile | None = getattr(request.user, "profile", None)
+    if profile is None or profile.role != Role.CLIENT:
+        raise PermissionDenied("Booking is for clients.")
+    return profile
+
+
+@login_required
+def sessions(request: HttpRequest) -> HttpResponse:
+    client = _client(request)
+    upcoming = (GroupSession.objects.filter(coach=client.coach, starts_at__gt=timezone.now())
+                .annotate(booked=Count("bookings", filter=Q(bookings__status=Booking.Status.BOOKED)))[:60])
+    mine = {b.session_id: b for b in Booking.objects.filter(client=client).exclude(status=Booking.Status.CANCELLED)}
+    return render(request, "frontdesk/sessions.html", {"sessions": upcoming, "mine": mine, "client": client})
+
+
+@login_required
+@require_POST
+def book(request: HttpRequest, pk: int) -> HttpResponse:
+    client = _client(request)
+    if not GroupSession.objects.filter(pk=pk, coach=client.coach).exists():
+        raise Http404("No such session.")
+    try:
+        result = services.book(pk, client)
+    except services.DeskError as err:
+        messages.error(request, str(err))
+        return redirect("frontdesk:sessions")
+    messages.success(request, f"You are on the waitlist, number {result.position}: we will tell you if a place opens."
+                     if result.waitlisted else "Booked. Add it to your calendar below.")
+    return redirect("frontdesk:sessions")
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    client = _client(request)
+    try:
+        booking = Booking.objects.get(pk=pk, client=client)
+    except Booking.DoesNotExist:
+        raise Http404("No such booking.") from None
+    try:
+        services.cancel(booking)
+    except services.DeskError as err:
+        messages.error(request, str(err))
+        return redirect("frontdesk:sessions")
+    messages.success(request, "Cancelled.")
+    return redirect("frontdesk:sessions")
+
+
+@login_required
+def booking_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    client = _client(request)
+    try:
+        booking = Booking.objects.select_related("session").get(pk=pk, client=client, status=Booking.Status.BOOKED)
+    except Booking.DoesNotExist:
+        raise Http404("No such booking.") from None
+    s = booking.session
+    data = event_ics(s.title, s.starts_at, timedelta(minutes=s.duration_min), s.place,
+                     f"Small-group backward walking ({s.get_level_display()}).", f"booking-{booking.pk}")
+    response = HttpResponse(data, content_type="text/calendar")
+    response["Content-Disposition"] = f'attachment; filename="retrowalk-session-{s.pk}.ics"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ask(request: HttpRequest) -> HttpResponse:
+    client = _client(request)
+    form = QuestionForm(request.POST or None)
+    mine = client.questions.all()[:20]
+    context = {"form": form, "questions": mine}
+    if request.method == "POST":
+        if not form.is_valid():
+            return _bad(request, "frontdesk/ask.html", context, _first_error(form))
+        text = form.cleaned_data["text"]
+        if client.questions.filter(text=text, asked_at__gte=timezone.now() - DUPLICATE_WINDOW).exists():
+            return _bad(request, "frontdesk/ask.html", context, "You asked this already; your coach will answer soon.",
+                        409)
+        Question.objects.create(client=client, text=text)
+        messages.success(request, "Your coach will answer soon.")
+        return redirect("frontdesk:ask")
+    return render(request, "frontdesk/ask.html", context)
