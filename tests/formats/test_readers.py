@@ -164,3 +164,57 @@ def test_a_gpx_track_keeps_its_own_name_and_falls_back_to_the_file_name() -> Non
     assert read_bytes(named, "x.gpx").name == "Morning walk"
     unnamed = b'<gpx><rte><rtept lat="1" lon="2"/><rtept lat="1.001" lon="2"/></rte></gpx>'
     assert read_bytes(unnamed, "route.gpx").name == "route.gpx"
+
+
+GPX_FILES = real_files("gpx", "malformed", suffixes=(".gpx",))
+
+
+@needs_real
+@pytest.mark.parametrize("path", GPX_FILES, ids=ids(GPX_FILES))
+def test_every_real_gpx_reads_the_same_points_as_gpxpy(path: Path) -> None:
+    """The fast paths (XPath, extensions cut out) against an independent reader, point by point."""
+    import gpxpy
+
+    try:
+        ours = read_bytes(path.read_bytes(), path.name)
+    except TrackError:
+        return  # refusals are covered by the one-sentence test above
+    try:
+        gpx = gpxpy.parse(path.read_bytes().decode("utf-8-sig", errors="replace"))
+    except Exception:  # gpxpy cannot read it: nothing to compare with
+        pytest.skip("gpxpy cannot read this file")
+    points = [p for t in gpx.tracks for s in t.segments for p in s.points] or \
+             [p for r in gpx.routes for p in r.points]
+    assert len(points) == len(ours)
+    assert np.allclose([p.latitude for p in points], ours.lat_deg)
+    assert np.allclose([p.longitude for p in points], ours.lon_deg)
+    theirs = np.array([np.nan if p.elevation is None else p.elevation for p in points])
+    assert np.allclose(theirs, ours.ele_m, equal_nan=True)
+
+
+def test_extensions_are_cut_only_where_text_and_markup_cannot_be_confused() -> None:
+    from retrowalk.formats.gpx import without_extensions
+
+    plain = b"<gpx><trkpt lat='1' lon='2'><extensions><hr>90</hr></extensions></trkpt></gpx>"
+    assert without_extensions(plain) == b"<gpx><trkpt lat='1' lon='2'></trkpt></gpx>"
+    assert without_extensions(plain.replace(b"<gpx>", b"<gpx><!-- <extensions> -->")) is None
+    assert without_extensions(plain.replace(b"<hr>90</hr>", b"<![CDATA[</extensions>]]>")) is None
+    assert without_extensions(plain.replace(b"</extensions>", b"")) is None
+    assert without_extensions(b"<gpx/>") is None
+    # Nested or stray tags: not cut, or the cut file does not parse and the whole file is read instead.
+    nested = (b'<gpx xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg><trkpt lat="1" lon="2"><ele>5</ele>'
+              b'<extensions><extensions><hr>1</hr></extensions></extensions></trkpt><trkpt lat="1.001" lon="2">'
+              b'<ele>6</ele></trkpt></trkseg></trk></gpx>')
+    assert without_extensions(nested) is None
+    assert list(read_bytes(nested, "nested.gpx").ele_m) == [5.0, 6.0]
+    inner = nested.replace(b"<extensions><extensions>", b'<extensions><extensions xmlns="urn:other">')
+    assert without_extensions(inner) is not None  # cut at the inner closing tag: the outer one is left stray
+    assert list(read_bytes(inner, "inner.gpx").ele_m) == [5.0, 6.0]
+
+
+def test_a_bad_elevation_in_a_file_with_extensions_is_named_by_its_real_line() -> None:
+    data = (b'<gpx xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg>\n'
+            b'<trkpt lat="1" lon="2"><ele>10</ele><extensions>\n\n\n<hr>90</hr></extensions></trkpt>\n'
+            b'<trkpt lat="1.001" lon="2"><ele>high</ele></trkpt>\n</trkseg></trk></gpx>')
+    with pytest.raises(TrackError, match="line 6: elevation 'high' is not a number"):
+        read_bytes(data, "x.gpx")

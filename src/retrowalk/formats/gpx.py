@@ -51,11 +51,57 @@ def _list(xp: etree.XPath, node: Any) -> list[Any]:
     return cast(list[Any], xp(node))
 
 
+EXTENSIONS_OPEN = b"<extensions>"
+EXTENSIONS_CLOSE = b"</extensions>"
+
+
+def without_extensions(data: bytes) -> bytes | None:
+    """The file with every ``<extensions>…</extensions>`` block cut out, or None when that is not plainly safe.
+
+    Apps put heart rate, temperature and the like in per-point extensions, often most of the file (four fifths of
+    one real 1.2 MB file); retrowalk never reads them, and libxml2 building their nodes is most of the parse
+    (bench/run.py). The cut is textual, so it is made only where text and markup cannot be confused: no comment,
+    CDATA section or DOCTYPE anywhere in the file, and every opening tag followed by its closing one. A cut file
+    that does not parse, or in which the careful path finds something to name by its line, is read again whole.
+    """
+    # "<!" starts every comment, CDATA section and DOCTYPE. "!" alone is looked for first: it is rare, so that scan
+    # runs at memchr speed, while "<" is in every tag.
+    if EXTENSIONS_OPEN not in data or (b"!" in data and b"<!" in data):
+        return None
+    parts = data.split(EXTENSIONS_OPEN)
+    kept = [parts[0]]
+    close = len(EXTENSIONS_CLOSE)
+    for part in parts[1:]:
+        end = part.find(EXTENSIONS_CLOSE)
+        if end < 0:
+            return None  # an opening tag without its closing one (nested blocks end up here too)
+        # A second closing tag in the same piece (a stray one) stays in the cut file, which then does not parse.
+        kept.append(part[end + close:])
+    return b"".join(kept)
+
+
 def read_gpx(data: bytes, name: str = "", times: bool = True) -> Track:
     """The track (or route) of a GPX file. ``times=False`` leaves ``time_s`` NaN: planning never needs clock
     times, and skipping them saves about a fifth of the read on a large file (bench/run.py)."""
+    slim = without_extensions(data)
+    if slim is not None:
+        try:
+            return _read_gpx(slim, name, times, cut=True)
+        except (_ReadWholeError, TrackError):
+            pass  # the whole file says what is wrong, with the right line numbers
+    return _read_gpx(data, name, times, cut=False)
+
+
+class _ReadWholeError(Exception):
+    """The cut file needs the careful path, whose messages name lines: read the whole file instead."""
+
+
+def _read_gpx(data: bytes, name: str, times: bool, cut: bool) -> Track:
+    """``cut``: ``data`` had its extensions cut out; anything needing line numbers raises :class:`_ReadWholeError`."""
     notes: list[str] = []
     root, namespace = parse_root(data, "GPX", "gpx", notes)
+    if cut and notes:
+        raise _ReadWholeError  # a note names a line: let it be the person's line
     ns = namespace
     for point in ("trk/trkseg/trkpt", "rte/rtept"):
         q = _queries(ns, point)
@@ -85,7 +131,7 @@ def read_gpx(data: bytes, name: str = "", times: bool = True) -> Track:
         # Free the strings while they are still in cache; freed after the tree they cost 3× the read of them.
         del ele_text
     except ValueError:
-        return _careful(_list(q["points"], root), segment, name, ns, tuple(notes))
+        return _careful(_list(q["points"], root), segment, name, ns, tuple(notes), cut)
     if times:
         stamps = _list(q["time"], root)
         time = epoch_seconds(stamps) if len(stamps) == n else _times_per_point(_list(q["points"], root), ns)
@@ -93,7 +139,7 @@ def read_gpx(data: bytes, name: str = "", times: bool = True) -> Track:
     else:
         time = np.full(n, np.nan)
     if ele is None:
-        ele = _ele_per_point(_list(q["points"], root), ns)
+        ele = _ele_per_point(_list(q["points"], root), ns, cut)
     return Track(lat, lon, ele, time, segment, name, tuple(notes))
 
 
@@ -102,7 +148,7 @@ def _child_text(point: etree._Element, ns: str | None, tag: str) -> str | None:
     return None if child is None or child.text is None else child.text
 
 
-def _ele_per_point(points: list[etree._Element], ns: str | None) -> FloatArray:
+def _ele_per_point(points: list[etree._Element], ns: str | None, cut: bool = False) -> FloatArray:
     out = np.full(len(points), np.nan)
     for i, point in enumerate(points):
         text = _child_text(point, ns, "ele")
@@ -110,6 +156,8 @@ def _ele_per_point(points: list[etree._Element], ns: str | None) -> FloatArray:
             try:
                 out[i] = float(text)
             except ValueError:
+                if cut:  # the line in the cut file is not the line in the person's file
+                    raise _ReadWholeError from None
                 raise TrackError(f"line {point.sourceline}: elevation {text.strip()!r} is not a number") from None
     return out
 
@@ -123,17 +171,22 @@ def _times_per_point(points: list[etree._Element], ns: str | None) -> FloatArray
 
 
 def _careful(points: list[etree._Element], segment: IntArray, name: str, ns: str | None,
-             notes: tuple[str, ...]) -> Track:
+             notes: tuple[str, ...], cut: bool = False) -> Track:
     """One point at a time, for files the fast path could not line up; names the line of the first problem."""
     lat = np.empty(len(points))
     lon = np.empty(len(points))
     for i, point in enumerate(points):
         for arr, attr in ((lat, "lat"), (lon, "lon")):
             text = point.get(attr)
-            if text is None:
-                raise TrackError(f"line {point.sourceline}: a point has no {attr} attribute")
             try:
-                arr[i] = float(text)
-            except ValueError:
-                raise TrackError(f"line {point.sourceline}: {attr} {text!r} is not a number") from None
-    return Track(lat, lon, _ele_per_point(points, ns), _times_per_point(points, ns), segment, name, notes)
+                if text is None:
+                    raise TrackError(f"line {point.sourceline}: a point has no {attr} attribute")
+                try:
+                    arr[i] = float(text)
+                except ValueError:
+                    raise TrackError(f"line {point.sourceline}: {attr} {text!r} is not a number") from None
+            except TrackError:
+                if cut:
+                    raise _ReadWholeError from None
+                raise
+    return Track(lat, lon, _ele_per_point(points, ns, cut), _times_per_point(points, ns), segment, name, notes)
