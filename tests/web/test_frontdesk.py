@@ -441,3 +441,17 @@ def test_a_question_is_answered_and_published_anonymised_and_found_by_search(stu
     assert "Can I walk backward on my treadmill at home?" in public and "Ann Smith" not in public
     assert "Nothing matches" in Client().get(reverse("frontdesk:answers"), {"q": "swimming"}).content.decode()
     assert "locked at 1 % incline" in ann.get(reverse("frontdesk:ask")).content.decode()
+
+
+def test_the_coach_marks_attendance_for_their_own_sessions_only(studio: Studio) -> None:
+    session = session_for(studio, capacity=2)
+    ann_booking = services.book(session.pk, studio.ann).booking
+    ben_booking = services.book(session.pk, studio.ben).booking
+    coach = logged_in(studio.coach.user)
+    url = reverse("frontdesk:attendance", args=[session.pk])
+    assert "Ann" in coach.get(url).content.decode()
+    coach.post(url, {"present": [str(ann_booking.pk)]})
+    ann_booking.refresh_from_db()
+    ben_booking.refresh_from_db()
+    assert (ann_booking.attended, ben_booking.attended) == (True, False)
+    assert logged_in(studio.other_coach.user).get(url).status_code == 404
