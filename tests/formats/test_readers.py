@@ -218,3 +218,11 @@ def test_a_bad_elevation_in_a_file_with_extensions_is_named_by_its_real_line() -
             b'<trkpt lat="1.001" lon="2"><ele>high</ele></trkpt>\n</trkseg></trk></gpx>')
     with pytest.raises(TrackError, match="line 6: elevation 'high' is not a number"):
         read_bytes(data, "x.gpx")
+
+
+def test_a_point_with_two_elevations_cannot_shift_the_ones_after_it() -> None:
+    data = (b'<gpx xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg>'
+            b'<trkpt lat="1" lon="2"><ele>5</ele><ele>500</ele></trkpt>'
+            b'<trkpt lat="1.001" lon="2"></trkpt>'
+            b'<trkpt lat="1.002" lon="2"><ele>7</ele></trkpt></trkseg></trk></gpx>')
+    assert np.array_equal(read_bytes(data, "two.gpx").ele_m, [5.0, np.nan, 7.0], equal_nan=True)

@@ -35,8 +35,8 @@ def _queries(ns: str | None, point: str) -> dict[str, etree.XPath]:
         "points": xpath(path),
         "lat": xpath(f"{path}/@lat"),
         "lon": xpath(f"{path}/@lon"),
-        "ele": xpath(f"{path}/{prefix}ele/text()"),
-        "with_ele": xpath(f"count({path}[{prefix}ele])"),
+        # The first <ele> of each point: as many texts as points means exactly one per point, in order.
+        "ele": xpath(f"{path}/{prefix}ele[1]/text()"),
         "time": xpath(f"{path}/{prefix}time/text()"),
         "children": xpath(f"count({prefix}{point.rsplit('/', 1)[-1]})"),
         "name": xpath(f"string(/{prefix}gpx/{prefix}{point.split('/')[0]}[1]/{prefix}name)"),
@@ -124,9 +124,9 @@ def _read_gpx(data: bytes, name: str, times: bool, cut: bool) -> Track:
         if len(lat) != n or len(lon) != n:
             raise ValueError
         ele_text = _list(q["ele"], root)
-        # As many elevations as points is not enough: one point with two and another with none would shift
-        # every value after them. Count the points that have one, too.
-        aligned = len(ele_text) == n and _count(q["with_ele"], root) == n
+        # Only each point's first <ele> is taken, so a point with two cannot shift the ones after it, and one text
+        # per point means every point has one; fewer (a point without, an empty <ele/>) go point by point.
+        aligned = len(ele_text) == n
         ele = np.array(ele_text, dtype=np.float64) if aligned else None
         # Free the strings while they are still in cache; freed after the tree they cost 3× the read of them.
         del ele_text
