@@ -206,6 +206,8 @@ def test_offline_reload_keeps_walking_and_the_log_syncs_when_back_online(chromiu
 
 def test_a_treadmill_plan_announces_each_step_at_its_second(chromium, live_server, studio: Studio,
                                                             tmp_path: Path) -> None:
+    studio.ann.language = "en-GB"
+    studio.ann.save()
     plan = services.make_plan(studio.ann, studio.ann.user, services.PlanOptions(minutes=20, kind=Kind.TREADMILL))
     segments = plan.data["segments"]
     context, page = phone(chromium, live_server)
@@ -229,6 +231,7 @@ def test_a_treadmill_plan_announces_each_step_at_its_second(chromium, live_serve
     page.clock.run_for((plan.total_s * 1000) - now_ms + 500)
     assert "Well done" in spoken(page)[-1]
     assert page.evaluate("window.__vibrations.length") >= 2 * (len(segments) - 1)
+    assert {s["lang"] for s in page.evaluate("window.__spoken")} == {"en-GB"}  # the client's voice setting
     context.close()
 
 

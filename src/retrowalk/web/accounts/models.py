@@ -39,6 +39,10 @@ class Profile(models.Model):
         help_text="Step on the programme ladder (DOMAIN.md:48); moved by the pain-gated progression.")
     treadmill = models.CharField(max_length=10, choices=HomeTreadmill.choices, default=HomeTreadmill.NONE)
     knee_notes = models.TextField(blank=True, max_length=2000)
+    language = models.CharField(
+        max_length=10, choices=[("en-US", "English (US)"), ("en-GB", "English (UK)"), ("en-CA", "English (Canada)"),
+                                ("en-AU", "English (Australia)"), ("en-IE", "English (Ireland)")],
+        default="en-US", help_text="The live coach speaks in this voice (the cues are written in English).")
     phone = models.CharField(max_length=20, blank=True, help_text="E.164, for text messages (with consent).")
     timezone = models.CharField(max_length=64, default="America/New_York",
                                 help_text="IANA time zone: reminders keep out of the night here.")

@@ -51,6 +51,7 @@ class ProfileOut(Schema):
     role: str
     coach: int | None
     units: str
+    language: str
     speed_forward_kmh: float
     speed_backward_kmh: float
     week: int
@@ -61,6 +62,7 @@ class ProfileOut(Schema):
 
 class ProfileIn(Schema):
     units: str | None = Field(None, pattern="^(mph|kmh)$")
+    language: str | None = Field(None, pattern="^en-(US|GB|CA|AU|IE)$")
     speed_forward_kmh: float | None = Field(None, ge=1.0, le=8.0)
     speed_backward_kmh: float | None = Field(None, ge=0.5, le=6.0)
     treadmill: str | None = Field(None, pattern="^(none|locked|deadmill)$")
@@ -70,8 +72,9 @@ class ProfileIn(Schema):
 
 def _profile_out(p: Profile) -> dict[str, Any]:
     return {"id": p.pk, "name": p.display_name, "role": p.role, "coach": p.coach_id, "units": p.units,
-            "speed_forward_kmh": p.speed_forward_kmh, "speed_backward_kmh": p.speed_backward_kmh, "week": p.week,
-            "treadmill": p.treadmill, "knee_notes": p.knee_notes, "pain_baseline": p.pain_baseline}
+            "language": p.language, "speed_forward_kmh": p.speed_forward_kmh,
+            "speed_backward_kmh": p.speed_backward_kmh, "week": p.week, "treadmill": p.treadmill,
+            "knee_notes": p.knee_notes, "pain_baseline": p.pain_baseline}
 
 
 @api.get("/me", response=ProfileOut, summary="The signed-in person's profile")

@@ -107,8 +107,9 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Profile
-        fields = ["units", "treadmill", "pain_baseline", "knee_notes"]
-        labels = {"pain_baseline": "Usual knee pain on waking (0–10)", "treadmill": "Treadmill at home"}
+        fields = ["units", "language", "treadmill", "pain_baseline", "knee_notes"]
+        labels = {"pain_baseline": "Usual knee pain on waking (0–10)", "treadmill": "Treadmill at home",
+                  "language": "Voice of the live coach"}
 
     def __init__(self, *args: Any, coach_edits: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -19,7 +19,6 @@ from django.views.decorators.cache import never_cache
 
 from retrowalk.core.routeplan import RoutePlan
 from retrowalk.core.terrain import walked
-from retrowalk.core.units import Units
 from retrowalk.web.accounts.access import owned_or_404
 from retrowalk.web.walks import services
 from retrowalk.web.walks.models import WalkPlan
@@ -54,7 +53,7 @@ def walk_data(request: HttpRequest, walk_plan: WalkPlan) -> dict[str, Any]:
         "title": walk_plan.title,
         "kind": plan.kind.value,
         "units": plan.units.value,
-        "lang": "en-US" if plan.units is Units.MPH else "en-GB",
+        "lang": walk_plan.client.language,
         "segments": plan.to_dict()["segments"],
         "safety": list(plan.safety),
         "total_s": plan.total_s,
