@@ -143,3 +143,49 @@ test("steps by distance and by time", () => {
   assert.deepEqual(stepAtTime(segments, 60), { index: 1, toEndS: 45 });
   assert.ok(LIMITS.offRouteM === 50 && LIMITS.maxAccuracyM === 30);
 });
+
+// A closed loop of about 1.9 km: the start and the end are the same place.
+function loop() {
+  const lat = [], lon = [], dist = [];
+  const k = 111195 * Math.cos((47 * Math.PI) / 180);
+  for (let i = 0; i <= 360; i++) {
+    const a = (i * Math.PI) / 180;
+    lat.push(47 + (300 * Math.sin(a)) / 111195);
+    lon.push(8 + (300 * (1 - Math.cos(a))) / k);
+    dist.push((2 * Math.PI * 300 * i) / 360);
+  }
+  return prepareRoute(lat, lon, dist);
+}
+
+test("on a loop the first fix at the start is the start, not the end", () => {
+  const tracker = new Tracker(loop());
+  const s = tracker.update({ lat: 47 + 2 * M, lon: 8, accuracy: 8, t: 0 });
+  assert.ok(s.along < 20, `${s.along}`);
+});
+
+test("after a reload the walker is looked for near where they were", () => {
+  const route = loop();
+  const tracker = new Tracker(route, LIMITS, 1860);  // saved position: 20 m before the end
+  const s = tracker.update({ lat: 47 - 1 * M, lon: 8, accuracy: 8, t: 0 });
+  assert.ok(s.along > 1800, `${s.along}`);
+});
+
+test("a pause does not carry the position ahead, and the walk goes on from where it stood", () => {
+  const tracker = new Tracker(straight());
+  let s;
+  for (let t = 0; t <= 200; t++) s = tracker.update({ lat: 47 + 1.3 * t * M, lon: 8, accuracy: 5, t });
+  const before = s.along;
+  tracker.restart(500);  // five minutes paused, standing still
+  s = tracker.update({ lat: 47 + 260 * M, lon: 8, accuracy: 5, t: 501 });
+  assert.ok(Math.abs(s.along - before) < 5 && s.mode === "route", `${before} -> ${s.along}`);
+  for (let t = 502; t <= 560; t++) s = tracker.update({ lat: 47 + (260 + 1.3 * (t - 501)) * M, lon: 8, accuracy: 5, t });
+  assert.ok(Math.abs(s.along - (260 + 1.3 * 59)) < 5 && s.mode === "route", `${s.along} ${s.reason}`);
+});
+
+test("a signal gap while standing still does not jump ahead either", () => {
+  const tracker = new Tracker(straight());
+  let s;
+  for (let t = 0; t <= 200; t++) s = tracker.update({ lat: 47 + 1.3 * t * M, lon: 8, accuracy: 5, t });
+  s = tracker.update({ lat: 47 + 262 * M, lon: 8, accuracy: 5, t: 400 });
+  assert.ok(s.along < 270 && s.mode === "route", `${s.along} ${s.reason}`);
+});

@@ -34,6 +34,7 @@ from retrowalk.web.frontdesk.models import (
     IntroRequest,
     Message,
     Question,
+    Reminder,
     SmsConsent,
 )
 from tests.web.conftest import Studio, logged_in, person
@@ -115,8 +116,7 @@ def test_a_repeated_request_is_stored_once(db) -> None:
     assert IntroRequest.objects.count() == 1 and SmsConsent.objects.count() == 1
 
 
-def test_requests_are_rate_limited_per_address(db, settings) -> None:
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+def test_requests_are_rate_limited_per_address_for_an_hour(db) -> None:
     browser = Client()
     for i in range(5):
         data = intro_post(email=f"p{i}@example.com", phone=f"(212) 555-01{i:02d}")
@@ -124,6 +124,17 @@ def test_requests_are_rate_limited_per_address(db, settings) -> None:
     late = browser.post(reverse("frontdesk:intro"), intro_post(email="p9@example.com", phone="(212) 555-0199"),
                         REMOTE_ADDR="198.51.100.1")
     assert late.status_code == 429 and IntroRequest.objects.count() == 5
+    with connection.cursor() as cursor:  # the counter lives in the shared database cache, for the whole hour
+        cursor.execute("SELECT expires FROM retrowalk_cache WHERE cache_key LIKE %s", ["%intro-rate%"])
+        expires = cursor.fetchone()[0]
+    expires = expires if isinstance(expires, datetime) else datetime.fromisoformat(str(expires))
+    assert expires.replace(tzinfo=expires.tzinfo or UTC) > timezone.now() + timedelta(minutes=55)
+
+
+def test_a_second_request_with_the_box_ticked_keeps_the_consent(db) -> None:
+    Client().post(reverse("frontdesk:intro"), intro_post(sms_consent=None))
+    again = Client().post(reverse("frontdesk:intro"), intro_post())
+    assert again.status_code == 409 and IntroRequest.objects.count() == 1 and sms.has_consent(PHONE)
 
 
 def test_consent_records_are_never_edited_or_deleted(db) -> None:
@@ -153,10 +164,18 @@ def texts(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
 
+def inbound(settings, params: dict[str, str], signature: str | None = None):
+    """A reply as the provider posts it, signed with the account's token."""
+    settings.TWILIO_AUTH_TOKEN = "secret-token"
+    url = "http://testserver" + reverse("frontdesk:sms_inbound")
+    signed = sms.twilio_signature(url, params, "secret-token") if signature is None else signature
+    return Client().post(reverse("frontdesk:sms_inbound"), params, headers={"X-Twilio-Signature": signed})
+
+
 @pytest.mark.parametrize("word", sorted(sms.STOP_WORDS))
-def test_each_stop_word_withdraws_consent_at_once_with_one_confirmation(db, sms_file, word) -> None:
+def test_each_stop_word_withdraws_consent_at_once_with_one_confirmation(db, settings, sms_file, word) -> None:
     sms.record_consent(PHONE, True, CONSENT_TEXT, CONSENT_VERSION, "test")
-    response = Client().post(reverse("frontdesk:sms_inbound"), {"From": PHONE, "Body": f" {word.lower()} "})
+    response = inbound(settings, {"From": PHONE, "Body": f" {word.lower()} "})
     assert response.status_code == 200
     assert not sms.has_consent(PHONE)
     assert [t["body"] for t in texts(sms_file)] == [sms.STOP_REPLY]
@@ -164,12 +183,23 @@ def test_each_stop_word_withdraws_consent_at_once_with_one_confirmation(db, sms_
     assert len(texts(sms_file)) == 1
 
 
-def test_start_restores_texts(db, sms_file) -> None:
+def test_start_restores_texts_with_the_sentence_once_agreed_to(db, sms_file) -> None:
     sms.record_consent(PHONE, True, CONSENT_TEXT, CONSENT_VERSION, "test")
     sms.inbound(PHONE, "STOP")
-    sms.inbound(PHONE, "unstop")
-    assert sms.has_consent(PHONE)
+    assert sms.inbound(PHONE, "unstop") == sms.START_REPLY
+    assert sms.has_consent(PHONE) and sms.consent_state(PHONE).text == CONSENT_TEXT
     assert sms.send_sms(PHONE, "reminder", "test", "America/New_York", now=NOON_NY).status == "sent"
+
+
+def test_start_from_a_number_that_never_agreed_gives_no_consent(db, sms_file) -> None:
+    assert sms.inbound(PHONE, "START") is None
+    assert not sms.has_consent(PHONE) and not SmsConsent.objects.exists() and texts(sms_file) == []
+
+
+def test_unsigned_replies_are_refused_in_production(db, settings) -> None:
+    settings.TWILIO_AUTH_TOKEN, settings.DEBUG = "", False
+    response = Client().post(reverse("frontdesk:sms_inbound"), {"From": PHONE, "Body": "STOP"})
+    assert response.status_code == 403 and not SmsConsent.objects.exists()
 
 
 def test_no_text_in_the_recipients_quiet_hours(db, sms_file) -> None:
@@ -183,14 +213,9 @@ def test_no_text_in_the_recipients_quiet_hours(db, sms_file) -> None:
 
 
 def test_the_webhook_checks_the_providers_signature(db, settings, sms_file) -> None:
-    settings.TWILIO_AUTH_TOKEN = "secret-token"
     params = {"From": PHONE, "Body": "STOP"}
-    url = "http://testserver" + reverse("frontdesk:sms_inbound")
-    bad = Client().post(reverse("frontdesk:sms_inbound"), params, headers={"X-Twilio-Signature": "nope"})
-    assert bad.status_code == 403 and not SmsConsent.objects.exists()
-    good = Client().post(reverse("frontdesk:sms_inbound"), params,
-                         headers={"X-Twilio-Signature": sms.twilio_signature(url, params, "secret-token")})
-    assert good.status_code == 200 and SmsConsent.objects.get().granted is False
+    assert inbound(settings, params, signature="nope").status_code == 403 and not SmsConsent.objects.exists()
+    assert inbound(settings, params).status_code == 200 and SmsConsent.objects.get().granted is False
 
 
 class FakeTwilio(BaseHTTPRequestHandler):
@@ -434,13 +459,21 @@ def test_a_question_is_answered_and_published_anonymised_and_found_by_search(stu
                     ).status_code == 409
     question = Question.objects.get()
     assert Client().get(reverse("frontdesk:answers")).content.count(b"treadmill") == 0
-    logged_in(studio.coach.user).post(reverse("frontdesk:answer", args=[question.pk]), {
-        "answer": "Yes: a powered one locked at 1 % incline or more, from 2 mph, hips against the console.",
-        "publish": "on", "public_question": "Can I walk backward on my treadmill at home?"})
+    coach = logged_in(studio.coach.user)
+    refused = coach.post(reverse("frontdesk:answer", args=[question.pk]), {
+        "answer": "Ann, yes: with your meniscus, keep to 1 % incline.", "publish": "on",
+        "public_question": "Can I walk backward on my treadmill at home?"})
+    assert refused.status_code == 400 and "as they should appear in public" in refused.content.decode()
+    coach.post(reverse("frontdesk:answer", args=[question.pk]), {
+        "answer": "Ann, yes: with your meniscus, keep to a powered one locked at 1 % incline or more.",
+        "publish": "on", "public_question": "Can I walk backward on my treadmill at home?",
+        "public_answer": "Yes: a powered one locked at 1 % incline or more, from 2 mph, hips against the console."})
     public = Client().get(reverse("frontdesk:answers"), {"q": "treadmill"}).content.decode()
-    assert "Can I walk backward on my treadmill at home?" in public and "Ann Smith" not in public
+    assert "Can I walk backward on my treadmill at home?" in public and "Ann" not in public
+    assert "meniscus" not in public
+    assert Client().get(reverse("frontdesk:answers"), {"q": "knee\x00"}).status_code == 200
     assert "Nothing matches" in Client().get(reverse("frontdesk:answers"), {"q": "swimming"}).content.decode()
-    assert "locked at 1 % incline" in ann.get(reverse("frontdesk:ask")).content.decode()
+    assert "meniscus" in ann.get(reverse("frontdesk:ask")).content.decode()  # Ann sees her own answer
 
 
 def test_the_coach_marks_attendance_for_their_own_sessions_only(studio: Studio) -> None:
@@ -455,3 +488,45 @@ def test_the_coach_marks_attendance_for_their_own_sessions_only(studio: Studio) 
     ben_booking.refresh_from_db()
     assert (ann_booking.attended, ben_booking.attended) == (True, False)
     assert logged_in(studio.other_coach.user).get(url).status_code == 404
+
+
+def test_rescheduling_an_intro_replaces_its_reminder(db) -> None:
+    intro = IntroRequest.objects.create(name="Eve", email="eve@example.com", phone=PHONE)
+    coach = person("movecoach", Role.COACH)
+    first = timezone.now() + timedelta(hours=30)
+    services.schedule_intro(intro, coach, first)
+    services.schedule_intro(intro, coach, first + timedelta(days=3))
+    assert intro.reminders.count() == 1
+    assert services.send_due_reminders("w", now=first - timedelta(hours=23)) == 0  # the old time sends nothing
+
+
+def test_one_broken_reminder_does_not_stop_the_worker(studio: Studio) -> None:
+    first = session_for(studio, capacity=3, hours_ahead=20)
+    second = session_for(studio, capacity=3, hours_ahead=21)
+    services.book(first.pk, studio.ann)
+    services.book(second.pk, studio.ben)
+    real, calls = services.notify, []
+
+    def flaky(client, *args, **kwargs):
+        calls.append(client)
+        if len(calls) == 1:
+            raise RuntimeError("mail server down")
+        return real(client, *args, **kwargs)
+
+    with patch.object(services, "notify", flaky):
+        assert services.send_due_reminders("w") == 1
+    outcomes = sorted(Reminder.objects.values_list("outcome", flat=True))
+    assert outcomes[0].startswith("failed: mail server down") and outcomes[1] == "sent by email"
+
+
+def test_a_line_break_in_a_title_never_reaches_a_mail_header(db) -> None:
+    message = sms.send_email("a@example.com", "Tomorrow: Line\nbreak", "body", "test")
+    assert message.status == "sent" and mail.outbox[-1].subject == "Tomorrow: Line break"
+
+
+def test_odd_digits_in_the_attendance_form_are_ignored(studio: Studio) -> None:
+    session = session_for(studio)
+    services.book(session.pk, studio.ann)
+    response = logged_in(studio.coach.user).post(reverse("frontdesk:attendance", args=[session.pk]),
+                                                 {"present": ["\u00b2"]})
+    assert response.status_code == 302

@@ -147,8 +147,10 @@ def test_intro_to_client_to_booking_waitlist_reminder_and_answer(chromium, live_
     log_in(page, base, "coach")
     page.goto(f"{base}/desk/")
     page.click("text=Should backward walking")
-    page.fill("textarea[name=answer]", "Pain up to 5/10 during the walk is fine if it settles by the next morning.")
+    page.fill("textarea[name=answer]", "Dana, pain up to 5/10 during the walk is fine if it settles by morning.")
     page.check("input[name=publish]")
+    page.fill("textarea[name=public_answer]",
+              "Pain up to 5/10 during the walk is fine if it settles by the next morning.")
     page.click("button.primary")
     page.wait_for_load_state("networkidle")
     coach.close()

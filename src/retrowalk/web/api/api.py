@@ -8,9 +8,10 @@ sentence a page shows: ``{"detail": "…"}``.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import File, Form, NinjaAPI, Schema, Status
@@ -209,6 +210,7 @@ class SessionIn(Schema):
     pain_next_morning: int | None = Field(None, ge=0, le=10)
     effort: int = Field(..., ge=0, le=10)
     notes: str = Field("", max_length=2000)
+    ref: str = Field("", max_length=40, description="Your id for this entry: sending it again logs nothing new.")
 
 
 class SessionOut(Schema):
@@ -246,18 +248,32 @@ def sessions(request: HttpRequest, client_id: int, limit: int = 50) -> list[dict
     return [s.as_dict() for s in client.sessions.all()[: max(1, min(limit, 500))]]
 
 
-@api.post("/clients/{client_id}/sessions", response={201: LoggedOut}, summary="Log a session; returns the next step")
+@api.post("/clients/{client_id}/sessions", response={200: LoggedOut, 201: LoggedOut},
+          summary="Log a session; returns the next step (200 when its ref was logged already)")
 def session_log(request: HttpRequest, client_id: int, payload: SessionIn) -> Status[dict[str, Any]]:
     client = client_or_404(request.user, client_id)
     plan = None
     if payload.plan_id is not None:  # a plan named in the body: checked like any other object
         plan = owned_or_404(request.user, WalkPlan.objects.all(), pk=payload.plan_id, client=client)
-    if payload.day > date.today():
+    # A day of grace: the phone's "today" may be ahead of the server's by a time zone.
+    if payload.day > date.today() + timedelta(days=1):
         raise services.InputError("a session cannot be logged for a day still to come")
+    if payload.ref:
+        done = client.sessions.filter(ref=payload.ref).first()
+        if done is not None:  # sent twice (a reload, a lost answer): the first one stands
+            decision = services.decide(client)
+            return Status(200, {"session": done.as_dict(), "next_week": decision.week,
+                                "change": decision.change.value, "reason": decision.reason})
     if payload.setting not in Setting.values:
         raise services.InputError(f"setting must be one of {', '.join(Setting.values)}")
     values = payload.dict(exclude={"plan_id"})
-    session = services.log_session(client, values, plan)
+    try:
+        session = services.log_session(client, values, plan)
+    except IntegrityError:  # the same ref sent twice at once: the other request logged it
+        session = client.sessions.get(ref=payload.ref)
+        decision = services.decide(client)
+        return Status(200, {"session": session.as_dict(), "next_week": decision.week,
+                            "change": decision.change.value, "reason": decision.reason})
     decision = services.apply_decision(client)
     return Status(201, {"session": session.as_dict(), "next_week": decision.week, "change": decision.change.value,
                         "reason": decision.reason})

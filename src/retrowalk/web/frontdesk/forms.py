@@ -108,12 +108,16 @@ class AnswerForm(forms.Form):
     publish = forms.BooleanField(required=False, label="Publish it (anonymised) on the public questions page")
     public_question = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
                                       label="The question as published (no names)")
+    public_answer = forms.CharField(max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 5}),
+                                    label="The answer as published (no names, nothing about this person)")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("publish") and not data.get("public_question", "").strip():
-            raise forms.ValidationError("Write the question as it should be published (without names) first.")
-        for key in ("answer", "public_question"):
+        if data.get("publish") and not (data.get("public_question", "").strip() and
+                                        data.get("public_answer", "").strip()):
+            raise forms.ValidationError("To publish, write the question and the answer as they should appear in "
+                                        "public: without names or anything that identifies the person.")
+        for key in ("answer", "public_question", "public_answer"):
             if data.get(key):
                 data[key] = plain(data[key], "text")
         return data

@@ -83,7 +83,8 @@ def cancel(booking: Booking, now: datetime | None = None) -> Booking | None:
         booking.save(update_fields=["status"])
         Reminder.objects.filter(booking=booking, claimed_at__isnull=True).delete()
         promoted = None
-        if held_place:
+        booked = Booking.objects.filter(session=session, status=Booking.Status.BOOKED).count()
+        if held_place and booked < session.capacity:  # the capacity may have been lowered since
             promoted = (Booking.objects.filter(session=session, status=Booking.Status.WAITLIST)
                         .order_by("created", "pk").first())
             if promoted is not None:
@@ -127,18 +128,27 @@ def publish_series(coach: Profile, first_start: datetime, weeks: int, **fields: 
 
 
 def schedule_intro(intro: IntroRequest, coach: Profile, at: datetime) -> None:
-    intro.status = IntroRequest.Status.SCHEDULED
-    intro.scheduled_at = at
-    intro.coach = coach
-    intro.save(update_fields=["status", "scheduled_at", "coach"])
-    Reminder.objects.get_or_create(intro=intro, due_at=at - REMINDER_LEAD, defaults={"kind": "intro"})
+    with transaction.atomic():
+        intro.status = IntroRequest.Status.SCHEDULED
+        intro.scheduled_at = at
+        intro.coach = coach
+        intro.save(update_fields=["status", "scheduled_at", "coach"])
+        # A new time replaces the old one's reminder.
+        Reminder.objects.filter(intro=intro, claimed_at__isnull=True).delete()
+        Reminder.objects.get_or_create(intro=intro, due_at=at - REMINDER_LEAD, defaults={"kind": "intro"})
 
 
 def convert_intro(intro: IntroRequest, coach: Profile) -> tuple[Profile, str]:
     """A client account for the person who asked for the intro; returns it and a one-time password to hand over
     (they can also set their own with "Forgot your password?")."""
-    if intro.client_id is not None:
-        raise DeskError("This request is already a client.")
+    with transaction.atomic():  # a double click must not make two accounts
+        intro = IntroRequest.objects.select_for_update().get(pk=intro.pk)
+        if intro.client_id is not None:
+            raise DeskError("This request is already a client.")
+        return _convert(intro, coach)
+
+
+def _convert(intro: IntroRequest, coach: Profile) -> tuple[Profile, str]:
     base = "".join(ch for ch in intro.email.split("@")[0].lower() if ch.isalnum())[:20] or "client"
     username = base
     n = 1
@@ -172,7 +182,10 @@ def send_due_reminders(worker: str, now: datetime | None = None, limit: int = 10
         if won != 1:
             continue  # another worker has it
         reminder = Reminder.objects.select_related("booking__session", "booking__client__user", "intro").get(pk=pk)
-        reminder.outcome = _send_reminder(reminder, now)[:80]
+        try:
+            reminder.outcome = _send_reminder(reminder, now)[:80]
+        except Exception as err:
+            reminder.outcome = f"failed: {err}"[:80]
         reminder.save(update_fields=["outcome"])
         sent += reminder.outcome.startswith("sent")
     return sent
@@ -189,16 +202,18 @@ def _send_reminder(reminder: Reminder, now: datetime) -> str:
         when = timezone.localtime(session.starts_at).strftime("%a %d %b at %H:%M")
         text = f"retrowalk: reminder, {session.title} {when}, {session.place}. Reply STOP to stop texts."
         message = notify(booking.client, text, "session-reminder", f"Tomorrow: {session.title}")
-        return f"sent by {message.channel}"
+        return f"sent by {message.channel}" if message.status == "sent" else f"{message.channel} {message.status}"
     intro = reminder.intro
     if intro is None or intro.scheduled_at is None or intro.scheduled_at <= now:
         return "dropped: no intro"
+    if reminder.due_at != intro.scheduled_at - REMINDER_LEAD:
+        return "dropped: the intro moved"
     when = timezone.localtime(intro.scheduled_at).strftime("%a %d %b at %H:%M")
     text = f"retrowalk: reminder, your free intro is {when}. Reply STOP to stop texts."
     message = send_sms(intro.phone, text, "intro-reminder", intro.timezone, now=now)
     if message.status != "sent":
         message = send_email(intro.email, "Your free intro tomorrow", text, "intro-reminder")
-    return f"sent by {message.channel}"
+    return f"sent by {message.channel}" if message.status == "sent" else f"{message.channel} {message.status}"
 
 
 def upcoming(now: datetime | None = None) -> Q:

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import phonenumbers
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from retrowalk.web.frontdesk.models import Message, SmsConsent
@@ -63,10 +64,19 @@ def has_consent(phone: str) -> bool:
 
 def record_consent(phone: str, granted: bool, text: str, version: str, source: str, ip: str | None = None,
                    user_agent: str = "") -> SmsConsent:
-    """A new record superseding the newest one: the history is kept whole."""
-    previous = consent_state(phone)
-    return SmsConsent.objects.create(phone=phone, granted=granted, text=text, version=version, source=source[:200],
-                                     ip=ip, user_agent=user_agent[:400], supersedes=previous)
+    """A new record superseding the newest one: the history is kept whole. Two at once for one number (a STOP
+    delivered twice) would both supersede the same record; the second then supersedes the first instead."""
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                previous = consent_state(phone)
+                return SmsConsent.objects.create(phone=phone, granted=granted, text=text, version=version,
+                                                 source=source[:200], ip=ip, user_agent=user_agent[:400],
+                                                 supersedes=previous)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def in_quiet_hours(at: datetime, tz_name: str) -> bool:
@@ -153,6 +163,7 @@ def send_sms(to: str, body: str, purpose: str, tz_name: str, *, now: datetime | 
 
 
 def send_email(to: str, subject: str, body: str, purpose: str) -> Message:
+    subject = " ".join(subject.split())  # a header: no line breaks, whatever a title holds
     sent = send_mail(subject, body, None, [to], fail_silently=True)
     return Message.objects.create(channel=Message.Channel.EMAIL, to=to, body=body, purpose=purpose,
                                   status="sent" if sent else "failed: mail")
@@ -168,8 +179,14 @@ def inbound(phone: str, text: str, source: str = "sms") -> str | None:
         send_sms(phone, STOP_REPLY, "stop-confirmation", settings.TIME_ZONE, confirmation=True)
         return STOP_REPLY
     if word in START_WORDS:
-        record_consent(phone, True, word, "keyword", f"{source}:{word}")
-        send_sms(phone, START_REPLY, "start-confirmation", settings.TIME_ZONE)
+        # START restores consent the person gave and later withdrew; it cannot create consent out of nothing
+        # (that needs the form and its sentence). The restored record repeats the sentence agreed to.
+        current = consent_state(phone)
+        grant = SmsConsent.objects.filter(phone=phone, granted=True).order_by("-at", "-pk").first()
+        if current is None or current.granted or grant is None:
+            return None
+        record_consent(phone, True, grant.text, grant.version, f"{source}:{word}")
+        send_sms(phone, START_REPLY, "start-confirmation", settings.TIME_ZONE, confirmation=True)
         return START_REPLY
     return None
 
@@ -179,3 +196,7 @@ def twilio_signature(url: str, params: dict[str, str], auth_token: str) -> str:
     payload = url + "".join(f"{k}{params[k]}" for k in sorted(params))
     digest = hmac.new(auth_token.encode(), payload.encode(), hashlib.sha1).digest()
     return base64.b64encode(digest).decode()
+
+
+def signature_ok(url: str, params: dict[str, str], auth_token: str, given: str) -> bool:
+    return hmac.compare_digest(twilio_signature(url, params, auth_token), given)

@@ -75,12 +75,13 @@ def intro(request: HttpRequest) -> HttpResponse:
     since = timezone.now() - DUPLICATE_WINDOW
     same_person = Q(email__iexact=data["email"]) | Q(phone=data["phone"])
     if IntroRequest.objects.filter(same_person, created__gte=since).exists():
+        if data.get("sms_consent") and not sms.has_consent(data["phone"]):  # the box ticked this time: keep that
+            sms.record_consent(data["phone"], True, CONSENT_TEXT, CONSENT_VERSION, request.build_absolute_uri(),
+                               _ip(request), request.META.get("HTTP_USER_AGENT", ""))
         return _bad(request, "frontdesk/intro.html", context,
                     "We already have your request from today; we will be in touch soon.", 409)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, 3600)
+    # set, not incr: incr would give the key the cache's default lifetime instead of the hour.
+    cache.set(key, cache.get(key, 0) + 1, 3600)
     intro_request = IntroRequest.objects.create(
         name=data["name"], email=data["email"], phone=data["phone"], goals=data.get("goals", ""),
         preferred_times=data.get("preferred_times", ""), timezone=data["timezone"], ip=_ip(request))
@@ -91,7 +92,7 @@ def intro(request: HttpRequest) -> HttpResponse:
 
 
 def answers(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]  # PostgreSQL refuses NUL in text
     published = Question.objects.filter(published=True)
     if query:
         published = published.filter(Q(public_question__icontains=query) | Q(public_answer__icontains=query))
@@ -105,9 +106,11 @@ def sms_inbound(request: HttpRequest) -> HttpResponse:
     token = getattr(settings, "TWILIO_AUTH_TOKEN", "")
     if token:
         params = {k: request.POST[k] for k in request.POST}
-        expected = sms.twilio_signature(request.build_absolute_uri(), params, token)
-        if request.headers.get("X-Twilio-Signature", "") != expected:
+        if not sms.signature_ok(request.build_absolute_uri(), params, token,
+                                request.headers.get("X-Twilio-Signature", "")):
             return HttpResponse("bad signature", status=403)
+    elif not settings.DEBUG:  # unsigned replies are for development only: anyone could post them
+        return HttpResponse("the SMS webhook needs TWILIO_AUTH_TOKEN", status=403)
     try:
         phone = sms.e164(request.POST.get("From", ""))
     except sms.PhoneError as err:
@@ -204,7 +207,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such session.") from None
     bookings = list(session.bookings.exclude(status=Booking.Status.CANCELLED).select_related("client__user"))
     if request.method == "POST":
-        present = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
+        present = {int(v) for v in request.POST.getlist("present") if v.isascii() and v.isdigit()}
         for b in bookings:
             if b.status == Booking.Status.BOOKED:
                 b.attended = b.pk in present
@@ -222,7 +225,8 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     except Question.DoesNotExist:
         raise Http404("No such question.") from None
     form = AnswerForm(request.POST or None, initial={"answer": question.answer,
-                                                     "public_question": question.public_question or question.text})
+                                                     "public_question": question.public_question or question.text,
+                                                     "public_answer": question.public_answer})
     context = {"question": question, "form": form}
     if request.method == "POST":
         if not form.is_valid():
@@ -233,7 +237,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         question.answered_at = timezone.now()
         question.published = data["publish"]
         question.public_question = data.get("public_question", "") if data["publish"] else ""
-        question.public_answer = data["answer"] if data["publish"] else ""
+        question.public_answer = data.get("public_answer", "") if data["publish"] else ""
         question.save()
         messages.success(request, "Answer saved" + (" and published." if data["publish"] else "."))
         return redirect("frontdesk:inbox")

@@ -77,11 +77,26 @@ def walk_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 SERVICE_WORKER = """// retrowalk's service worker: the live coach keeps working with no network once it has been opened.
-// Pages are fetched from the network when there is one (so a plan is never stale) and from the cache when not;
-// static files come from the cache first (their names change when their content does).
-const CACHE = "retrowalk-walk-v1";
-self.addEventListener("install", (event) => { self.skipWaiting(); });
-self.addEventListener("activate", (event) => { event.waitUntil(self.clients.claim()); });
+// Walk pages come from the network when there is one (so a plan is never stale) and from the cache when not, or
+// when the network answers with an error; static files with a content hash in their name come from the cache first
+// (a new version has a new name), others from the network first.
+const CACHE = "retrowalk-walk-v2";
+const HASHED = /\\.[0-9a-f]{12}\\.[a-z0-9]+$/;
+self.addEventListener("install", () => { self.skipWaiting(); });
+self.addEventListener("activate", (event) => {
+  const old = (names) => names.filter((n) => n !== CACHE);
+  event.waitUntil(caches.keys().then((names) => Promise.all(old(names).map((n) => caches.delete(n))))
+    .then(() => self.clients.claim()));
+});
+function networkFirst(request) {
+  return fetch(request).then((response) => {
+    if (!response.ok) throw new Error(String(response.status));
+    const copy = response.clone();
+    caches.open(CACHE).then((cache) => cache.put(request, copy));
+    return response;
+  }).catch(() => caches.open(CACHE).then((cache) => cache.match(request, { ignoreSearch: true })).then((hit) =>
+    hit || new Response("You are offline and this page was not opened before.", { status: 503 })));
+}
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
@@ -89,7 +104,7 @@ self.addEventListener("fetch", (event) => {
   const isStatic = url.pathname.startsWith("/static/");
   const isWalk = /^\\/plans\\/\\d+\\/walk\\/$/.test(url.pathname);
   if (!isStatic && !isWalk) return;
-  if (isStatic) {
+  if (isStatic && HASHED.test(url.pathname)) {
     event.respondWith(caches.open(CACHE).then((cache) => cache.match(request).then((hit) => hit ||
       fetch(request).then((response) => {
         if (response.ok) cache.put(request, response.clone());
@@ -97,11 +112,7 @@ self.addEventListener("fetch", (event) => {
       }))));
     return;
   }
-  event.respondWith(fetch(request).then((response) => {
-    if (response.ok) caches.open(CACHE).then((cache) => cache.put(request, response.clone()));
-    return response;
-  }).catch(() => caches.open(CACHE).then((cache) => cache.match(request, { ignoreSearch: true })).then((hit) =>
-    hit || new Response("You are offline and this walk was not opened before.", { status: 503 }))));
+  event.respondWith(networkFirst(request));
 });
 """
 

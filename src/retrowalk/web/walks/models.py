@@ -92,11 +92,16 @@ class WalkSession(models.Model):
     pain_next_morning = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN)
     effort = models.PositiveSmallIntegerField(validators=PAIN, help_text="0 nothing at all … 10 maximal (Borg CR10)")
     notes = models.TextField(blank=True, max_length=2000)
+    ref = models.CharField(max_length=40, blank=True,
+                           help_text="The sender's id for this entry (the live coach's outbox): the same ref twice "
+                                     "is one session.")
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-day", "-created"]
         indexes = [models.Index(fields=["client", "-day"])]
+        constraints = [models.UniqueConstraint(fields=["client", "ref"], condition=~models.Q(ref=""),
+                                               name="one_session_per_ref")]
 
     def __str__(self) -> str:
         return f"{self.day} {self.backward_s // 60} min backward"

@@ -65,17 +65,20 @@ export function project(route, lat, lon, fromM = -Infinity, toM = Infinity) {
 //          stays crossed: noise must not cue a turn twice)
 //   reason: why the mode is "time" ("weak", "off", "lost", "reverse", "start"), or "" in route mode
 export class Tracker {
-  constructor(route, limits = LIMITS) {
+  // startAt: where along the route the walker is expected (0 at the start; the saved position after a reload).
+  // The first fix is looked for near there: on a loop or an out-and-back the start and the end are the same place.
+  constructor(route, limits = LIMITS, startAt = 0) {
     this.route = route;
     this.limits = limits;
     this.along = null;     // filtered distance along (alpha-beta filter)
     this.speed = 0;        // filtered speed along, m/s
-    this.shown = 0;        // monotone output
+    this.shown = startAt;  // monotone output
     this.lastT = null;     // time of the last used fix
     this.lastFixT = null;  // time of the last fix of any kind
     this.reason = "start";
     this.jumps = 0;
     this.behind = 0;       // how far the raw positions run behind the output (reverse walking)
+    this.restarting = false;
   }
 
   // A fix: position, accuracy in metres, time in seconds.
@@ -85,12 +88,15 @@ export class Tracker {
       if (this.along === null || t - (this.lastT ?? t) > this.limits.lostAfterS) this.reason = "weak";
       return this.state(t);
     }
-    const near = this.along === null ? null : this.along;
-    let hit = near === null
-      ? project(this.route, lat, lon)
-      : project(this.route, lat, lon, near - this.limits.searchAheadM / 4, near + this.limits.searchAheadM);
-    if (near !== null && hit.offset > this.limits.offRouteM) {
-      const anywhere = project(this.route, lat, lon);  // back on the route somewhere else (a shortcut)
+    // After a gap (a pause, a tunnel) the filter's speed would carry the position far ahead: start it again
+    // from the next fix, near where the walker was.
+    const fresh = this.along === null || this.restarting
+      || (this.lastT !== null && t - this.lastT > this.limits.lostAfterS);
+    this.restarting = false;
+    const near = fresh ? this.shown : this.along;
+    let hit = project(this.route, lat, lon, near - this.limits.searchAheadM / 4, near + this.limits.searchAheadM);
+    if (hit.offset > this.limits.offRouteM) {
+      const anywhere = project(this.route, lat, lon);  // on the route somewhere else (a shortcut, a late start)
       if (anywhere.offset <= this.limits.offRouteM) hit = anywhere;
     }
     if (hit.offset > this.limits.offRouteM) {
@@ -98,9 +104,12 @@ export class Tracker {
       this.lastT = t;
       return this.state(t);
     }
-    if (this.along === null) {
+    if (fresh) {
       this.along = hit.along;
-      this.shown = hit.along;
+      this.speed = 0;
+      this.jumps = 0;
+      this.behind = 0;
+      this.shown = this.lastT === null ? hit.along : Math.max(this.shown, hit.along);
       this.lastT = t;
       this.reason = "";
       return this.state(t);
@@ -127,6 +136,13 @@ export class Tracker {
     }
     this.reason = this.behind > this.limits.reverseAfterM ? "reverse" : "";
     return this.state(t);
+  }
+
+  // Resuming after a pause at time t: the next fix starts the filter again (see update), and the time paused
+  // is not a lost signal.
+  restart(t) {
+    this.restarting = true;
+    if (this.lastT !== null) this.lastT = t;
   }
 
   // The state at time t (seconds) without a new fix: after lostAfterS with none usable, the signal is lost.

@@ -17,15 +17,17 @@ const $ = (id) => document.getElementById(id);
 
 const fresh = () => ({
   status: "ready", startedAt: null, pausedAt: null, pausedMs: 0, skipS: 0, minIndex: 0, index: -1, preCued: -1,
-  backwardS: 0, forwardS: 0, lastTick: null, along: 0, alongAtS: 0, mode: onRoute ? "route" : "time", reason: "",
-  firstBoutDone: false, scores: {},
+  backwardS: 0, forwardS: 0, runS: 0, along: 0, alongAtS: 0, startAlong: null, skipped: [], anySkipped: false,
+  mode: onRoute ? "route" : "time", reason: onRoute ? "start" : "", firstBoutDone: false, scores: {},
 });
 let s = Object.assign(fresh(), JSON.parse(localStorage.getItem(KEY) || "null") || {});
 const save = () => localStorage.setItem(KEY, JSON.stringify(s));
 
 const route = onRoute ? prepareRoute(data.route.lat, data.route.lon, data.route.dist) : null;
-const tracker = onRoute ? new Tracker(route) : null;
+// After a reload the walker is looked for near where the walk had got to.
+const tracker = onRoute ? new Tracker(route, undefined, s.along) : null;
 let watchId = null;
+let needsTap = false;  // after a reload: sound and speech need a tap first
 let timer = null;
 let audio = null;
 let wakeLock = null;
@@ -83,8 +85,14 @@ const distance = (metres) => {
 };
 const speed = (kmh) => (mph ? `${(kmh / 1.609344).toFixed(1)} mph` : `${kmh.toFixed(1)} km/h`);
 
-function wayOf(seg) {
-  return seg.direction === "backward" && !(s.reason === "reverse") ? "backward" : "forward";
+// Backward only where the plan says so and it is safe to say it now: not a bout the walker skipped, and on a
+// route only while GPS shows them going the planned way (10 m of forward progress first: someone starting, or
+// starting again, in the wrong direction is never told to walk backward, which that way would be downhill).
+function wayOf(seg, index = s.index) {
+  if (seg.direction !== "backward" || s.skipped.includes(index)) return "forward";
+  if (!onRoute) return "backward";
+  const moving = s.startAlong !== null && s.along - s.startAlong >= 10;
+  return s.reason === "" && moving ? "backward" : "forward";
 }
 
 function detail(seg) {
@@ -99,7 +107,8 @@ function detail(seg) {
 
 function preCueText(next, current) {
   if (!next) return `In ${PRE_CUE_S} seconds, the walk is over.`;
-  if (wayOf(next) === "backward") {
+  const nextIndex = segments.indexOf(next);
+  if (next.direction === "backward" && !s.skipped.includes(nextIndex) && s.reason !== "reverse") {
     const slow = current && current.speed_kmh && next.speed_kmh && next.speed_kmh < current.speed_kmh
       && data.kind === "treadmill";
     return slow ? `In ${PRE_CUE_S} seconds: slow the belt to ${speed(next.speed_kmh)}, then turn around.`
@@ -114,6 +123,10 @@ function atCueText(seg, previous) {
   let text;
   if (seg.direction === "backward" && s.reason === "reverse") {
     text = "Keep walking forward: you are going the route the other way, so this stretch would be downhill.";
+  } else if (seg.direction === "backward" && wayOf(seg) === "forward") {
+    text = onRoute && !s.skipped.includes(s.index)
+      ? "Keep walking forward until GPS shows you on the planned way; then turn around."
+      : "Keep walking forward.";
   } else if (seg.direction === "backward") {
     text = `Turn around now. Walk backward for ${length}${where}. Look over your shoulder.`;
     if (!s.firstBoutDone) {
@@ -134,10 +147,15 @@ function atCueText(seg, previous) {
 
 // --- where are we ---------------------------------------------------------------------------------------------------
 
-function elapsedS(now) {
+// Seconds walked (pauses left out); the plan's clock adds what Skip jumped over.
+function runningS(now) {
   if (!s.startedAt) return 0;
   const paused = s.pausedAt ? now - s.pausedAt : 0;
-  return (now - s.startedAt - s.pausedMs - paused) / 1000 + s.skipS;
+  return (now - s.startedAt - s.pausedMs - paused) / 1000;
+}
+
+function elapsedS(now) {
+  return runningS(now) + s.skipS;
 }
 
 // Route mode: metres along from GPS; when the clock has to stand in, the last known position plus the plan's
@@ -146,8 +164,11 @@ function position(now) {
   const t = elapsedS(now);
   if (!onRoute) return { t, along: null, ...stepAtTime(segments, t) };
   const state = tracker.state(now / 1000);
-  if (state.mode === "route" && tracker.along !== null) {
+  if (tracker.along === null) {
+    s.alongAtS = t;  // no fix yet (or location refused): stand still rather than guess
+  } else if (state.mode === "route") {
     s.along = Math.max(s.along, state.along);
+    if (s.startAlong === null) s.startAlong = s.along;
     s.alongAtS = t;
   } else {
     const seg = segments[Math.min(Math.max(s.index, 0), segments.length - 1)];
@@ -161,8 +182,10 @@ function position(now) {
 
 function noticeMode(state) {
   const reason = state.mode === "route" ? "" : state.reason;
-  if (reason === s.reason || (reason === "start" && s.reason === "")) return;
+  if (reason === s.reason) return;
   const was = s.reason;
+  const current = s.index >= 0 && s.index < segments.length ? segments[s.index] : null;
+  const wayBefore = current ? wayOf(current) : null;
   s.reason = reason;
   s.mode = reason ? "time" : "route";
   if (s.status !== "running") return;
@@ -171,9 +194,17 @@ function noticeMode(state) {
     lost: "GPS signal lost. Following the clock.",
     weak: "The GPS fix is poor. Following the clock.",
     reverse: "You seem to be walking the route the other way. Backward bouts are off: what was uphill is downhill this way.",
+    start: "",
     "": was === "start" ? "" : "Back on the route. Following GPS.",
   }[reason];
   if (words) say(words);
+  // The step itself may have changed with the mode (a bout switched off, or on again): say it afresh.
+  if (current && wayOf(current) !== wayBefore) announce(current, null);
+}
+
+function announce(seg, previous) {
+  say(atCueText(seg, previous));
+  if (wayOf(seg) === "backward") { vibrate([400, 150, 400, 150, 400]); beep(3); } else { vibrate([600]); beep(2); }
 }
 
 // --- the loop -------------------------------------------------------------------------------------------------------
@@ -181,8 +212,10 @@ function noticeMode(state) {
 function tick() {
   const now = Date.now();
   if (s.status !== "running") return render(now);
-  const dt = s.lastTick ? Math.min(5, (now - s.lastTick) / 1000) : 0;
-  s.lastTick = now;
+  // Time walked since the last tick, uncapped: a phone that throttles timers in a pocket still counts it all.
+  const ran = runningS(now);
+  const dt = Math.max(0, ran - s.runS);
+  s.runS = ran;
   const pos = position(now);
   let index = Math.max(pos.index, s.minIndex);
   const current = segments[Math.min(s.index, segments.length - 1)];
@@ -193,9 +226,7 @@ function tick() {
     const previous = s.index >= 0 ? segments[s.index] : null;
     s.index = index;
     if (index >= segments.length) return finish(true);
-    const seg = segments[index];
-    say(atCueText(seg, previous));
-    if (wayOf(seg) === "backward") { vibrate([400, 150, 400, 150, 400]); beep(3); } else { vibrate([600]); beep(2); }
+    announce(segments[index], previous);
   } else if (s.preCued !== index) {
     const seg = segments[index];
     const toEndS = onRoute ? pos.toEndM / Math.max(tracker.speed > 0.3 ? tracker.speed : 0, (seg.speed_kmh || 2.4) / 3.6)
@@ -218,10 +249,11 @@ function render(now, pos = null) {
   const root = $("walk");
   root.dataset.state = s.status;
   $("mode").textContent = s.status === "ready" ? "Ready" : s.status === "paused" ? "Paused"
-    : s.status === "done" ? "Done" : onRoute ? (s.mode === "route" ? "Following GPS" : {
+    : s.status === "done" ? "Done" : onRoute ? (s.reason === "" ? "Following GPS" : {
       off: "Off the route: following the clock", lost: "GPS lost: following the clock",
       weak: "Weak GPS: following the clock", reverse: "Wrong direction: forward only", start: "Waiting for GPS",
     }[s.reason] || "Following the clock") : "Following the clock";
+  $("continue").hidden = !needsTap;
   for (const id of ["start", "pause", "resume", "skip", "stop"]) $(id).hidden = true;
   if (s.status === "ready") $("start").hidden = false;
   if (s.status === "running") { $("pause").hidden = false; $("skip").hidden = false; $("stop").hidden = false; }
@@ -297,10 +329,15 @@ $("start").addEventListener("click", () => {
   s = fresh();
   s.status = "running";
   s.startedAt = Date.now();
-  s.lastTick = s.startedAt;
   save();
   run();
   tick();
+});
+$("continue").addEventListener("click", () => {
+  audio = audio || (window.AudioContext ? new AudioContext() : null);
+  needsTap = false;
+  if (s.index >= 0 && s.index < segments.length) announce(segments[s.index], null);
+  render(Date.now());
 });
 $("pause").addEventListener("click", () => {
   s.status = "paused";
@@ -315,17 +352,32 @@ $("resume").addEventListener("click", () => {
   s.pausedMs += Date.now() - s.pausedAt;
   s.pausedAt = null;
   s.status = "running";
-  s.lastTick = Date.now();
+  if (tracker) tracker.restart(Date.now() / 1000);  // the walker may have moved or stood: start from the next fix
   save();
   say("Resuming.");
   run();
   tick();
 });
+// Skip: by time, jump to the next step. On a route the steps are places, so a bout can be skipped (it is walked
+// forward instead) but the ground cannot: skipping a forward stretch only says where the next bout starts.
 $("skip").addEventListener("click", () => {
-  const now = Date.now();
-  const pos = position(now);
-  if (!onRoute) s.skipS += pos.toEndS;
-  s.minIndex = Math.max(s.minIndex, Math.max(pos.index, s.minIndex) + 1);
+  const pos = position(Date.now());
+  const index = Math.max(pos.index, s.minIndex);
+  const seg = segments[index];
+  if (!seg) return;
+  s.anySkipped = true;
+  if (!onRoute) {
+    s.skipS += pos.toEndS;
+    s.minIndex = index + 1;
+  } else if (seg.direction === "backward") {
+    if (!s.skipped.includes(index)) s.skipped.push(index);
+    say("Bout skipped. Walk forward.");
+  } else {
+    const next = segments.slice(index + 1).find((x) => x.direction === "backward");
+    say(next ? `On a route each bout starts at its place: the next one is in ${distance(next.start_m - s.along)}.`
+      : "No more bouts on this route. Walk forward to the end.");
+  }
+  save();
   tick();
 });
 $("stop").addEventListener("click", () => finish(false));
@@ -367,10 +419,11 @@ $("finish").addEventListener("submit", (event) => {
   const today = new Date();
   const day = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, "0")}-${String(today.getDate()).padStart(2, "0")}`;
   const outbox = JSON.parse(localStorage.getItem(OUTBOX) || "[]");
-  outbox.push({ url: data.log_url, csrf: data.csrf, body: {
-    plan_id: data.id, day, followed: s.status === "done", setting: data.kind,
+  const ref = (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`).slice(0, 40);
+  outbox.push({ id: ref, url: data.log_url, body: {
+    ref, plan_id: data.id, day, followed: s.status === "done" && !s.anySkipped, setting: data.kind,
     backward_s: Math.round(s.backwardS), forward_s: Math.round(s.forwardS),
-    distance_m: onRoute ? Math.round(s.along) : null,
+    distance_m: onRoute && s.startAlong !== null ? Math.round(s.along - s.startAlong) : null,
     pain_during: s.scores.pain_during, effort: s.scores.effort, notes: "Logged by the live coach.",
   } });
   localStorage.setItem(OUTBOX, JSON.stringify(outbox));
@@ -383,39 +436,47 @@ $("finish").addEventListener("submit", (event) => {
 
 // --- the outbox: sent when there is a network -------------------------------------------------------------------
 
+// One sender at a time, across tabs too (Web Locks where the browser has them); items are removed by their id,
+// never by position, and each carries a ref the server takes once, so a resend after a reload or a lost answer
+// does not log the walk twice. The page's own CSRF token is used: the one current for this login.
 let syncing = false;
 async function sync() {
-  if (syncing) return;
+  if (navigator.locks) return navigator.locks.request("retrowalk-outbox", sendAll);
+  if (syncing) return undefined;
   syncing = true;
-  try {
-    let outbox = JSON.parse(localStorage.getItem(OUTBOX) || "[]");
-    while (outbox.length) {
-      const item = outbox[0];
-      let response;
-      try {
-        response = await fetch(item.url, {
-          method: "POST", credentials: "same-origin", body: JSON.stringify(item.body),
-          headers: { "Content-Type": "application/json", "X-CSRFToken": item.csrf },
-        });
-      } catch {
-        $("sync").textContent = "Saved on this phone; it will reach your log when you are online.";
-        return;
-      }
-      if (response.status === 201) {
-        const answer = await response.json();
-        $("sync").textContent = `In your log. ${answer.reason}`;
-      } else if (response.status >= 500 || response.status === 401 || response.status === 403) {
-        $("sync").textContent = "Saved on this phone; the log could not take it yet (log in again?).";
-        return;
-      } else {
-        const problem = await response.json().catch(() => ({}));
-        $("sync").textContent = `The log refused this walk: ${problem.detail || response.status}.`;
-      }
-      outbox = JSON.parse(localStorage.getItem(OUTBOX) || "[]").slice(1);
-      localStorage.setItem(OUTBOX, JSON.stringify(outbox));
+  try { await sendAll(); } finally { syncing = false; }
+  return undefined;
+}
+
+function dropFromOutbox(id) {
+  const rest = JSON.parse(localStorage.getItem(OUTBOX) || "[]").filter((x) => x.id !== id);
+  localStorage.setItem(OUTBOX, JSON.stringify(rest));
+}
+
+async function sendAll() {
+  for (const item of JSON.parse(localStorage.getItem(OUTBOX) || "[]")) {
+    let response;
+    try {
+      response = await fetch(item.url, {
+        method: "POST", credentials: "same-origin", body: JSON.stringify(item.body),
+        headers: { "Content-Type": "application/json", "X-CSRFToken": data.csrf },
+      });
+    } catch {
+      $("sync").textContent = "Saved on this phone; it will reach your log when you are online.";
+      return;
     }
-  } finally {
-    syncing = false;
+    if (response.status === 201 || response.status === 200) {
+      const answer = await response.json();
+      dropFromOutbox(item.id);
+      $("sync").textContent = `In your log. ${answer.reason}`;
+    } else if (response.status === 400 || response.status === 404 || response.status === 422) {
+      const problem = await response.json().catch(() => ({}));
+      dropFromOutbox(item.id);  // the log will never take it: say why rather than retry for ever
+      $("sync").textContent = `The log refused this walk: ${problem.detail || response.status}.`;
+    } else {
+      $("sync").textContent = "Saved on this phone; the log could not take it yet (are you logged in?).";
+      return;
+    }
   }
 }
 window.addEventListener("online", sync);
@@ -426,12 +487,12 @@ if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register("/walk-sw.js", { scope: "/" }).catch(() => {});
 }
 if ("caches" in window) {
-  caches.open("retrowalk-walk-v1").then((cache) => cache.addAll([location.pathname, ...data.assets])).catch(() => {});
+  caches.open("retrowalk-walk-v2").then((cache) => cache.addAll([location.pathname, ...data.assets])).catch(() => {});
 }
 
-// A walk in progress survives a reload.
+// A walk in progress survives a reload (the browser wants a tap before it speaks again).
 if (s.status === "running") {
-  s.lastTick = Date.now();
+  needsTap = true;
   run();
 } else if (s.status === "done" || s.status === "stopped") {
   finish(s.status === "done", true);
