@@ -4,38 +4,16 @@ on a phone-sized and a desktop viewport, with screenshots (kept in $RETROWALK_SC
 from __future__ import annotations
 
 import os
-import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from retrowalk.web.walks.management.commands.demo import loop_gpx
-from tests.web.conftest import PASSWORD, Studio
+from tests.web.conftest import PASSWORD, Studio, needs_chromium
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+pytestmark = needs_chromium
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
-
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() or shutil.which("chromium") is None,
-                                reason="Debian's chromium is not installed (`make test` installs it as root)")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test itself are still
-    # synchronous, so allow them (the documented setting for exactly this pairing).
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    try:
-        with sync_playwright() as p:
-            chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            yield chromium
-            chromium.close()
-    finally:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 def shoot(page, name: str, tmp_path: Path) -> Path:
@@ -57,12 +35,12 @@ def log_in(page, base: str, username: str) -> None:
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_a_client_uploads_a_hilly_route_downloads_the_workout_logs_pain_and_sees_the_plan_change(
-        browser, live_server, studio: Studio, viewport: str, tmp_path: Path) -> None:
+        chromium, live_server, studio: Studio, viewport: str, tmp_path: Path) -> None:
     from garmin_fit_sdk import Decoder, Stream
 
     studio.ann.week = 4
     studio.ann.save()
-    context = browser.new_context(viewport=VIEWPORTS[viewport], accept_downloads=True)
+    context = chromium.new_context(viewport=VIEWPORTS[viewport], accept_downloads=True)
     page = context.new_page()
     log_in(page, live_server.url, "ann")
     assert page.locator("h1").inner_text() == studio.ann.display_name
@@ -104,9 +82,9 @@ def test_a_client_uploads_a_hilly_route_downloads_the_workout_logs_pain_and_sees
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
-def test_a_coach_sees_every_client_with_flags_and_opens_one(browser, live_server, studio: Studio, viewport: str,
+def test_a_coach_sees_every_client_with_flags_and_opens_one(chromium, live_server, studio: Studio, viewport: str,
                                                            tmp_path: Path) -> None:
-    context = browser.new_context(viewport=VIEWPORTS[viewport])
+    context = chromium.new_context(viewport=VIEWPORTS[viewport])
     page = context.new_page()
     log_in(page, live_server.url, "coach")
     rows = page.locator("table.clients tbody tr")
@@ -119,9 +97,9 @@ def test_a_coach_sees_every_client_with_flags_and_opens_one(browser, live_server
     context.close()
 
 
-def test_a_file_that_is_not_a_route_shows_the_readers_sentence(browser, live_server, studio: Studio,
+def test_a_file_that_is_not_a_route_shows_the_readers_sentence(chromium, live_server, studio: Studio,
                                                                 tmp_path: Path) -> None:
-    context = browser.new_context(viewport=VIEWPORTS["phone"])
+    context = chromium.new_context(viewport=VIEWPORTS["phone"])
     page = context.new_page()
     log_in(page, live_server.url, "ann")
     page.goto(f"{live_server.url}/clients/{studio.ann.pk}/plans/new/")

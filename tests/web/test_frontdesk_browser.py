@@ -5,34 +5,20 @@ the reminder shows up in the console SMS backend, and a question is answered and
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 from django.utils import timezone
 
 from retrowalk.web.frontdesk import services, sms
 from retrowalk.web.frontdesk.models import CONSENT_TEXT, CONSENT_VERSION, Booking, GroupSession, IntroRequest
-from tests.web.conftest import PASSWORD, Studio
-from tests.web.test_browser import ARGS, CHROMIUM, VIEWPORTS, pytestmark, shoot  # noqa: F401 - same skip
+from tests.web.conftest import PASSWORD, Studio, needs_chromium
+from tests.web.test_browser import VIEWPORTS, shoot
+
+pytestmark = needs_chromium
 
 BEN_PHONE = "+12125550155"
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            yield browser
-            browser.close()
-    finally:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 def daytime_zone(now: datetime) -> str:

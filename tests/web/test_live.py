@@ -5,7 +5,6 @@ offline and the treadmill's timing are checked; screenshots on a phone, light an
 from __future__ import annotations
 
 import math
-import os
 from pathlib import Path
 
 import numpy as np
@@ -15,8 +14,11 @@ from retrowalk.core.plan import Kind
 from retrowalk.web.walks import services
 from retrowalk.web.walks.live import route_polyline
 from retrowalk.web.walks.models import WalkSession
-from tests.web.conftest import PASSWORD, Studio
-from tests.web.test_browser import ARGS, CHROMIUM, pytestmark  # noqa: F401 - the same skip when there is no chromium
+from tests.web.conftest import PASSWORD, Studio, needs_chromium
+from tests.web.test_browser import shoot
+
+pytestmark = needs_chromium
+
 
 PHONE = {"width": 390, "height": 844}
 RECORD_SPEECH = """
@@ -27,20 +29,6 @@ if (window.speechSynthesis) {
 window.__vibrations = [];
 navigator.vibrate = (p) => { window.__vibrations.push(p); return true; };
 """
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            yield browser
-            browser.close()
-    finally:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 def phone(chromium, live_server, scheme: str = "light", geolocation: dict | None = None):
@@ -238,8 +226,6 @@ def test_a_treadmill_plan_announces_each_step_at_its_second(chromium, live_serve
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_the_walk_page_on_a_phone_in_light_and_dark(chromium, live_server, studio: Studio, scheme: str,
                                                     tmp_path: Path) -> None:
-    from tests.web.test_browser import shoot
-
     plan, result = route_plan_for(studio)
     walker = Walker(route_polyline(result))
     context, page = phone(chromium, live_server, scheme=scheme, geolocation=walker.fix(0.0))

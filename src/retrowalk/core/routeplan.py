@@ -27,7 +27,7 @@ from retrowalk.core.rules import (
     Settings,
 )
 from retrowalk.core.safety import KNEE_CUE, safety_notes
-from retrowalk.core.terrain import Profile, Terrain, profile
+from retrowalk.core.terrain import Profile, Terrain, Walked, profile, walked
 from retrowalk.core.timeplan import refuse_outside_s1
 from retrowalk.core.track import Track
 from retrowalk.core.units import Units, format_clock, format_distance, format_duration
@@ -68,6 +68,15 @@ class RoutePlan:
     walk: Track
     """The track in the direction walked (reversed for ``reverse``): what exports draw the route from."""
 
+    def walked_points(self) -> Walked:
+        """The walked track's own points as far as the plan goes: distances along them are the plan's metres."""
+        points = walked(self.walk)
+        if not self.profile.trimmed:
+            return points
+        end = min(int(np.searchsorted(points.dist_m, self.profile.length_m, side="right")) + 1, len(points.dist_m))
+        return Walked(points.lat_deg[:end], points.lon_deg[:end], points.ele_m[:end], points.dist_m[:end],
+                      points.jump[:end - 1], points.notes)
+
 
 @dataclass(frozen=True, slots=True)
 class _Setup:
@@ -94,9 +103,8 @@ def route_plan(track: Track, req: RouteRequest, settings: Settings = DEFAULTS) -
     usable = _usable(prof, setup)
     placed = _place(prof, usable, setup)
     # The same route the other way: computed because it is the first alternative to offer.
-    trimmed = prof.track_m > prof.length_m + 2 * setup.step
     # Cut short by --minutes, "the other way" starts from the route's other end: profile that walk itself.
-    other = profile(walk.reversed(), setup.step, settings, max_m) if trimmed else prof.reversed(settings)
+    other = profile(walk.reversed(), setup.step, settings, max_m) if prof.trimmed else prof.reversed(settings)
     reverse_s = _place(other, _usable(other, setup), setup).samples * setup.tau
 
     warnings = list(track.notes) + list(prof.notes)

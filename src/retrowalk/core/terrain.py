@@ -109,6 +109,11 @@ class Profile:
                        self.noise_m, self.window_m, self.elevation, self.notes, self.track_m)
 
     @property
+    def trimmed(self) -> bool:
+        """The profile covers only the first part of the track (``max_m``), not just all but its last part-step."""
+        return self.track_m > self.length_m + 2 * self.step_m
+
+    @property
     def length_m(self) -> float:
         return float(self.dist_m[-1] + self.step_m) if len(self.dist_m) else 0.0
 

@@ -7,7 +7,6 @@ DejaVu Sans, which matplotlib ships (no system fonts needed; every character of 
 
 from __future__ import annotations
 
-import tempfile
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -140,10 +139,7 @@ def _widths(header: list[str], width: float) -> list[float]:
 
 
 def _picture(plan: Plan, prof: Profile, width: float) -> Image:
-    from retrowalk.formats.picture import draw_profile
+    from retrowalk.formats.picture import profile_image
 
-    with tempfile.TemporaryDirectory() as tmp:
-        path = draw_profile(plan, prof, Path(tmp) / "profile.png")
-        data = BytesIO(path.read_bytes())
-    image = Image(data, width=width, height=width * 4.2 / 11)  # the picture's own aspect (11 × 4.2 in)
-    return image
+    # The picture's own aspect: 11 × 4.2 in.
+    return Image(BytesIO(profile_image(plan, prof, "png")), width=width, height=width * 4.2 / 11)

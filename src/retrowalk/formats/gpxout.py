@@ -16,7 +16,6 @@ from lxml import etree
 
 from retrowalk.core.plan import Direction, Plan, PlanError
 from retrowalk.core.routeplan import RoutePlan
-from retrowalk.core.terrain import walked
 from retrowalk.core.units import format_clock, format_grade
 
 GPX_NS = "http://www.topografix.com/GPX/1/1"
@@ -56,13 +55,8 @@ def route_gpx(result: RoutePlan, name: str = "Backward walk") -> bytes:
     plan, prof = result.plan, result.profile
     if plan.route is None:
         raise PlanError("a GPX with turn-around points needs a route plan; a time plan has no route")
-    walk = walked(result.walk)
-    # The plan may cover only the first part (--minutes); the last part-step a profile leaves off is still walked.
-    trimmed = prof.track_m > prof.length_m + 2 * prof.step_m
-    end = int(np.searchsorted(walk.dist_m, prof.length_m, side="right")) + 1 if trimmed else len(walk.dist_m)
-    end = min(end, len(walk.dist_m))
-    lat, lon, ele, dist, jump = (walk.lat_deg[:end], walk.lon_deg[:end], walk.ele_m[:end], walk.dist_m[:end],
-                                 walk.jump[:end - 1])
+    walk = result.walked_points()
+    lat, lon, ele, dist, jump = walk.lat_deg, walk.lon_deg, walk.ele_m, walk.dist_m, walk.jump
     nsmap: Any = {None: GPX_NS, "xsi": XSI_NS}  # the default namespace's key is None (lxml-stubs say str)
     root = etree.Element(f"{{{GPX_NS}}}gpx", nsmap=nsmap, version="1.1", creator="retrowalk")
     root.set(f"{{{XSI_NS}}}schemaLocation", SCHEMA_LOCATION)

@@ -6,6 +6,7 @@ in the legend, each bout is a labelled band, and the axes are in the walker's un
 
 from __future__ import annotations
 
+from io import BytesIO
 from pathlib import Path
 
 import numpy as np
@@ -28,15 +29,21 @@ SUFFIXES = (".png", ".svg")
 
 def draw_profile(plan: Plan, prof: Profile, path: str | Path) -> Path:
     """Write the picture to ``path`` (``.png`` or ``.svg``) and return it."""
+    path = Path(path)
+    if path.suffix.lower() not in SUFFIXES:
+        raise ValueError(f"{path.name}: the picture is written as .png or .svg")
+    path.write_bytes(profile_image(plan, prof, path.suffix.lower()[1:]))
+    return path
+
+
+def profile_image(plan: Plan, prof: Profile, fmt: str = "png") -> bytes:
+    """The picture's bytes, ``png`` or ``svg``: for a card or a web page, with no file in between."""
     import matplotlib
 
     matplotlib.use("Agg")  # files only: no display here, none needed
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
-    path = Path(path)
-    if path.suffix.lower() not in SUFFIXES:
-        raise ValueError(f"{path.name}: the picture is written as .png or .svg")
     mph = plan.units is Units.MPH
     x_scale = 1 / (KMH_PER_MPH * 1000) if mph else 1 / 1000
     y_scale = 1 / M_PER_FT if mph else 1.0
@@ -100,6 +107,7 @@ def draw_profile(plan: Plan, prof: Profile, path: str | Path) -> Path:
               frameon=False)
     ax.grid(axis="y", alpha=0.25)
     fig.tight_layout()
-    fig.savefig(path)
+    out = BytesIO()
+    fig.savefig(out, format=fmt)
     plt.close(fig)
-    return path
+    return out.getvalue()

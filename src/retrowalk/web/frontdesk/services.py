@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from retrowalk.web.accounts.models import Profile, Role
@@ -215,6 +214,3 @@ def _send_reminder(reminder: Reminder, now: datetime) -> str:
         message = send_email(intro.email, "Your free intro tomorrow", text, "intro-reminder")
     return f"sent by {message.channel}" if message.status == "sent" else f"{message.channel} {message.status}"
 
-
-def upcoming(now: datetime | None = None) -> Q:
-    return Q(starts_at__gt=now or timezone.now())

@@ -34,6 +34,7 @@ from retrowalk.web.frontdesk.models import (
     Question,
     SmsConsent,
 )
+from retrowalk.web.pages import first_error, refuse
 
 INTRO_LIMIT_PER_HOUR = 5
 DUPLICATE_WINDOW = timedelta(days=1)
@@ -41,20 +42,6 @@ DUPLICATE_WINDOW = timedelta(days=1)
 
 def _ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "0.0.0.0"
-
-
-def _bad(request: HttpRequest, template: str, context: dict[str, Any], message: str, status: int = 400) -> HttpResponse:
-    context["error"] = message
-    return render(request, template, context, status=status)
-
-
-def _first_error(form: Any) -> str:
-    for field, errors in form.errors.items():
-        if field == "__all__":
-            return str(errors[0])
-        label = form.fields[field].label if field in form.fields else field
-        return f"{label or field.replace('_', ' ').capitalize()}: {errors[0]}"
-    return "Check the form."
 
 
 # --- public ------------------------------------------------------------------------------------------------------
@@ -67,10 +54,10 @@ def intro(request: HttpRequest) -> HttpResponse:
         return render(request, "frontdesk/intro.html", context)
     key = "intro-rate:" + hashlib.sha256(_ip(request).encode()).hexdigest()
     if cache.get(key, 0) >= INTRO_LIMIT_PER_HOUR:
-        return _bad(request, "frontdesk/intro.html", context,
+        return refuse(request, "frontdesk/intro.html", context,
                     "Too many requests from this connection; please try again in an hour or call the studio.", 429)
     if not form.is_valid():
-        return _bad(request, "frontdesk/intro.html", context, _first_error(form))
+        return refuse(request, "frontdesk/intro.html", context, first_error(form))
     data = form.cleaned_data
     since = timezone.now() - DUPLICATE_WINDOW
     same_person = Q(email__iexact=data["email"]) | Q(phone=data["phone"])
@@ -78,7 +65,7 @@ def intro(request: HttpRequest) -> HttpResponse:
         if data.get("sms_consent") and not sms.has_consent(data["phone"]):  # the box ticked this time: keep that
             sms.record_consent(data["phone"], True, CONSENT_TEXT, CONSENT_VERSION, request.build_absolute_uri(),
                                _ip(request), request.META.get("HTTP_USER_AGENT", ""))
-        return _bad(request, "frontdesk/intro.html", context,
+        return refuse(request, "frontdesk/intro.html", context,
                     "We already have your request from today; we will be in touch soon.", 409)
     # set, not incr: incr would give the key the cache's default lifetime instead of the hour.
     cache.set(key, cache.get(key, 0) + 1, 3600)
@@ -162,14 +149,14 @@ def intro_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if "schedule" in request.POST:
             if not form.is_valid():
-                return _bad(request, "frontdesk/intro_detail.html", context, _first_error(form))
+                return refuse(request, "frontdesk/intro_detail.html", context, first_error(form))
             services.schedule_intro(intro_request, coach, form.cleaned_data["at"])
             messages.success(request, "Intro scheduled; a reminder goes out the day before.")
         elif "convert" in request.POST:
             try:
                 client, password = services.convert_intro(intro_request, coach)
             except services.DeskError as err:
-                return _bad(request, "frontdesk/intro_detail.html", context, str(err))
+                return refuse(request, "frontdesk/intro_detail.html", context, str(err))
             messages.success(request, f"{client.display_name} is now your client: user name {client.user.username}, "
                                       f"one-time password {password} (or they can reset it by e-mail).")
         return redirect("frontdesk:intro", pk=pk)
@@ -187,12 +174,12 @@ def coach_sessions(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "sessions": sessions}
     if request.method == "POST":
         if not form.is_valid():
-            return _bad(request, "frontdesk/coach_sessions.html", context, _first_error(form))
+            return refuse(request, "frontdesk/coach_sessions.html", context, first_error(form))
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("weeks", "starts_at")}
         try:
             made = services.publish_series(coach, form.cleaned_data["starts_at"], form.cleaned_data["weeks"], **data)
         except services.DeskError as err:
-            return _bad(request, "frontdesk/coach_sessions.html", context, str(err))
+            return refuse(request, "frontdesk/coach_sessions.html", context, str(err))
         messages.success(request, f"{len(made)} session{'s' if len(made) > 1 else ''} published.")
         return redirect("frontdesk:coach_sessions")
     return render(request, "frontdesk/coach_sessions.html", context)
@@ -230,7 +217,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"question": question, "form": form}
     if request.method == "POST":
         if not form.is_valid():
-            return _bad(request, "frontdesk/answer.html", context, _first_error(form))
+            return refuse(request, "frontdesk/answer.html", context, first_error(form))
         data = form.cleaned_data
         question.answer = data["answer"]
         question.answered_by = request.user  # type: ignore[assignment]
@@ -319,11 +306,11 @@ def ask(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "questions": mine}
     if request.method == "POST":
         if not form.is_valid():
-            return _bad(request, "frontdesk/ask.html", context, _first_error(form))
+            return refuse(request, "frontdesk/ask.html", context, first_error(form))
         text = form.cleaned_data["text"]
         if client.questions.filter(text=text, asked_at__gte=timezone.now() - DUPLICATE_WINDOW).exists():
-            return _bad(request, "frontdesk/ask.html", context, "You asked this already; your coach will answer soon.",
-                        409)
+            return refuse(request, "frontdesk/ask.html", context,
+                          "You asked this already; your coach will answer soon.", 409)
         Question.objects.create(client=client, text=text)
         messages.success(request, "Your coach will answer soon.")
         return redirect("frontdesk:ask")

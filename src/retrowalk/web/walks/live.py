@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from retrowalk.core.routeplan import RoutePlan
-from retrowalk.core.terrain import walked
 from retrowalk.web.accounts.access import owned_or_404
 from retrowalk.web.walks import services
 from retrowalk.web.walks.models import WalkPlan
@@ -32,16 +31,12 @@ def route_polyline(result: RoutePlan) -> dict[str, list[float]]:
 
     Each kept point carries its own distance along the route as the plan counts it, so distances the phone
     computes agree with the plan's bout boundaries."""
-    walk = walked(result.walk)
-    end = len(walk.dist_m)
-    length = result.profile.length_m
-    if walk.dist_m[-1] > length + 2 * result.profile.step_m:  # the plan covers only the first part
-        end = min(end, int(np.searchsorted(walk.dist_m, length, side="right")) + 1)
-    dist = walk.dist_m[:end]
+    walk = result.walked_points()
+    dist = walk.dist_m
     keep = np.r_[True, np.diff(np.floor(dist / ROUTE_POINT_SPACING_M)) > 0]
     keep[-1] = True
-    return {"lat": [round(float(v), 7) for v in walk.lat_deg[:end][keep]],
-            "lon": [round(float(v), 7) for v in walk.lon_deg[:end][keep]],
+    return {"lat": [round(float(v), 7) for v in walk.lat_deg[keep]],
+            "lon": [round(float(v), 7) for v in walk.lon_deg[keep]],
             "dist": [round(float(v), 2) for v in dist[keep]]}
 
 

@@ -18,17 +18,12 @@ from retrowalk.formats.export import FORMATS, MEDIA_TYPES, ExportOptions
 from retrowalk.formats.export import render as render_export
 from retrowalk.web.accounts.access import client_or_404, owned, owned_or_404
 from retrowalk.web.accounts.models import Profile, Role
+from retrowalk.web.pages import first_error, refuse
 from retrowalk.web.walks import services, svg
 from retrowalk.web.walks.forms import MinutesPlanForm, MorningForm, ProfileForm, RoutePlanForm, SessionForm
 from retrowalk.web.walks.models import Route, WalkPlan, WalkSession
 
 WEEKS_SHOWN = 8
-
-
-def _bad(request: HttpRequest, template: str, context: dict[str, Any], message: str) -> HttpResponse:
-    """The page again with the reason on it, and status 400 (the API says the same words)."""
-    context["error"] = message
-    return render(request, template, context, status=400)
 
 
 @login_required
@@ -100,7 +95,7 @@ def plan_new(request: HttpRequest, client_id: int) -> HttpResponse:
             route_form = RoutePlanForm(request.POST, request.FILES, prefix="r", routes=routes)
             context["route_form"] = route_form
             if not route_form.is_valid():
-                return _bad(request, "walks/plan_new.html", context, _first_error(route_form))
+                return refuse(request, "walks/plan_new.html", context, first_error(route_form))
             data = route_form.cleaned_data
             try:
                 route = data["route"]
@@ -110,29 +105,22 @@ def plan_new(request: HttpRequest, client_id: int) -> HttpResponse:
                 plan = services.make_plan(client, request.user, services.PlanOptions(  # type: ignore[arg-type]
                     minutes=data.get("minutes"), kind=Kind.ROUTE, reverse=data.get("reverse", False)), route)
             except services.InputError as err:
-                return _bad(request, "walks/plan_new.html", context, str(err))
+                return refuse(request, "walks/plan_new.html", context, str(err))
         else:
             minutes_form = MinutesPlanForm(request.POST, prefix="t")
             context["minutes_form"] = minutes_form
             if not minutes_form.is_valid():
-                return _bad(request, "walks/plan_new.html", context, _first_error(minutes_form))
+                return refuse(request, "walks/plan_new.html", context, first_error(minutes_form))
             data = minutes_form.cleaned_data
             try:
                 plan = services.make_plan(client, request.user, services.PlanOptions(  # type: ignore[arg-type]
                     minutes=data["minutes"], kind=Kind(data["kind"]), backward_minutes=data.get("backward_minutes")))
             except services.InputError as err:
-                return _bad(request, "walks/plan_new.html", context, str(err))
+                return refuse(request, "walks/plan_new.html", context, str(err))
         if request.headers.get("x-requested-with") == "fetch":  # the upload page's progress bar follows this
             return HttpResponse(reverse("walks:plan", args=[plan.pk]), content_type="text/plain", status=201)
         return redirect("walks:plan", pk=plan.pk)
     return render(request, "walks/plan_new.html", context)
-
-
-def _first_error(form: Any) -> str:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        return f"{label or field}: {errors[0]}" if field != "__all__" else str(errors[0])
-    return "Check the form."
 
 
 @login_required
@@ -167,14 +155,9 @@ def plan_profile(request: HttpRequest, pk: int) -> HttpResponse:
     result = services.route_result(walk_plan)
     if result is None:
         raise Http404("This plan has no route profile.")
-    import tempfile
-    from pathlib import Path
+    from retrowalk.formats.picture import profile_image  # matplotlib loads only when a picture is asked for
 
-    from retrowalk.formats.picture import draw_profile
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = draw_profile(result.plan, result.profile, Path(tmp) / "profile.svg")
-        response = HttpResponse(path.read_bytes(), content_type="image/svg+xml")
+    response = HttpResponse(profile_image(result.plan, result.profile, "svg"), content_type="image/svg+xml")
     response["Cache-Control"] = "private, max-age=3600"
     return response
 
@@ -232,11 +215,11 @@ def session_new(request: HttpRequest, client_id: int) -> HttpResponse:
     context = {"client": client, "form": form, "plan": plan}
     if request.method == "POST":
         if not form.is_valid():
-            return _bad(request, "walks/session_new.html", context, _first_error(form))
+            return refuse(request, "walks/session_new.html", context, first_error(form))
         try:
             services.log_session(client, form.values(), plan)
         except services.InputError as err:
-            return _bad(request, "walks/session_new.html", context, str(err))
+            return refuse(request, "walks/session_new.html", context, str(err))
         decision = services.apply_decision(client)
         messages.success(request, f"Session saved. {decision.reason}")
         return redirect("walks:dashboard", client_id=client.pk)
@@ -251,7 +234,7 @@ def session_morning(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"session": session, "form": form, "client": session.client}
     if request.method == "POST":
         if not form.is_valid():
-            return _bad(request, "walks/session_morning.html", context, _first_error(form))
+            return refuse(request, "walks/session_morning.html", context, first_error(form))
         session.pain_next_morning = form.cleaned_data["pain_next_morning"]
         session.save(update_fields=["pain_next_morning"])
         decision = services.apply_decision(session.client)
@@ -269,7 +252,7 @@ def profile_edit(request: HttpRequest, client_id: int) -> HttpResponse:
     context = {"client": client, "form": form}
     if request.method == "POST":
         if not form.is_valid():
-            return _bad(request, "walks/profile.html", context, _first_error(form))
+            return refuse(request, "walks/profile.html", context, first_error(form))
         form.save()
         messages.success(request, "Profile saved.")
         return redirect("walks:dashboard", client_id=client.pk)
