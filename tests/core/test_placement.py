@@ -61,6 +61,22 @@ def test_the_dynamic_programme_is_optimal(usable: list[bool], data: st.DataObjec
         assert bout.start >= warmup and bout.end <= n - cooldown
 
 
+@pytest.mark.parametrize(("usable", "k_lo", "k_hi", "budget", "warmup", "cooldown", "recovery"), [
+    ("......##", 1, 1, 2, 0, 0, 0),  # two bouts back to back: the gap is exactly the recovery, here none
+    ("###.###", 3, 3, 6, 0, 0, 1),  # the second bout starts exactly `recovery` after the first ends
+    ("##########", 2, 3, 10, 0, 0, 2),  # as many bouts as fit, each at its earliest
+    ("#.##.###.####", 1, 4, 10, 1, 1, 1),
+])
+def test_the_programme_on_tight_fits(usable, k_lo, k_hi, budget, warmup, cooldown, recovery) -> None:
+    """Cases where a bout fits with not one sample to spare: an off-by-one anywhere loses a bout."""
+    ok = np.array([c == "#" for c in usable])
+    uphill = np.zeros(len(ok), dtype=bool)
+    got = place(ok, uphill, k_lo=k_lo, k_hi=k_hi, budget=budget, warmup=warmup, cooldown=cooldown,
+                recovery=recovery)
+    want = brute_force(ok, uphill, k_lo, k_hi, budget, warmup, cooldown, recovery)
+    assert (got.samples, got.uphill_samples, -len(got.bouts)) == want
+
+
 def test_bouts_avoid_sharp_turns() -> None:
     usable = np.ones(40, dtype=bool)
     heading = np.r_[np.zeros(20), np.full(20, 90.0)]  # a right-angle bend at sample 20

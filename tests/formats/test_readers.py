@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from retrowalk.core.track import TrackError
 from retrowalk.formats.read import MAX_FILE_BYTES, read_bytes, read_track
@@ -185,11 +187,12 @@ def test_every_real_gpx_reads_the_same_points_as_gpxpy(path: Path) -> None:
         pytest.skip("gpxpy cannot read this file")
     points = [p for t in gpx.tracks for s in t.segments for p in s.points] or \
              [p for r in gpx.routes for p in r.points]
-    assert len(points) == len(ours)
-    assert np.allclose([p.latitude for p in points], ours.lat_deg)
-    assert np.allclose([p.longitude for p in points], ours.lon_deg)
     theirs = np.array([np.nan if p.elevation is None else p.elevation for p in points])
-    assert np.allclose(theirs, ours.ele_m, equal_nan=True)
+    for track in (ours, read_bytes(path.read_bytes(), path.name, times=False)):  # as planning reads it
+        assert len(points) == len(track)
+        assert np.allclose([p.latitude for p in points], track.lat_deg)
+        assert np.allclose([p.longitude for p in points], track.lon_deg)
+        assert np.allclose(theirs, track.ele_m, equal_nan=True)
 
 
 def test_extensions_are_cut_only_where_text_and_markup_cannot_be_confused() -> None:
@@ -200,6 +203,10 @@ def test_extensions_are_cut_only_where_text_and_markup_cannot_be_confused() -> N
     assert without_extensions(plain.replace(b"<gpx>", b"<gpx><!-- <extensions> -->")) is None
     assert without_extensions(plain.replace(b"<hr>90</hr>", b"<![CDATA[</extensions>]]>")) is None
     assert without_extensions(plain.replace(b"</extensions>", b"")) is None
+    # A processing instruction may hold any text; the XML declaration (itself "<?…?>") does not count.
+    assert without_extensions(plain.replace(b"<gpx>", b"<gpx><?app <extensions> ?>")) is None
+    assert without_extensions(b'<?xml version="1.0"?>\n' + plain) is not None
+    assert without_extensions(b'\xef\xbb\xbf<?xml version="1.0"?><?app x?>' + plain) is None
     assert without_extensions(b"<gpx/>") is None
     # Nested or stray tags: not cut, or the cut file does not parse and the whole file is read instead.
     nested = (b'<gpx xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg><trkpt lat="1" lon="2"><ele>5</ele>'
@@ -226,3 +233,33 @@ def test_a_point_with_two_elevations_cannot_shift_the_ones_after_it() -> None:
             b'<trkpt lat="1.001" lon="2"></trkpt>'
             b'<trkpt lat="1.002" lon="2"><ele>7</ele></trkpt></trkseg></trk></gpx>')
     assert np.array_equal(read_bytes(data, "two.gpx").ele_m, [5.0, np.nan, 7.0], equal_nan=True)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["ele", "none", "empty", "two"]), min_size=0, max_size=12),
+                min_size=1, max_size=4), st.booleans(), st.booleans())
+def test_points_without_elevation_keep_every_other_point_in_its_place(segments, route, extensions) -> None:
+    """Some points lack <ele> (a phone before its first altitude fix): the rest keep their own elevations, in
+    any segment, whichever points they are, read by either path (cut or whole)."""
+    kinds = [k for seg in segments for k in seg]
+    assume(len(kinds) >= 2)
+    ext = "<extensions><hr>90</hr></extensions>" if extensions else ""
+    body = {"ele": "<ele>{e}</ele>", "none": "", "empty": "<ele></ele>", "two": "<ele>{e}</ele><ele>-1</ele>"}
+    i = 0
+    blocks = []
+    for seg in segments:
+        pts = []
+        for kind in seg:
+            tag = "rtept" if route else "trkpt"
+            pts.append(f'<{tag} lat="{47 + i * 1e-4}" lon="8">{body[kind].format(e=100 + i)}<time>2024-01-01T00:00:'
+                       f'{i % 60:02d}Z</time>{ext}</{tag}>')
+            i += 1
+        blocks.append("".join(pts))
+    inner = f'<rte>{"".join(blocks)}</rte>' if route else \
+        "<trk>" + "".join(f"<trkseg>{b}</trkseg>" for b in blocks) + "</trk>"
+    data = f'<gpx xmlns="http://www.topografix.com/GPX/1/1">{inner}</gpx>'.encode()
+    want = [100.0 + j if k in ("ele", "two") else np.nan for j, k in enumerate(kinds)]
+    for times in (True, False):
+        track = read_bytes(data, "gaps.gpx", times=times)
+        assert np.array_equal(track.ele_m, want, equal_nan=True)
+        assert np.allclose(track.lat_deg, [47 + j * 1e-4 for j in range(len(kinds))])

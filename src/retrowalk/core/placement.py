@@ -77,13 +77,13 @@ def place(usable: BoolArray, uphill: BoolArray, *, k_lo: int, k_hi: int, budget:
     # bad_cum[e] - bad_cum[e - k] counts unusable samples in [e - k, e); likewise for uphill.
     bad_cum = np.r_[0, np.cumsum(~usable)].astype(np.int64)
     up_cum = np.r_[0, np.cumsum(uphill & usable)].astype(np.int64)
-    ends = np.arange(n + 1)
 
     # Heading range over [e - k, e), grown one sample at a time as k rises.
     hmax = np.full(n + 1, -np.inf)
     hmin = np.full(n + 1, np.inf)
     # gain[k][e]: value of a bout of k samples ending at e (exclusive), or NEG if it may not be there.
     gain: dict[int, npt.NDArray[np.int64]] = {}
+    can_end = np.zeros(n + 1, dtype=bool)
     for k in range(1, k_hi + 1):
         if heading_deg is not None:
             np.maximum(hmax[k:], heading_deg[: n + 1 - k], out=hmax[k:])
@@ -91,49 +91,73 @@ def place(usable: BoolArray, uphill: BoolArray, *, k_lo: int, k_hi: int, budget:
         if k < k_lo:
             continue
         g = np.full(n + 1, NEG, dtype=np.int64)
-        e = ends[k:]
-        ok = (bad_cum[e] - bad_cum[e - k] == 0) & (e - k >= warmup) & (e <= last_end)
-        if heading_deg is not None:
-            ok &= (hmax[k:] - hmin[k:]) <= max_turn_deg
-        g[k:] = np.where(ok, (k * scale + (up_cum[e] - up_cum[e - k])) * tier - 1, NEG)
         gain[k] = g
+        if warmup + k > last_end:
+            continue  # no room for a bout this long
+        # Ends from warmup + k to last_end; ``at`` are those ends, ``back`` the starts k samples earlier.
+        at, back = slice(warmup + k, last_end + 1), slice(warmup, last_end + 1 - k)
+        ok = bad_cum[at] == bad_cum[back]
+        if heading_deg is not None:
+            ok &= (hmax[at] - hmin[at]) <= max_turn_deg
+        g[at] = np.where(ok, (k * scale + (up_cum[at] - up_cum[back])) * tier - 1, NEG)
+        can_end[at] |= ok
 
-    best = np.full((budget + 1, n + 1), NEG, dtype=np.int64)
-    best[0, :] = 0
-    ext = np.empty(n + 1, dtype=np.int64)
+    # Only ends where some bout may end can change a running maximum: the programme runs on those columns
+    # alone (``ends_at``), a fraction of the samples on most routes. Column 0 stands for "before the first".
+    ends_at = np.flatnonzero(can_end)
+    m = len(ends_at)
+    if m == 0:
+        return Placement((), 0, 0)
+    width = m + 1
+    gains = np.stack([gain[k][ends_at] for k in range(k_lo, k_hi + 1)])
+    # column[p + 1]: the column of the last end at or before sample p (0: none yet; p = −1 allowed).
+    column = np.r_[0, np.cumsum(can_end)]
+    # For a bout of k ending at ends_at[j]: the column where the previous bout's best is read, with the recovery
+    # gap (a later bout) and without it (the first bout, following nothing).
+    ks = np.arange(k_lo, k_hi + 1)[:, None]
+    after = column[np.maximum(ends_at - ks - recovery, -1) + 1]
+    first = column[np.maximum(ends_at - ks, -1) + 1]
+    after_flat = after - ks * width
+
+    best = np.full((budget + 1, width), NEG, dtype=np.int64)
+    best[0, :] = 0  # no bouts: nothing before any end, so any end will do
+    flat = best.ravel()
     for b in range(k_lo, budget + 1):
-        ext.fill(NEG)
-        for k in range(k_lo, min(k_hi, b) + 1):
-            # A bout of k ending at e follows the best of b − k samples ending by e − k − gap. NEG + NEG is
-            # exactly int64's minimum and NEG + any value stays below NEG / 2: no overflow, no masking needed.
-            shift = k + (recovery if b > k else 0)
-            if shift > n:
-                continue
-            np.maximum(ext[shift:], best[b - k, : n + 1 - shift] + gain[k][shift:], out=ext[shift:])
-        np.maximum.accumulate(ext, out=best[b])
+        # A bout of k ending at e follows the best of b − k samples ending by e − k − gap. NEG + NEG is exactly
+        # int64's minimum and NEG + any value stays below NEG / 2: no overflow, no masking needed.
+        if b > k_hi:
+            ext = (flat.take(after_flat + b * width) + gains).max(axis=0)
+        else:
+            ext = np.full(m, NEG, dtype=np.int64)
+            for i, k in enumerate(range(k_lo, min(k_hi, b) + 1)):
+                col = after[i] if b > k else first[i]
+                np.maximum(ext, best[b - k, col] + gains[i], out=ext)
+        np.maximum.accumulate(ext, out=best[b, 1:])
 
-    totals = best[:, last_end]
+    totals = best[:, m]  # every end is at or before last_end
     b = int(np.flatnonzero(totals > HALF_NEG).max())
-    bouts = _trace(best, gain, b, last_end, k_lo, k_hi, recovery, n)
+    bouts = _trace(best, ends_at, column, gain, b, k_lo, k_hi, recovery)
     uphill_samples = sum(int(up_cum[x.end] - up_cum[x.start]) for x in bouts)
     return Placement(tuple(bouts), b, uphill_samples)
 
 
-def _trace(best: npt.NDArray[np.int64], gain: dict[int, npt.NDArray[np.int64]], b: int, e: int, k_lo: int,
-           k_hi: int, recovery: int, n: int) -> list[Bout]:
-    """Walk the recurrence back from (b, e) to the bouts that achieve it."""
+def _trace(best: npt.NDArray[np.int64], ends_at: npt.NDArray[np.intp], column: npt.NDArray[np.intp],
+           gain: dict[int, npt.NDArray[np.int64]], b: int, k_lo: int, k_hi: int, recovery: int) -> list[Bout]:
+    """Walk the recurrence back from (b, the last column) to the bouts that achieve it."""
     bouts: list[Bout] = []
+    col = best.shape[1] - 1
     while b > 0:
-        target = best[b, e]
-        # The first end at which the running maximum reaches its value is where the last bout ends.
-        end = int(np.argmax(best[b, : e + 1] == target))
+        target = best[b, col]
+        # The first column at which the running maximum reaches its value is where the last bout ends.
+        end = int(ends_at[int(np.argmax(best[b, : col + 1] == target)) - 1])
         for k in range(k_lo, min(k_hi, b) + 1):
             gap = recovery if b > k else 0
             j = end - k - gap
-            if gain[k][end] > HALF_NEG and j >= 0 and best[b - k, j] > HALF_NEG \
-                    and best[b - k, j] + gain[k][end] == target:
+            before = int(column[max(j, -1) + 1])
+            if gain[k][end] > HALF_NEG and j >= 0 and best[b - k, before] > HALF_NEG \
+                    and best[b - k, before] + gain[k][end] == target:
                 bouts.append(Bout(end - k, end))
-                b, e = b - k, j
+                b, col = b - k, before
                 break
         else:  # pragma: no cover - the recurrence guarantees a predecessor
             raise AssertionError("placement trace lost its way")

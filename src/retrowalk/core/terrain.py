@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
-from retrowalk.core.geo import bearing_deg, step_m
+from retrowalk.core.geo import step_m
 from retrowalk.core.rules import DEFAULTS, Settings
 from retrowalk.core.track import FloatArray, IntArray, Track, TrackError
 
@@ -157,7 +157,9 @@ def walked(track: Track) -> Walked:
     keep = np.r_[True, steps > 0.01]  # a point recorded twice in one place adds nothing
     if not keep.all():
         lat, lon, ele, seg, time = lat[keep], lon[keep], ele[keep], seg[keep], time[keep]
-        steps = step_m(lat, lon)
+        # A kept point's step from the previous kept one: the steps between them, the dropped ones under 1 cm
+        # each (their sum differs from the straight line by less than that).
+        steps = np.diff(np.r_[0.0, np.cumsum(steps)][keep])
     with np.errstate(invalid="ignore", divide="ignore"):
         speed = steps / np.diff(time)
     # Not walked: the line between two file segments far apart, or a step no walker makes (a lost fix
@@ -341,8 +343,14 @@ def _boxcar(values: FloatArray, width: int) -> FloatArray:
 
 
 def _heading(lat: FloatArray, lon: FloatArray, step: float) -> FloatArray:
+    """Unwrapped heading (degrees clockwise from north) of the chord from ``k`` samples before to ``k`` after.
+
+    Over a 20 m chord the local plane (east = Δlon·cos lat) gives the great-circle bearing to a small fraction of
+    a degree at any latitude a walk is made, and takes a third of the trigonometry."""
     k = max(1, round(HEADING_CHORD_M / step))
     n = len(lat)
     a = np.clip(np.arange(n) - k, 0, n - 1)
     b = np.clip(np.arange(n) + k, 0, n - 1)
-    return np.degrees(np.unwrap(np.radians(bearing_deg(lat[a], lon[a], lat[b], lon[b]))))
+    north = lat[b] - lat[a]
+    east = ((lon[b] - lon[a] + 180.0) % 360.0 - 180.0) * np.cos(np.radians(lat))
+    return np.unwrap(np.degrees(np.arctan2(east, north)), period=360.0)

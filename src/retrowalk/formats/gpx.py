@@ -37,6 +37,8 @@ def _queries(ns: str | None, point: str) -> dict[str, etree.XPath]:
         "lon": xpath(f"{path}/@lon"),
         # The first <ele> of each point: as many texts as points means exactly one per point, in order.
         "ele": xpath(f"{path}/{prefix}ele[1]/text()"),
+        "no_ele": xpath(f"{path}[not({prefix}ele[1]/text())]"),
+        "before": xpath(f"count(preceding-sibling::{prefix}{point.rsplit('/', 1)[-1]})"),
         "time": xpath(f"{path}/{prefix}time/text()"),
         "children": xpath(f"count({prefix}{point.rsplit('/', 1)[-1]})"),
         "name": xpath(f"string(/{prefix}gpx/{prefix}{point.split('/')[0]}[1]/{prefix}name)"),
@@ -51,6 +53,17 @@ def _list(xp: etree.XPath, node: Any) -> list[Any]:
     return cast(list[Any], xp(node))
 
 
+def plain_markup(data: bytes) -> bool:
+    """No comment, CDATA section, DOCTYPE or processing instruction past the XML declaration: every ``<tag>``
+    in the bytes is then markup, never text, and a textual cut cannot be fooled."""
+    # "<!" starts every comment, CDATA section and DOCTYPE, "<?" every processing instruction. The rare character
+    # alone is looked for first: that scan runs at memchr speed, while "<" is in every tag.
+    if b"!" in data and b"<!" in data:
+        return False
+    declared = data.find(b"?>", 0, 512) + 2 if data[:8].lstrip(b"\xef\xbb\xbf").startswith(b"<?") else 0
+    return not (data.find(b"?", declared) >= 0 and data.find(b"<?", declared) >= 0)
+
+
 EXTENSIONS_OPEN = b"<extensions>"
 EXTENSIONS_CLOSE = b"</extensions>"
 
@@ -60,15 +73,14 @@ def without_extensions(data: bytes) -> bytes | None:
 
     Apps put heart rate, temperature and the like in per-point extensions, often most of the file (four fifths of
     one real 1.2 MB file); retrowalk never reads them, and libxml2 building their nodes is most of the parse
-    (bench/run.py). The cut is textual, so it is made only where text and markup cannot be confused: no comment,
-    CDATA section or DOCTYPE anywhere in the file, and every opening tag followed by its closing one. A cut file
-    that does not parse, or in which the careful path finds something to name by its line, is read again whole.
+    (bench/run.py). The cut is textual, so it is made only in :func:`plain_markup` files and where every opening
+    tag is followed by its closing one. A cut file that does not parse, or in which the careful path finds
+    something to name by its line, is read again whole. (Cutting ``<time>`` too when times are not wanted was
+    measured: the second pass over the text costs what the smaller tree saves.)
     """
-    # "<!" starts every comment, CDATA section and DOCTYPE. "!" alone is looked for first: it is rare, so that scan
-    # runs at memchr speed, while "<" is in every tag.
-    if EXTENSIONS_OPEN not in data or (b"!" in data and b"<!" in data):
-        return None
     parts = data.split(EXTENSIONS_OPEN)
+    if len(parts) == 1 or not plain_markup(data):
+        return None
     kept = [parts[0]]
     close = len(EXTENSIONS_CLOSE)
     for part in parts[1:]:
@@ -117,7 +129,8 @@ def _read_gpx(data: bytes, name: str, times: bool, cut: bool) -> Track:
     # The walk's own name (<trk><name> or <rte><name>) where it has one, else the file's.
     name = " ".join(str(q["name"](root)).split())[:120] or name
     parents = _list(q["parents"], root)
-    segment = np.repeat(np.arange(len(parents), dtype=np.int64), [_count(q["children"], p) for p in parents])
+    counts = [_count(q["children"], p) for p in parents]
+    segment = np.repeat(np.arange(len(parents), dtype=np.int64), counts)
     try:
         lat = np.array(_list(q["lat"], root), dtype=np.float64)
         lon = np.array(_list(q["lon"], root), dtype=np.float64)
@@ -125,9 +138,12 @@ def _read_gpx(data: bytes, name: str, times: bool, cut: bool) -> Track:
             raise ValueError
         ele_text = _list(q["ele"], root)
         # Only each point's first <ele> is taken, so a point with two cannot shift the ones after it, and one text
-        # per point means every point has one; fewer (a point without, an empty <ele/>) go point by point.
-        aligned = len(ele_text) == n
-        ele = np.array(ele_text, dtype=np.float64) if aligned else None
+        # per point means every point has one; fewer (a point without, an empty <ele/>): see _ele_with_gaps.
+        ele: FloatArray | None
+        if len(ele_text) == n:
+            ele = np.array(ele_text, dtype=np.float64)
+        else:
+            ele = _ele_with_gaps(q, root, parents, counts, ele_text, n)
         # Free the strings while they are still in cache; freed after the tree they cost 3× the read of them.
         del ele_text
     except ValueError:
@@ -141,6 +157,28 @@ def _read_gpx(data: bytes, name: str, times: bool, cut: bool) -> Track:
     if ele is None:
         ele = _ele_per_point(_list(q["points"], root), ns, cut)
     return Track(lat, lon, ele, time, segment, name, tuple(notes))
+
+
+GAP_SEARCH_STEPS = 2_000_000
+"""Above this many sibling steps (points without elevation × points), finding them one XPath count at a time
+costs more than reading every point's elevation in Python."""
+
+
+def _ele_with_gaps(q: dict[str, etree.XPath], root: etree._Element, parents: list[etree._Element],
+                   counts: list[int], ele_text: list[str], n: int) -> FloatArray | None:
+    """Elevations when some points have none (a phone before its first altitude fix): the texts go to the
+    points that have one, found as the complement of the few that do not. None: too many gaps, or the texts do
+    not line up one per point, so go point by point."""
+    missing = _list(q["no_ele"], root)
+    if len(missing) + len(ele_text) != n or len(missing) * n > GAP_SEARCH_STEPS:
+        return None
+    offset = dict(zip(parents, np.r_[0, np.cumsum(counts)][:-1].tolist(), strict=True))
+    has = np.ones(n, dtype=bool)
+    # lxml keeps one Python object per node while any is alive, so a point's parent *is* one of ``parents``.
+    has[[offset[p.getparent()] + _count(q["before"], p) for p in missing]] = False
+    ele = np.full(n, np.nan)
+    ele[has] = np.array(ele_text, dtype=np.float64)
+    return ele
 
 
 def _child_text(point: etree._Element, ns: str | None, tag: str) -> str | None:
