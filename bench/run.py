@@ -39,12 +39,22 @@ REAL = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "real"
 MB = 1024 * 1024
 
 
+def settle() -> None:
+    """Let the C allocator finish what the last contender left it. Freeing lxml's tree puts some 100,000 small
+    chunks on glibc's fast lists, and the next request for a larger block merges them all first (several ms,
+    measured): without this, whoever runs after lxml pays for lxml's garbage. A 64 kB request, below the mmap
+    threshold, makes that merge happen here, outside every timing; it frees nothing back to the system, so no
+    contender starts colder than before."""
+    bytearray(1 << 16)
+
+
 def fastest(contenders: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
     """Best seconds per call of each contender, run round-robin ``repeat`` times. The minimum is the estimate
     least disturbed by whatever else the machine does (timeit's advice); every contender gets the same."""
     times: dict[str, list[float]] = {name: [] for name in contenders}
     for _ in range(repeat):
         for name, fn in contenders.items():
+            settle()
             start = time.perf_counter()
             fn()
             times[name].append(time.perf_counter() - start)

@@ -60,11 +60,14 @@ class Placement:
 
 def place(usable: BoolArray, uphill: BoolArray, *, k_lo: int, k_hi: int, budget: int, warmup: int,
           cooldown: int, recovery: int, heading_deg: npt.NDArray[np.float64] | None = None,
-          max_turn_deg: float = 45.0) -> Placement:
+          max_turn_deg: float = 45.0, samples_only: bool = False) -> Placement:
     """The optimal bouts; see the module docstring. ``usable[i]``: a bout may cover sample ``i``.
 
     With ``heading_deg`` (unwrapped), a bout may not span a heading change of more than ``max_turn_deg``
     (DOMAIN.md:32: a walker going backward cannot see the bend coming).
+
+    ``samples_only``: only the total matters (how much the route walked the other way could hold), so the
+    tie-breaks may be dropped; the total is still the optimum.
     """
     n = len(usable)
     k_hi = min(k_hi, budget)
@@ -104,6 +107,8 @@ def place(usable: BoolArray, uphill: BoolArray, *, k_lo: int, k_hi: int, budget:
 
     # Only ends where some bout may end can change a running maximum: the programme runs on those columns
     # alone (``ends_at``), a fraction of the samples on most routes. Column 0 stands for "before the first".
+    if samples_only and (quick := _fill(gain, budget, k_lo, k_hi, recovery)) is not None:
+        return Placement(quick, budget, sum(int(up_cum[x.end] - up_cum[x.start]) for x in quick))
     ends_at = np.flatnonzero(can_end)
     m = len(ends_at)
     if m == 0:
@@ -139,6 +144,30 @@ def place(usable: BoolArray, uphill: BoolArray, *, k_lo: int, k_hi: int, budget:
     bouts = _trace(best, ends_at, column, gain, b, k_lo, k_hi, recovery)
     uphill_samples = sum(int(up_cum[x.end] - up_cum[x.start]) for x in bouts)
     return Placement(tuple(bouts), b, uphill_samples)
+
+
+def _fill(gain: dict[int, npt.NDArray[np.int64]], budget: int, k_lo: int, k_hi: int,
+          recovery: int) -> tuple[Bout, ...] | None:
+    """Bouts totalling exactly ``budget``, each as early as it fits, or None if this greedy pass does not get
+    there. No arrangement exceeds the budget, so one that reaches it holds the most samples there are: the
+    programme is needed only when this fails (a route with little usable ground) or when tie-breaks matter."""
+    bouts: list[Bout] = []
+    left, at = budget, 0
+    while left:
+        k = min(k_hi, left)
+        if 0 < left - k < k_lo:
+            k = left - k_lo  # leave enough for one more bout
+        if k < k_lo:
+            return None
+        fits = gain[k][at + k:] > HALF_NEG
+        first = int(fits.argmax()) if len(fits) else 0
+        if not len(fits) or not fits[first]:
+            return None
+        end = at + k + first
+        bouts.append(Bout(end - k, end))
+        left -= k
+        at = end + recovery
+    return tuple(bouts)
 
 
 def _trace(best: npt.NDArray[np.int64], ends_at: npt.NDArray[np.intp], column: npt.NDArray[np.intp],

@@ -105,7 +105,7 @@ def route_plan(track: Track, req: RouteRequest, settings: Settings = DEFAULTS) -
     # The same route the other way: computed because it is the first alternative to offer.
     # Cut short by --minutes, "the other way" starts from the route's other end: profile that walk itself.
     other = profile(walk.reversed(), setup.step, settings, max_m) if prof.trimmed else prof.reversed(settings)
-    reverse_s = _place(other, _usable(other, setup), setup).samples * setup.tau
+    reverse_s = _place(other, _usable(other, setup), setup, samples_only=True).samples * setup.tau
 
     warnings = list(track.notes) + list(prof.notes)
     flags: set[Flag] = set()
@@ -235,7 +235,7 @@ def _usable(prof: Profile, setup: _Setup) -> npt.NDArray[np.bool_]:
     return ok
 
 
-def _place(prof: Profile, usable: npt.NDArray[np.bool_], setup: _Setup) -> Placement:
+def _place(prof: Profile, usable: npt.NDArray[np.bool_], setup: _Setup, samples_only: bool = False) -> Placement:
     n = len(usable)
     r = setup.v_b / setup.v_f
     route_s = n * setup.step / setup.v_f
@@ -245,7 +245,7 @@ def _place(prof: Profile, usable: npt.NDArray[np.bool_], setup: _Setup) -> Place
     uphill = (prof.terrain == Terrain.UPHILL) | (prof.terrain == Terrain.STEEP)
     return place(usable, uphill, k_lo=setup.k_lo, k_hi=setup.k_hi, budget=budget, warmup=setup.warmup,
                  cooldown=setup.cooldown, recovery=setup.recovery, heading_deg=prof.heading_deg,
-                 max_turn_deg=DEFAULTS.sharp_turn_deg)
+                 max_turn_deg=DEFAULTS.sharp_turn_deg, samples_only=samples_only)
 
 
 def _segments(prof: Profile, placed: Placement, setup: _Setup, units: Units) -> tuple[Segment, ...]:

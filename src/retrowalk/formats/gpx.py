@@ -31,7 +31,6 @@ def _queries(ns: str | None, point: str) -> dict[str, etree.XPath]:
 
     return {
         "parents": xpath(parent),
-        "count": xpath(f"count({path})"),
         "points": xpath(path),
         "lat": xpath(f"{path}/@lat"),
         "lon": xpath(f"{path}/@lon"),
@@ -78,17 +77,23 @@ def without_extensions(data: bytes) -> bytes | None:
     something to name by its line, is read again whole. (Cutting ``<time>`` too when times are not wanted was
     measured: the second pass over the text costs what the smaller tree saves.)
     """
-    parts = data.split(EXTENSIONS_OPEN)
-    if len(parts) == 1 or not plain_markup(data):
+    if EXTENSIONS_OPEN not in data or not plain_markup(data):
         return None
-    kept = [parts[0]]
+    # One pass: each block's opening tag, then its closing tag, the text between blocks kept as views (no copy
+    # until the one join).
+    text = memoryview(data)
+    kept: list[memoryview] = []
+    find, keep = data.find, kept.append
     close = len(EXTENSIONS_CLOSE)
-    for part in parts[1:]:
-        end = part.find(EXTENSIONS_CLOSE)
+    at = 0
+    while (start := find(EXTENSIONS_OPEN, at)) >= 0:
+        end = find(EXTENSIONS_CLOSE, start)
         if end < 0:
-            return None  # an opening tag without its closing one (nested blocks end up here too)
-        # A second closing tag in the same piece (a stray one) stays in the cut file, which then does not parse.
-        kept.append(part[end + close:])
+            return None  # an opening tag without its closing one
+        keep(text[at:start])
+        at = end + close
+    keep(text[at:])
+    # A nested block ends at its inner closing tag; the outer one is left stray, and the cut file does not parse.
     return b"".join(kept)
 
 
@@ -117,7 +122,9 @@ def _read_gpx(data: bytes, name: str, times: bool, cut: bool) -> Track:
     ns = namespace
     for point in ("trk/trkseg/trkpt", "rte/rtept"):
         q = _queries(ns, point)
-        n = _count(q["count"], root)
+        parents = _list(q["parents"], root)
+        counts = [_count(q["children"], p) for p in parents]  # one walk over the points, however many parents
+        n = sum(counts)
         if n:
             break
     else:
@@ -128,8 +135,6 @@ def _read_gpx(data: bytes, name: str, times: bool, cut: bool) -> Track:
         raise TrackError("this GPX file has no track or route points")
     # The walk's own name (<trk><name> or <rte><name>) where it has one, else the file's.
     name = " ".join(str(q["name"](root)).split())[:120] or name
-    parents = _list(q["parents"], root)
-    counts = [_count(q["children"], p) for p in parents]
     segment = np.repeat(np.arange(len(parents), dtype=np.int64), counts)
     try:
         lat = np.array(_list(q["lat"], root), dtype=np.float64)
