@@ -15,6 +15,7 @@ import numpy as np
 from lxml import etree
 
 from retrowalk.core.track import FloatArray, IntArray, Track, TrackError
+from retrowalk.formats.numbers import floats
 from retrowalk.formats.xmlsafe import epoch_seconds, parse_root
 
 
@@ -137,8 +138,8 @@ def _read_gpx(data: bytes, name: str, times: bool, cut: bool) -> Track:
     name = " ".join(str(q["name"](root)).split())[:120] or name
     segment = np.repeat(np.arange(len(parents), dtype=np.int64), counts)
     try:
-        lat = np.array(_list(q["lat"], root), dtype=np.float64)
-        lon = np.array(_list(q["lon"], root), dtype=np.float64)
+        lat = floats(_list(q["lat"], root))
+        lon = floats(_list(q["lon"], root))
         if len(lat) != n or len(lon) != n:
             raise ValueError
         ele_text = _list(q["ele"], root)
@@ -146,7 +147,7 @@ def _read_gpx(data: bytes, name: str, times: bool, cut: bool) -> Track:
         # per point means every point has one; fewer (a point without, an empty <ele/>): see _ele_with_gaps.
         ele: FloatArray | None
         if len(ele_text) == n:
-            ele = np.array(ele_text, dtype=np.float64)
+            ele = floats(ele_text)
         else:
             ele = _ele_with_gaps(q, root, parents, counts, ele_text, n)
         # Free the strings while they are still in cache; freed after the tree they cost 3× the read of them.
@@ -182,7 +183,7 @@ def _ele_with_gaps(q: dict[str, etree.XPath], root: etree._Element, parents: lis
     # lxml keeps one Python object per node while any is alive, so a point's parent *is* one of ``parents``.
     has[[offset[p.getparent()] + _count(q["before"], p) for p in missing]] = False
     ele = np.full(n, np.nan)
-    ele[has] = np.array(ele_text, dtype=np.float64)
+    ele[has] = floats(ele_text)
     return ele
 
 
