@@ -145,11 +145,7 @@ def _read_gpx(data: bytes, name: str, times: bool, cut: bool) -> Track:
         ele_text = _list(q["ele"], root)
         # Only each point's first <ele> is taken, so a point with two cannot shift the ones after it, and one text
         # per point means every point has one; fewer (a point without, an empty <ele/>): see _ele_with_gaps.
-        ele: FloatArray | None
-        if len(ele_text) == n:
-            ele = floats(ele_text)
-        else:
-            ele = _ele_with_gaps(q, root, parents, counts, ele_text, n)
+        ele = floats(ele_text) if len(ele_text) == n else _ele_with_gaps(q, root, parents, counts, ele_text, n)
         # Free the strings while they are still in cache; freed after the tree they cost 3× the read of them.
         del ele_text
     except ValueError:
