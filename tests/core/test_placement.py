@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retrowalk.core.placement import place
+from retrowalk.core.placement import place, place_spread
 from retrowalk.core.plan import PlanError
 from retrowalk.core.routeplan import RouteRequest, check_on_profile, route_plan
 from retrowalk.core.units import Units
@@ -57,8 +57,12 @@ def test_the_dynamic_programme_is_optimal(usable: list[bool], data: st.DataObjec
     total = place(ok, uphill, k_lo=k_lo, k_hi=k_hi, budget=budget, warmup=warmup, cooldown=cooldown,
                   recovery=recovery, samples_only=True)
     assert total.samples == want[0] == sum(b.length for b in total.bouts)
-    # And the bouts either returns keep every constraint.
-    for placed in (got, total):
+    # Spread along the walk, the bouts score exactly the same: spreading costs nothing.
+    spread = place_spread(ok, uphill, k_lo=k_lo, k_hi=k_hi, budget=budget, warmup=warmup, cooldown=cooldown,
+                          recovery=recovery)
+    assert (spread.samples, spread.uphill_samples, -len(spread.bouts)) == want
+    # And the bouts each returns keep every constraint.
+    for placed in (got, total, spread):
         for a, b in itertools.pairwise(placed.bouts):
             assert b.start - a.end >= recovery
         for bout in placed.bouts:
@@ -101,6 +105,25 @@ def test_a_flat_route_reaches_the_target() -> None:
         plan = route_plan(track, RouteRequest(week=week, units=Units.KMH)).plan
         assert plan.backward_s == target
         assert not plan.flags
+
+
+def test_on_a_long_walk_the_bouts_are_spread_along_it_not_bunched_at_the_start() -> None:
+    track, _, _ = walk([0.0], [12000])  # about two and a half hours
+    plan = route_plan(track, RouteRequest(units=Units.KMH)).plan
+    starts = [s.start_m for s in plan.segments if s.backward]
+    assert len(starts) >= 3 and plan.backward_s == 300
+    gaps = np.diff(starts)
+    assert starts[-1] > 0.6 * 12000  # the last bout is well past half way
+    assert gaps.max() < 1.5 * gaps.min()  # and the gaps are even
+
+
+def test_spreading_never_trades_away_uphill() -> None:
+    # Uphill only in the first kilometre of a long flat walk: the bouts stay on it, bunched as they must be.
+    track, _, edges = walk([0.0, 5.0, 0.0], [600, 1000, 9000])
+    result = route_plan(track, RouteRequest(units=Units.KMH))
+    bouts = [s for s in result.plan.segments if s.backward]
+    assert result.placement.uphill_samples == result.placement.samples == 30
+    assert bouts and all(edges[1] - 10 <= s.start_m and s.end_m <= edges[2] + 10 for s in bouts)
 
 
 def test_uphill_is_preferred_to_flat() -> None:

@@ -146,6 +146,37 @@ def place(usable: BoolArray, uphill: BoolArray, *, k_lo: int, k_hi: int, budget:
     return Placement(tuple(bouts), b, uphill_samples)
 
 
+def place_spread(usable: BoolArray, uphill: BoolArray, *, k_lo: int, k_hi: int, budget: int, warmup: int,
+                 cooldown: int, recovery: int, heading_deg: npt.NDArray[np.float64] | None = None,
+                 max_turn_deg: float = 45.0) -> Placement:
+    """:func:`place`, with the bouts spread along the walk where that costs nothing.
+
+    The programme's optimum is usually not unique, and its trace takes the earliest bouts: on a four-hour hike
+    all of them in the first mile. Here the recovery between bouts is raised toward an even share of the free
+    ground (what is left after warm-up, cool-down and the bouts themselves), and the wider arrangement is kept
+    only if it scores exactly as the optimum does: the same backward samples, the same uphill samples, the same
+    number of bouts. So spreading never costs a second of backward walking, a metre of uphill or an extra
+    turn-around; where it would, the gap is halved once, then the earliest bouts stand.
+    """
+    def with_gap(gap: int) -> Placement:
+        return place(usable, uphill, k_lo=k_lo, k_hi=k_hi, budget=budget, warmup=warmup, cooldown=cooldown,
+                     recovery=gap, heading_deg=heading_deg, max_turn_deg=max_turn_deg)
+
+    best = with_gap(recovery)
+    count = len(best.bouts)
+    if count < 2:
+        return best
+    score = (best.samples, best.uphill_samples, count)
+    even = (len(usable) - cooldown - warmup - best.samples) // count  # equal gaps, and one more left at the end
+    for gap in (even, even // 2):
+        if gap <= recovery:
+            break
+        wider = with_gap(gap)
+        if (wider.samples, wider.uphill_samples, len(wider.bouts)) == score:
+            return wider
+    return best
+
+
 def _fill(gain: dict[int, npt.NDArray[np.int64]], budget: int, k_lo: int, k_hi: int,
           recovery: int) -> tuple[Bout, ...] | None:
     """Bouts totalling exactly ``budget``, each as early as it fits, or None if this greedy pass does not get

@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from retrowalk.core.check import check
-from retrowalk.core.placement import Placement, place
+from retrowalk.core.placement import Placement, place, place_spread
 from retrowalk.core.plan import Direction, Flag, Kind, Plan, PlanError, RouteInfo, Segment
 from retrowalk.core.program import Level, dose_for_week
 from retrowalk.core.rules import (
@@ -243,9 +243,13 @@ def _place(prof: Profile, usable: npt.NDArray[np.bool_], setup: _Setup, samples_
     cap_s = min(setup.target_s, BACKWARD_MAX_S, (route_s - 1) / (2 + r))  # −1 s: room for rounding the clock
     budget = int(cap_s // setup.tau)
     uphill = (prof.terrain == Terrain.UPHILL) | (prof.terrain == Terrain.STEEP)
-    return place(usable, uphill, k_lo=setup.k_lo, k_hi=setup.k_hi, budget=budget, warmup=setup.warmup,
-                 cooldown=setup.cooldown, recovery=setup.recovery, heading_deg=prof.heading_deg,
-                 max_turn_deg=DEFAULTS.sharp_turn_deg, samples_only=samples_only)
+    if samples_only:
+        return place(usable, uphill, k_lo=setup.k_lo, k_hi=setup.k_hi, budget=budget, warmup=setup.warmup,
+                     cooldown=setup.cooldown, recovery=setup.recovery, heading_deg=prof.heading_deg,
+                     max_turn_deg=DEFAULTS.sharp_turn_deg, samples_only=True)
+    return place_spread(usable, uphill, k_lo=setup.k_lo, k_hi=setup.k_hi, budget=budget, warmup=setup.warmup,
+                        cooldown=setup.cooldown, recovery=setup.recovery, heading_deg=prof.heading_deg,
+                        max_turn_deg=DEFAULTS.sharp_turn_deg)
 
 
 def _segments(prof: Profile, placed: Placement, setup: _Setup, units: Units) -> tuple[Segment, ...]:
