@@ -75,13 +75,15 @@ def test_the_dynamic_programme_is_optimal(usable: list[bool], data: st.DataObjec
     ("###.###", 3, 3, 6, 0, 0, 1),  # the second bout starts exactly `recovery` after the first ends
     ("##########", 2, 3, 10, 0, 0, 2),  # as many bouts as fit, each at its earliest
     ("#.##.###.####", 1, 4, 10, 1, 1, 1),
+    ("#####", 1, 9, 15, 1, 2, 0),  # bouts allowed longer than the route itself
+    ("###.##", 3, 8, 17, 0, 1, 8),
 ])
 def test_the_programme_on_tight_fits(usable, k_lo, k_hi, budget, warmup, cooldown, recovery) -> None:
     """Cases where a bout fits with not one sample to spare: an off-by-one anywhere loses a bout."""
     ok = np.array([c == "#" for c in usable])
     uphill = np.zeros(len(ok), dtype=bool)
     got = place(ok, uphill, k_lo=k_lo, k_hi=k_hi, budget=budget, warmup=warmup, cooldown=cooldown,
-                recovery=recovery)
+                recovery=recovery, heading_deg=np.zeros(len(ok)))
     want = brute_force(ok, uphill, k_lo, k_hi, budget, warmup, cooldown, recovery)
     assert (got.samples, got.uphill_samples, -len(got.bouts)) == want
 

@@ -263,3 +263,16 @@ def test_points_without_elevation_keep_every_other_point_in_its_place(segments, 
         track = read_bytes(data, "gaps.gpx", times=times)
         assert np.array_equal(track.ele_m, want, equal_nan=True)
         assert np.allclose(track.lat_deg, [47 + j * 1e-4 for j in range(len(kinds))])
+
+
+@pytest.mark.parametrize("inner", ["1<b/>2", "1&z;2"])
+def test_an_elevation_split_in_two_texts_cannot_shift_the_next_points(inner: str) -> None:
+    """A child element or an entity reference splits an <ele>'s text in two; with a point without elevation
+    after it, two texts for one point must not fill the gap (found in review)."""
+    data = ('<?xml version="1.0"?>\n<!DOCTYPE gpx [<!ENTITY z "0">]>\n'
+            '<gpx version="1.1" creator="t" xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg>'
+            f'<trkpt lat="50.000" lon="4"><ele>{inner}</ele></trkpt>'
+            '<trkpt lat="50.001" lon="4"></trkpt>'
+            '<trkpt lat="50.002" lon="4"><ele>7</ele></trkpt></trkseg></trk></gpx>').encode()
+    for times in (True, False):
+        assert np.array_equal(read_bytes(data, "x.gpx", times=times).ele_m, [1.0, np.nan, 7.0], equal_nan=True)

@@ -70,8 +70,8 @@ def place(usable: BoolArray, uphill: BoolArray, *, k_lo: int, k_hi: int, budget:
     tie-breaks may be dropped; the total is still the optimum.
     """
     n = len(usable)
-    k_hi = min(k_hi, budget)
     last_end = n - cooldown
+    k_hi = min(k_hi, budget, last_end - warmup)  # no bout is longer than the budget or the room for it
     if budget < k_lo or k_hi < k_lo or last_end - warmup < k_lo:
         return Placement((), 0, 0)
 

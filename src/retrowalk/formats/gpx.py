@@ -35,8 +35,10 @@ def _queries(ns: str | None, point: str) -> dict[str, etree.XPath]:
         "points": xpath(path),
         "lat": xpath(f"{path}/@lat"),
         "lon": xpath(f"{path}/@lon"),
-        # The first <ele> of each point: as many texts as points means exactly one per point, in order.
-        "ele": xpath(f"{path}/{prefix}ele[1]/text()"),
+        # The first text of each point's first <ele> (its .text, as the careful path reads it): at most one per
+        # point, so as many texts as points means exactly one each, in order, even where an <ele> holds a child
+        # element or an entity reference that splits its text.
+        "ele": xpath(f"{path}/{prefix}ele[1]/text()[1]"),
         "no_ele": xpath(f"{path}[not({prefix}ele[1]/text())]"),
         "before": xpath(f"count(preceding-sibling::{prefix}{point.rsplit('/', 1)[-1]})"),
         "time": xpath(f"{path}/{prefix}time/text()"),
