@@ -40,11 +40,15 @@ MB = 1024 * 1024
 
 
 def settle() -> None:
-    """Let the C allocator finish what the last contender left it. Freeing lxml's tree puts some 100,000 small
-    chunks on glibc's fast lists, and the next request for a larger block merges them all first (several ms,
-    measured): without this, whoever runs after lxml pays for lxml's garbage. A 64 kB request, below the mmap
-    threshold, makes that merge happen here, outside every timing; it frees nothing back to the system, so no
-    contender starts colder than before."""
+    """Let the C allocator finish what the last contender left it, outside every timing.
+
+    Freeing lxml's tree leaves some 100,000 small chunks on glibc's fast lists. The next request for a larger
+    block first merges them all and trims the heap's top back to the system: 4–6 ms, measured, charged to
+    whoever allocates next. In this round-robin that is always us, right after lxml. A 64 kB request (below the
+    mmap threshold) makes the merge and trim happen here instead. Every contender then starts as it would after
+    the next allocation anyway; what changes is only who is timed paying. Nobody is charged for their own
+    garbage: charging each its own (settling inside the timing) would add those milliseconds to lxml's parse.
+    The README gives the ratios all three ways; the verdict on the largest file depends on this choice."""
     bytearray(1 << 16)
 
 

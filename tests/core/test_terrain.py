@@ -146,3 +146,18 @@ def test_the_heading_follows_a_right_angle_turn() -> None:
     prof = profile(track, STEP)
     assert prof.heading_deg[10] == pytest.approx(0.0, abs=1)
     assert prof.heading_deg[-10] == pytest.approx(90.0, abs=1)
+
+
+def test_standing_still_with_jitter_adds_no_distance() -> None:
+    """Ten minutes at 1 Hz where only the last digit of the longitude flips (under a centimetre a step): those
+    points are dropped, and the step after them is the straight line, not the sum of the jitter (review)."""
+    from retrowalk.core.terrain import walked
+    from retrowalk.core.track import Track
+
+    walk = np.arange(200) * 1e-5  # about 1.1 m a second, north
+    lat = np.r_[50 + walk, np.full(600, 50 + walk[-1]), 50 + walk[-1] + 1e-5 + walk]
+    lon = np.r_[np.full(200, 4.0), 4.0 + np.where(np.arange(600) % 2 == 0, 1e-7, 0.0), np.full(200, 4.0)]
+    track = Track(lat, lon, np.full(len(lat), 10.0), np.arange(len(lat), dtype=float),
+                  np.zeros(len(lat), dtype=np.int64), "standing", ())
+    points = walked(track)
+    assert points.dist_m[-1] == pytest.approx(haversine_m(lat[0], lon[0], lat[-1], lon[-1]), abs=0.05)

@@ -276,3 +276,19 @@ def test_an_elevation_split_in_two_texts_cannot_shift_the_next_points(inner: str
             '<trkpt lat="50.002" lon="4"><ele>7</ele></trkpt></trkseg></trk></gpx>').encode()
     for times in (True, False):
         assert np.array_equal(read_bytes(data, "x.gpx", times=times).ele_m, [1.0, np.nan, 7.0], equal_nan=True)
+
+
+@pytest.mark.parametrize("closing", [b"</extensions >", b"</extensions\n>"])
+def test_a_closing_tag_written_with_a_blank_stops_the_cut_instead_of_swallowing_points(closing: bytes) -> None:
+    """Legal XML: a blank before '>'. The cut must not run on to the next block's closing tag (review)."""
+    from retrowalk.formats.gpx import without_extensions
+
+    data = (b'<gpx xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg>\n'
+            b'<trkpt lat="52.0" lon="4.0"><ele>1</ele><extensions><hr>90</hr>' + closing + b'</trkpt>\n'
+            b'<trkpt lat="52.001" lon="4.0"><ele>2</ele></trkpt>\n<trkpt lat="52.002" lon="4.0"><ele>3</ele></trkpt>\n'
+            b'<trkpt lat="52.003" lon="4.0"><ele>4</ele><extensions><hr>91</hr></extensions></trkpt>\n'
+            b'</trkseg></trk></gpx>')
+    assert without_extensions(data) is None
+    for times in (True, False):
+        track = read_bytes(data, "x.gpx", times=times)
+        assert track.ele_m.tolist() == [1.0, 2.0, 3.0, 4.0] and len(track.lat_deg) == 4

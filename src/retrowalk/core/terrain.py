@@ -157,9 +157,8 @@ def walked(track: Track) -> Walked:
     keep = np.r_[True, steps > 0.01]  # a point recorded twice in one place adds nothing
     if not keep.all():
         lat, lon, ele, seg, time = lat[keep], lon[keep], ele[keep], seg[keep], time[keep]
-        # A kept point's step from the previous kept one: the steps between them, the dropped ones under 1 cm
-        # each (their sum differs from the straight line by less than that).
-        steps = np.diff(np.r_[0.0, np.cumsum(steps)][keep])
+        # Measured again, not summed: ten minutes of sub-centimetre jitter standing still would add metres.
+        steps = step_m(lat, lon)
     with np.errstate(invalid="ignore", divide="ignore"):
         speed = steps / np.diff(time)
     # Not walked: the line between two file segments far apart, or a step no walker makes (a lost fix

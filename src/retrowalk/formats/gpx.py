@@ -67,7 +67,8 @@ def plain_markup(data: bytes) -> bool:
 
 
 EXTENSIONS_OPEN = b"<extensions>"
-EXTENSIONS_CLOSE = b"</extensions>"
+CLOSING_STEM = b"</extensions"
+GT = ord(">")
 
 
 def without_extensions(data: bytes) -> bytes | None:
@@ -87,14 +88,17 @@ def without_extensions(data: bytes) -> bytes | None:
     text = memoryview(data)
     kept: list[memoryview] = []
     find, keep = data.find, kept.append
-    close = len(EXTENSIONS_CLOSE)
+    stem, size = len(CLOSING_STEM), len(data)
     at = 0
     while (start := find(EXTENSIONS_OPEN, at)) >= 0:
-        end = find(EXTENSIONS_CLOSE, start)
-        if end < 0:
-            return None  # an opening tag without its closing one
+        # The block ends at the first "</extensions" after it, which must be the plain "</extensions>": a closing
+        # tag written "</extensions >" (legal) would otherwise let the cut run on to the next block's, across
+        # whole points (found in review).
+        end = find(CLOSING_STEM, start)
+        if end < 0 or end + stem >= size or data[end + stem] != GT:
+            return None
         keep(text[at:start])
-        at = end + close
+        at = end + stem + 1
     keep(text[at:])
     # A nested block ends at its inner closing tag; the outer one is left stray, and the cut file does not parse.
     return b"".join(kept)
