@@ -69,11 +69,71 @@ def place(usable: BoolArray, uphill: BoolArray, *, k_lo: int, k_hi: int, budget:
     ``samples_only``: only the total matters (how much the route walked the other way could hold), so the
     tie-breaks may be dropped; the total is still the optimum.
     """
+    ground = _ground(usable, uphill, k_lo, k_hi, budget, warmup, cooldown, heading_deg, max_turn_deg)
+    if ground is None:
+        return Placement((), 0, 0)
+    if samples_only and (quick := _fill(ground, recovery)) is not None:
+        return ground.placement(quick)
+    return _solve(ground, recovery)
+
+
+def place_spread(usable: BoolArray, uphill: BoolArray, *, k_lo: int, k_hi: int, budget: int, warmup: int,
+                 cooldown: int, recovery: int, heading_deg: npt.NDArray[np.float64] | None = None,
+                 max_turn_deg: float = 45.0) -> Placement:
+    """:func:`place`, with the bouts spread along the walk where that costs nothing.
+
+    The programme's optimum is usually not unique, and its trace takes the earliest bouts: on a four-hour hike
+    all of them in the first mile. Here the recovery between bouts is raised toward an even share of the free
+    ground (what is left after warm-up, cool-down and the bouts themselves), and the wider arrangement is kept
+    only if it scores exactly as the optimum does: the same backward samples, the same uphill samples, the same
+    number of bouts. So spreading never costs a second of backward walking, a metre of uphill or an extra
+    turn-around; where it would, the gap is halved once, then the earliest bouts stand. The ground is worked
+    out once; only the programme runs again.
+    """
+    ground = _ground(usable, uphill, k_lo, k_hi, budget, warmup, cooldown, heading_deg, max_turn_deg)
+    if ground is None:
+        return Placement((), 0, 0)
+    best = _solve(ground, recovery)
+    count = len(best.bouts)
+    if count < 2:
+        return best
+    score = (best.samples, best.uphill_samples, count)
+    even = (len(usable) - cooldown - warmup - best.samples) // count  # equal gaps, and one more left at the end
+    for gap in (even, even // 2):
+        if gap <= recovery:
+            break
+        wider = _solve(ground, gap)
+        if (wider.samples, wider.uphill_samples, len(wider.bouts)) == score:
+            return wider
+    return best
+
+
+@dataclass(frozen=True, slots=True)
+class _Ground:
+    """Where a bout of each length may end and what it is worth there: all the programme needs but the gap."""
+
+    gain: dict[int, npt.NDArray[np.int64]]
+    """``gain[k][e]``: value of a bout of k samples ending at e (exclusive), or NEG if it may not be there."""
+    can_end: BoolArray
+    """Some bout may end at e."""
+    up_cum: npt.NDArray[np.int64]
+    k_lo: int
+    k_hi: int
+    budget: int
+
+    def placement(self, bouts: tuple[Bout, ...] | list[Bout]) -> Placement:
+        return Placement(tuple(bouts), sum(b.length for b in bouts),
+                         sum(int(self.up_cum[b.end] - self.up_cum[b.start]) for b in bouts))
+
+
+def _ground(usable: BoolArray, uphill: BoolArray, k_lo: int, k_hi: int, budget: int, warmup: int, cooldown: int,
+            heading_deg: npt.NDArray[np.float64] | None, max_turn_deg: float) -> _Ground | None:
+    """The bouts that fit, by length and end; None when none can."""
     n = len(usable)
     last_end = n - cooldown
     k_hi = min(k_hi, budget, last_end - warmup)  # no bout is longer than the budget or the room for it
     if budget < k_lo or k_hi < k_lo or last_end - warmup < k_lo:
-        return Placement((), 0, 0)
+        return None
 
     scale = np.int64(budget + 1)  # more than any uphill count: one more sample beats any uphill tie-break
     tier = np.int64(budget + 2)  # more than any bout count: more uphill beats fewer bouts
@@ -84,7 +144,6 @@ def place(usable: BoolArray, uphill: BoolArray, *, k_lo: int, k_hi: int, budget:
     # Heading range over [e - k, e), grown one sample at a time as k rises.
     hmax = np.full(n + 1, -np.inf)
     hmin = np.full(n + 1, np.inf)
-    # gain[k][e]: value of a bout of k samples ending at e (exclusive), or NEG if it may not be there.
     gain: dict[int, npt.NDArray[np.int64]] = {}
     can_end = np.zeros(n + 1, dtype=bool)
     for k in range(1, k_hi + 1):
@@ -104,19 +163,22 @@ def place(usable: BoolArray, uphill: BoolArray, *, k_lo: int, k_hi: int, budget:
             ok &= (hmax[at] - hmin[at]) <= max_turn_deg
         g[at] = np.where(ok, (k * scale + (up_cum[at] - up_cum[back])) * tier - 1, NEG)
         can_end[at] |= ok
+    return _Ground(gain, can_end, up_cum, k_lo, k_hi, budget)
 
+
+def _solve(ground: _Ground, recovery: int) -> Placement:
+    """The programme itself, for one recovery gap."""
+    gain, k_lo, k_hi, budget = ground.gain, ground.k_lo, ground.k_hi, ground.budget
     # Only ends where some bout may end can change a running maximum: the programme runs on those columns
     # alone (``ends_at``), a fraction of the samples on most routes. Column 0 stands for "before the first".
-    if samples_only and (quick := _fill(gain, budget, k_lo, k_hi, recovery)) is not None:
-        return Placement(quick, budget, sum(int(up_cum[x.end] - up_cum[x.start]) for x in quick))
-    ends_at = np.flatnonzero(can_end)
+    ends_at = np.flatnonzero(ground.can_end)
     m = len(ends_at)
     if m == 0:
         return Placement((), 0, 0)
     width = m + 1
     gains = np.stack([gain[k][ends_at] for k in range(k_lo, k_hi + 1)])
     # column[p + 1]: the column of the last end at or before sample p (0: none yet; p = −1 allowed).
-    column = np.r_[0, np.cumsum(can_end)]
+    column = np.r_[0, np.cumsum(ground.can_end)]
     # For a bout of k ending at ends_at[j]: the column where the previous bout's best is read, with the recovery
     # gap (a later bout) and without it (the first bout, following nothing).
     ks = np.arange(k_lo, k_hi + 1)[:, None]
@@ -141,49 +203,16 @@ def place(usable: BoolArray, uphill: BoolArray, *, k_lo: int, k_hi: int, budget:
 
     totals = best[:, m]  # every end is at or before last_end
     b = int(np.flatnonzero(totals > HALF_NEG).max())
-    bouts = _trace(best, ends_at, column, gain, b, k_lo, k_hi, recovery)
-    uphill_samples = sum(int(up_cum[x.end] - up_cum[x.start]) for x in bouts)
-    return Placement(tuple(bouts), b, uphill_samples)
+    return ground.placement(_trace(best, ends_at, column, gain, b, k_lo, k_hi, recovery))
 
 
-def place_spread(usable: BoolArray, uphill: BoolArray, *, k_lo: int, k_hi: int, budget: int, warmup: int,
-                 cooldown: int, recovery: int, heading_deg: npt.NDArray[np.float64] | None = None,
-                 max_turn_deg: float = 45.0) -> Placement:
-    """:func:`place`, with the bouts spread along the walk where that costs nothing.
-
-    The programme's optimum is usually not unique, and its trace takes the earliest bouts: on a four-hour hike
-    all of them in the first mile. Here the recovery between bouts is raised toward an even share of the free
-    ground (what is left after warm-up, cool-down and the bouts themselves), and the wider arrangement is kept
-    only if it scores exactly as the optimum does: the same backward samples, the same uphill samples, the same
-    number of bouts. So spreading never costs a second of backward walking, a metre of uphill or an extra
-    turn-around; where it would, the gap is halved once, then the earliest bouts stand.
-    """
-    def with_gap(gap: int) -> Placement:
-        return place(usable, uphill, k_lo=k_lo, k_hi=k_hi, budget=budget, warmup=warmup, cooldown=cooldown,
-                     recovery=gap, heading_deg=heading_deg, max_turn_deg=max_turn_deg)
-
-    best = with_gap(recovery)
-    count = len(best.bouts)
-    if count < 2:
-        return best
-    score = (best.samples, best.uphill_samples, count)
-    even = (len(usable) - cooldown - warmup - best.samples) // count  # equal gaps, and one more left at the end
-    for gap in (even, even // 2):
-        if gap <= recovery:
-            break
-        wider = with_gap(gap)
-        if (wider.samples, wider.uphill_samples, len(wider.bouts)) == score:
-            return wider
-    return best
-
-
-def _fill(gain: dict[int, npt.NDArray[np.int64]], budget: int, k_lo: int, k_hi: int,
-          recovery: int) -> tuple[Bout, ...] | None:
+def _fill(ground: _Ground, recovery: int) -> tuple[Bout, ...] | None:
     """Bouts totalling exactly ``budget``, each as early as it fits, or None if this greedy pass does not get
     there. No arrangement exceeds the budget, so one that reaches it holds the most samples there are: the
     programme is needed only when this fails (a route with little usable ground) or when tie-breaks matter."""
+    gain, k_lo, k_hi = ground.gain, ground.k_lo, ground.k_hi
     bouts: list[Bout] = []
-    left, at = budget, 0
+    left, at = ground.budget, 0
     while left:
         k = min(k_hi, left)
         if 0 < left - k < k_lo:
