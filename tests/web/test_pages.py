@@ -194,3 +194,33 @@ def test_one_painful_session_steps_back_once_even_after_its_morning_answer(studi
     studio.ann.refresh_from_db()
     assert studio.ann.week == 4
     assert "walk it and log how it went" in page and "Last change: Pain 7/10" in page
+
+
+def test_a_saved_route_plan_keeps_its_bouts_picture_and_route_when_planning_again_would_differ(
+        studio: Studio) -> None:
+    """Plans saved before the placement changed (spreading, a newer programme) are served as saved, still with
+    their map, profile and the route the live coach follows; only a plan over a different stretch of the route
+    (speeds changed, with --minutes) goes without its picture."""
+    from retrowalk.core.plan import Kind
+    from retrowalk.web.walks.live import route_polyline
+
+    walk_plan = services.make_plan(studio.ann, studio.ann.user, services.PlanOptions(minutes=20, kind=Kind.ROUTE),
+                                   studio.ann_route)
+    segments = walk_plan.data["segments"]
+    i = max(j for j, s in enumerate(segments) if s["direction"] == "backward")
+    for key, j in (("end_m", i - 1), ("start_m", i), ("end_m", i), ("start_m", i + 1)):
+        segments[j][key] += 20.0  # where an older placement put the last bout
+    walk_plan.save()
+    walk_plan.refresh_from_db()
+
+    result = services.route_result(walk_plan)
+    assert result is not None and result.plan.to_dict()["segments"] == segments
+    assert route_polyline(result)["dist"][-1] > 0
+    page = logged_in(studio.ann.user).get(reverse("walks:plan", args=[walk_plan.pk]))
+    assert page.status_code == 200 and b"<svg" in page.content
+
+    studio.ann.speed_forward_kmh = 6.0  # 20 minutes now cover another stretch of the route
+    studio.ann.save()
+    walk_plan.refresh_from_db()
+    assert services.route_result(walk_plan) is None
+    assert logged_in(studio.ann.user).get(reverse("walks:plan", args=[walk_plan.pk])).status_code == 200

@@ -136,10 +136,13 @@ def _save_plan(client: Profile, by: User | None, plan: Plan, options: PlanOption
 
 
 def route_result(walk_plan: WalkPlan) -> RoutePlan | None:
-    """What a saved route plan was made from (for the profile, map, GPX and card), or None for a time plan.
+    """What a saved route plan was made from (for the profile, map, GPX, card and live coach), or None for a
+    time plan.
 
-    Made again from the stored file and options; the plan JSON saved with it is what the client saw, and the
-    two agree because planning is deterministic (checked here: a changed result is not silently served)."""
+    Made again from the stored file and options. The plan served is always the one saved, which the client saw:
+    planned again, the bouts can come out elsewhere (a newer placement), and the profile and track they are
+    drawn on do not depend on that. Only when the plan covered a different stretch of the route (the client's
+    speeds changed since, with --minutes) is there no picture, rather than a wrong one."""
     if walk_plan.route is None:
         return None
     req = walk_plan.request
@@ -150,9 +153,13 @@ def route_result(walk_plan: WalkPlan) -> RoutePlan | None:
         result = route_plan(route_track(walk_plan.route), request)
     except (PlanError, TrackError):
         return None
-    if result.plan.to_dict()["segments"] != walk_plan.data["segments"]:
-        return None  # the client's speeds changed since: the saved plan stands, without its picture
-    return result
+    saved = walk_plan.plan
+    if result.plan.to_dict()["segments"] == walk_plan.data["segments"]:
+        return result
+    if saved.route is None or result.plan.route is None or \
+            abs(saved.route.distance_m - result.plan.route.distance_m) > result.profile.step_m:
+        return None
+    return replace(result, plan=saved)
 
 
 def log_session(client: Profile, values: dict[str, Any], plan: WalkPlan | None = None) -> WalkSession:
