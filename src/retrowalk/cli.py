@@ -20,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from retrowalk import __version__
+from retrowalk.core.ground import Elevation
 from retrowalk.core.plan import Kind, Plan, PlanError
 from retrowalk.core.program import Level, dose_for_level
 from retrowalk.core.routeplan import RoutePlan, RouteRequest, route_plan
@@ -329,7 +330,7 @@ def print_plan(plan: Plan, console: Console) -> None:
     route = plan.route
     if route is not None:
         elevation = (f"ascent {route.ascent_m:.0f} m, descent {route.descent_m:.0f} m"
-                     if route.elevation == "recorded" else "elevation unknown")
+                     if route.elevation is Elevation.RECORDED else "elevation unknown")
         speeds = sorted({format_speed(s.speed_kmh, plan.units) for s in plan.segments if s.speed_kmh}, reverse=True)
         console.print(f"Route {route.name or ''}: {format_distance(route.distance_m, plan.units)}, {elevation}; "
                       f"walked the other way it holds {format_clock(route.reverse_backward_s)} backward. "

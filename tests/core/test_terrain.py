@@ -6,16 +6,17 @@ import numpy as np
 import pytest
 
 from retrowalk.core.geo import along_m, bearing_deg, destination, haversine_m
-from retrowalk.core.terrain import Terrain, profile
+from retrowalk.core.ground import Terrain
+from retrowalk.core.terrain import profile
 from retrowalk.core.track import TrackError, make_track
 from tests.builders import make_route
 
 STEP = 10 / 3
 
 
-def classes(prof, lo_m: float, hi_m: float) -> set[int]:
+def classes(prof, lo_m: float, hi_m: float) -> set[Terrain]:
     sel = (prof.dist_m >= lo_m) & (prof.dist_m < hi_m)
-    return set(prof.terrain[sel].tolist())
+    return {Terrain.of_code(c) for c in prof.terrain[sel].tolist()}
 
 
 def test_haversine_matches_a_known_distance() -> None:
@@ -77,7 +78,7 @@ def test_a_route_without_elevation_is_unknown_and_says_so() -> None:
     track, _, _ = make_route([5.0], [1000], with_elevation=False)
     prof = profile(track, STEP)
     assert prof.elevation == "unknown"
-    assert set(prof.terrain.tolist()) == {Terrain.UNKNOWN}
+    assert set(prof.terrain.tolist()) == {Terrain.UNKNOWN.code}
     assert "no elevation" in prof.notes[0]
 
 
@@ -123,7 +124,7 @@ def test_segments_far_apart_are_not_walked_between() -> None:
     seg = np.r_[np.zeros(len(a)), np.ones(len(a))]
     prof = profile(make_track(lat, lon, ele, segment=seg), STEP)
     assert prof.length_m == pytest.approx(2000, abs=10)
-    assert Terrain.UPHILL not in set(prof.terrain.tolist())
+    assert Terrain.UPHILL.code not in set(prof.terrain.tolist())
 
 
 def test_points_at_null_island_are_dropped() -> None:

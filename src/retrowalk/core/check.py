@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from retrowalk.core.plan import SAFE_BACKWARD_TERRAINS, Direction, Flag, Kind, Plan
+from retrowalk.core.ground import SAFE_BACKWARD, Terrain
+from retrowalk.core.plan import Direction, Flag, Kind, Plan
 from retrowalk.core.rules import (
     BACKWARD_MIN_S,
     DEFAULTS,
@@ -169,11 +170,11 @@ def _route(plan: Plan, settings: Settings) -> list[Violation]:
         previous_end = seg.end_m
         if not seg.backward:
             continue
-        if seg.terrain == "unknown":
+        if seg.terrain is Terrain.UNKNOWN:
             if Flag.UNKNOWN_TERRAIN not in plan.flags or not plan.warnings:
                 out.append(Violation("S3", "a backward bout on ground of unknown grade, and the plan does not say so",
                                      i))
-        elif seg.terrain not in SAFE_BACKWARD_TERRAINS:
+        elif seg.terrain not in SAFE_BACKWARD:
             out.append(Violation("S3", f"a backward bout on {seg.terrain} ground; only flat or uphill", i))
         if seg.grade_pct is not None and seg.grade_pct < settings.flat_min_grade_pct:
             out.append(Violation("S3", f"a backward bout on a {seg.grade_pct:.1f} % grade, which goes downhill", i))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from retrowalk.core.ground import Elevation, Terrain
 from retrowalk.core.units import Units
 
 E = TypeVar("E", bound=StrEnum)
@@ -55,8 +56,8 @@ class Segment:
     # Route plans only: where along the route, on what ground.
     start_m: float | None = None
     end_m: float | None = None
-    terrain: str | None = None
-    """``uphill``, ``flat``, ``steep``, ``downhill``, ``unknown``, or ``mixed`` for a forward stretch over several."""
+    terrain: Terrain | None = None
+    """The ground; :attr:`Terrain.MIXED` for a forward stretch over several kinds."""
     grade_pct: float | None = None
     """Average grade over the segment, from the smoothed profile."""
 
@@ -69,18 +70,12 @@ class Segment:
         return self.direction is Direction.BACKWARD
 
 
-TERRAINS = ("uphill", "flat", "steep", "downhill", "unknown", "mixed")
-SAFE_BACKWARD_TERRAINS = ("uphill", "flat", "steep")
-"""S3: backward only where the ground is level or rises. ``unknown`` only when the plan flags it."""
-
-
 @dataclass(frozen=True, slots=True)
 class RouteInfo:
     distance_m: float
     ascent_m: float
     descent_m: float
-    elevation: str
-    """``recorded`` or ``unknown``."""
+    elevation: Elevation
     reverse_backward_s: int
     """The backward seconds the same route walked the other way would hold."""
     name: str = ""
@@ -90,7 +85,7 @@ class RouteInfo:
             "distance_m": round(self.distance_m, 1),
             "ascent_m": round(self.ascent_m, 1),
             "descent_m": round(self.descent_m, 1),
-            "elevation": self.elevation,
+            "elevation": self.elevation.value,
             "reverse_backward_s": self.reverse_backward_s,
             "name": self.name,
         }
@@ -167,7 +162,7 @@ def _segment_dict(s: Segment, on_route: bool) -> dict[str, Any]:
     if on_route:
         out["start_m"] = None if s.start_m is None else round(s.start_m, 1)
         out["end_m"] = None if s.end_m is None else round(s.end_m, 1)
-        out["terrain"] = s.terrain
+        out["terrain"] = None if s.terrain is None else s.terrain.value
         out["grade_pct"] = None if s.grade_pct is None else round(s.grade_pct, 1)
     return out
 
@@ -241,9 +236,8 @@ def _segment(raw: object, number: int) -> Segment:
     cue = obj.get("cue", "")
     if not isinstance(cue, str):
         raise PlanError(f"{where}: cue must be text")
-    terrain = obj.get("terrain")
-    if terrain is not None and terrain not in TERRAINS:
-        raise PlanError(f"{where}: terrain {terrain!r} is not one of {', '.join(TERRAINS)}")
+    raw_terrain = obj.get("terrain")
+    terrain = None if raw_terrain is None else _enum(Terrain, raw_terrain, f"{where}: terrain")
     return Segment(
         direction=_enum(Direction, obj.get("direction"), f"{where}: direction"),
         start_s=whole("start_s"),
@@ -267,9 +261,7 @@ def _route(raw: object) -> RouteInfo:
             raise PlanError(f"route: {name} must be a number")
         return float(value)
 
-    elevation = obj.get("elevation")
-    if elevation not in ("recorded", "unknown"):
-        raise PlanError("route: elevation must be 'recorded' or 'unknown'")
+    elevation = _enum(Elevation, obj.get("elevation"), "route: elevation")
     reverse = obj.get("reverse_backward_s")
     if isinstance(reverse, bool) or not isinstance(reverse, int):
         raise PlanError("route: reverse_backward_s must be a whole number of seconds")

@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from retrowalk.core.check import check
+from retrowalk.core.ground import Elevation, Terrain
 from retrowalk.core.placement import Placement, place, place_spread
 from retrowalk.core.plan import Direction, Flag, Kind, Plan, PlanError, RouteInfo, Segment
 from retrowalk.core.program import Level, dose_for_week
@@ -27,7 +28,7 @@ from retrowalk.core.rules import (
     Settings,
 )
 from retrowalk.core.safety import KNEE_CUE, safety_notes
-from retrowalk.core.terrain import Profile, Terrain, Walked, profile, walked
+from retrowalk.core.terrain import Profile, Walked, profile, walked
 from retrowalk.core.timeplan import refuse_outside_s1
 from retrowalk.core.track import Track
 from retrowalk.core.units import Units, format_clock, format_distance, format_duration
@@ -114,13 +115,13 @@ def route_plan(track: Track, req: RouteRequest, settings: Settings = DEFAULTS) -
         raise PlanError(_nowhere(prof, reverse_s, req.reverse))
     segments = _segments(prof, placed, setup, req.units)
     total_s = sum(s.duration_s for s in segments)
-    if prof.elevation == "recorded" and prof.window_m > NOISY_WINDOW_M:
+    if prof.elevation is Elevation.RECORDED and prof.window_m > NOISY_WINDOW_M:
         # The grade is averaged over a long window here: a short dip can hide in it (the stated resolution is
         # twice the window). Say so, as for unknown ground.
         warnings.append(f"The elevation in this file is noisy (about ±{prof.noise_m:.0f} m): a dip shorter than "
                         f"about {format_distance(2 * prof.window_m, req.units)} may not show. Walk backward only "
                         "where you can see the ground is level or rising.")
-    if prof.elevation == "unknown":
+    if prof.elevation is Elevation.UNKNOWN:
         flags.add(Flag.UNKNOWN_TERRAIN)
         warnings.append("The route has no usable elevation, so uphill and downhill are unknown: the bouts are placed "
                         "by distance alone. Walk backward only where you can see the ground is flat or rising.")
@@ -131,7 +132,7 @@ def route_plan(track: Track, req: RouteRequest, settings: Settings = DEFAULTS) -
         warnings.append(_shortfall(backward_s, setup.target_s, reverse_s, req.reverse, total_s))
         if backward_s < BACKWARD_MIN_S:
             flags.add(Flag.SHORT_SESSION if total_s < settings.short_session_s else Flag.DOSE_BELOW_MINIMUM)
-    if dose.level is Level.BEGINNER and (prof.terrain == Terrain.STEEP).any():
+    if dose.level is Level.BEGINNER and (prof.terrain == Terrain.STEEP.code).any():
         warnings.append(f"Stretches steeper than {settings.steep_min_grade_pct:g} % are left out for beginners.")
 
     name = track.name or ""
@@ -194,7 +195,7 @@ def _setup(req: RouteRequest, settings: Settings) -> _Setup:
                   warmup=math.ceil(settings.warmup_min_s * v_f / step),
                   cooldown=math.ceil(settings.cooldown_min_s * v_f / step),
                   recovery=math.ceil(settings.recovery_min_s * v_f / step),
-                  allowed=frozenset(int(t) for t in allowed))
+                  allowed=frozenset(t.code for t in allowed))
 
 
 def _max_distance_m(req: RouteRequest, setup: _Setup) -> float | None:
@@ -218,7 +219,7 @@ def _usable(prof: Profile, setup: _Setup) -> npt.NDArray[np.bool_]:
     at least twice the window long (tests/core/test_placement.py's property test, on random profiles).
     """
     terrain = prof.terrain
-    if prof.elevation == "unknown":
+    if prof.elevation is Elevation.UNKNOWN:
         ok = prof.piece >= 0
         h = 0
     else:
@@ -242,7 +243,7 @@ def _place(prof: Profile, usable: npt.NDArray[np.bool_], setup: _Setup, samples_
     # S1's share: backward b seconds in a walk of route_s + b(1 − r) seconds is at most a third of it.
     cap_s = min(setup.target_s, BACKWARD_MAX_S, (route_s - 1) / (2 + r))  # −1 s: room for rounding the clock
     budget = int(cap_s // setup.tau)
-    uphill = (prof.terrain == Terrain.UPHILL) | (prof.terrain == Terrain.STEEP)
+    uphill = (prof.terrain == Terrain.UPHILL.code) | (prof.terrain == Terrain.STEEP.code)
     if samples_only:
         return place(usable, uphill, k_lo=setup.k_lo, k_hi=setup.k_hi, budget=budget, warmup=setup.warmup,
                      cooldown=setup.cooldown, recovery=setup.recovery, heading_deg=prof.heading_deg,
@@ -282,28 +283,27 @@ def _segments(prof: Profile, placed: Placement, setup: _Setup, units: Units) -> 
     return tuple(out)
 
 
-def _ground(prof: Profile, a: int, b: int, direction: Direction) -> tuple[str, float | None]:
+def _ground(prof: Profile, a: int, b: int, direction: Direction) -> tuple[Terrain, float | None]:
     classes = prof.terrain[a:b]
     grades = prof.grade_pct[a:b]
     grade = float(np.nanmean(grades)) if np.isfinite(grades).any() else None
     if direction is Direction.BACKWARD:
-        if prof.elevation == "unknown":
-            return "unknown", None
-        counts = np.bincount(classes, minlength=5)
-        if counts[Terrain.STEEP] * 2 > len(classes):
-            return "steep", grade
-        if counts[Terrain.UPHILL] + counts[Terrain.STEEP] >= counts[Terrain.FLAT]:
-            return "uphill", grade
-        return "flat", grade
+        if prof.elevation is Elevation.UNKNOWN:
+            return Terrain.UNKNOWN, None
+        counts = np.bincount(classes, minlength=6)
+        steep, uphill, flat = (counts[t.code] for t in (Terrain.STEEP, Terrain.UPHILL, Terrain.FLAT))
+        if steep * 2 > len(classes):
+            return Terrain.STEEP, grade
+        return (Terrain.UPHILL if uphill + steep >= flat else Terrain.FLAT), grade
     kinds = set(classes.tolist())
-    return (Terrain(kinds.pop()).label if len(kinds) == 1 else "mixed"), grade
+    return (Terrain.of_code(kinds.pop()) if len(kinds) == 1 else Terrain.MIXED), grade
 
 
-def _cue(direction: Direction, i: int, count: int, start_m: float, end_m: float, duration: int, terrain: str,
+def _cue(direction: Direction, i: int, count: int, start_m: float, end_m: float, duration: int, terrain: Terrain,
          grade: float | None, units: Units) -> str:
     span = format_distance(end_m - start_m, units)
     if direction is Direction.BACKWARD:
-        ground = terrain if grade is None or terrain == "unknown" else f"{terrain} {grade:.0f} %"
+        ground = terrain.value if grade is None or terrain is Terrain.UNKNOWN else f"{terrain} {grade:.0f} %"
         return (f"At {format_distance(start_m, units)}, look over your shoulder and turn around: backward "
                 f"{format_clock(duration)} ({span}, {ground}), {KNEE_CUE}.")
     if i == 0:

@@ -20,13 +20,13 @@ The pipeline, and why:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import IntEnum
 
 import numpy as np
 import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
 from retrowalk.core.geo import step_m
+from retrowalk.core.ground import Elevation, Terrain
 from retrowalk.core.rules import DEFAULTS, Settings
 from retrowalk.core.track import FloatArray, IntArray, Track, TrackError
 
@@ -54,18 +54,6 @@ HEADING_CHORD_M = 10.0
 """Heading is measured between points this far before and after a sample, above GPS jitter."""
 
 
-class Terrain(IntEnum):
-    UNKNOWN = 0
-    DOWNHILL = 1
-    FLAT = 2
-    UPHILL = 3
-    STEEP = 4
-
-    @property
-    def label(self) -> str:
-        return self.name.lower()
-
-
 @dataclass(frozen=True, eq=False)
 class Profile:
     """Samples every ``step_m`` metres along a track; sample ``i`` stands for ``[i·step_m, (i+1)·step_m)``."""
@@ -82,14 +70,14 @@ class Profile:
     grade_se_pct: float
     """Standard error of the grade estimate (from the noise and the window)."""
     terrain: npt.NDArray[np.int8]
+    """Each sample's :class:`Terrain`, as its :attr:`~Terrain.code`."""
     heading_deg: FloatArray
     """Unwrapped heading: a turn shows as a change, never as a jump from 359° to 0°."""
     piece: IntArray
     """The file's segment of each sample; −1 in the straight jump between two segments."""
     noise_m: float
     window_m: float
-    elevation: str
-    """``recorded`` or ``unknown``."""
+    elevation: Elevation
     notes: tuple[str, ...]
     """What cleaning removed or could not use, for the plan's warnings."""
     track_m: float = 0.0
@@ -194,7 +182,7 @@ def profile(track: Track, step: float, settings: Settings = DEFAULTS, max_m: flo
     ele_clean, clean_notes, cuts = _clean(ele, dist)
     notes += clean_notes
     raw, noise = _resample_ele(ele_clean, dist, s_dist, cuts, at_jump)
-    elevation = "recorded" if np.isfinite(raw).any() else "unknown"
+    elevation = Elevation.RECORDED if np.isfinite(raw).any() else Elevation.UNKNOWN
     window = _window_m(noise, step, settings)
     h = max(1, round(window / (2 * step)))
     smooth = _boxcar(raw, 2 * h + 1)
@@ -209,13 +197,13 @@ def profile(track: Track, step: float, settings: Settings = DEFAULTS, max_m: flo
 def _classify(grade: FloatArray, se_pct: float, piece: IntArray, settings: Settings) -> npt.NDArray[np.int8]:
     """DOMAIN.md:28-33 on the estimate and its lower bound: downhill whenever the ground may go down."""
     low = grade - CONFIDENCE_Z * se_pct
-    terrain = np.full(len(grade), Terrain.UNKNOWN, dtype=np.int8)
+    terrain = np.full(len(grade), Terrain.UNKNOWN.code, dtype=np.int8)
     known = np.isfinite(grade) & (piece >= 0)
-    terrain[known & (low < settings.flat_min_grade_pct)] = Terrain.DOWNHILL
+    terrain[known & (low < settings.flat_min_grade_pct)] = Terrain.DOWNHILL.code
     rest = known & (low >= settings.flat_min_grade_pct)
-    terrain[rest] = Terrain.FLAT
-    terrain[rest & (grade >= settings.uphill_min_grade_pct)] = Terrain.UPHILL
-    terrain[rest & (grade > settings.steep_min_grade_pct)] = Terrain.STEEP
+    terrain[rest] = Terrain.FLAT.code
+    terrain[rest & (grade >= settings.uphill_min_grade_pct)] = Terrain.UPHILL.code
+    terrain[rest & (grade > settings.steep_min_grade_pct)] = Terrain.STEEP.code
     return terrain
 
 

@@ -17,6 +17,7 @@ import struct
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from retrowalk.core.ground import Terrain
 from retrowalk.core.plan import Kind, Plan, Segment
 from retrowalk.core.rules import M_PER_FT
 from retrowalk.core.units import Units, format_clock, format_distance, format_speed
@@ -107,7 +108,7 @@ def _step(plan: Plan, seg: Segment, index: int) -> Step:
     if plan.kind is Kind.ROUTE and seg.start_m is not None and seg.end_m is not None:
         metres = seg.end_m - seg.start_m
         name = f"{way} {_exact_distance(metres, plan.units)}"
-        ground = f", {seg.terrain}" if seg.terrain and seg.terrain != "mixed" else ""
+        ground = f", {seg.terrain}" if seg.terrain and seg.terrain is not Terrain.MIXED else ""
         notes = f"about {format_clock(seg.duration_s)}{ground}"
         return Step(name, DURATION_DISTANCE, max(1, round(metres * 100)), intensity, notes)
     name = f"{way} {format_clock(seg.duration_s)}"

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import numpy as np
 
+from retrowalk.core.ground import Elevation, Terrain
 from retrowalk.core.plan import Plan
 from retrowalk.core.rules import KMH_PER_MPH, M_PER_FT
-from retrowalk.core.terrain import Profile, Terrain
+from retrowalk.core.terrain import Profile
 from retrowalk.core.units import Units, format_clock
 
 COLOURS = {
@@ -48,7 +49,7 @@ def profile_image(plan: Plan, prof: Profile, fmt: str = "png") -> bytes:
     x_scale = 1 / (KMH_PER_MPH * 1000) if mph else 1 / 1000
     y_scale = 1 / M_PER_FT if mph else 1.0
     x = prof.dist_m * x_scale
-    known = prof.elevation == "recorded"
+    known = prof.elevation is Elevation.RECORDED
     y = (prof.ele_m if known else np.zeros(len(x))) * y_scale
     raw = prof.raw_ele_m * y_scale
 
@@ -65,7 +66,7 @@ def profile_image(plan: Plan, prof: Profile, fmt: str = "png") -> bytes:
         have = np.isfinite(line)
         line = np.interp(x, x[have], line[have]) if have.any() else np.full(len(x), base + pad * 0.3)
     for terrain, (colour, _) in COLOURS.items():
-        mask = prof.terrain == terrain
+        mask = prof.terrain == terrain.code
         if mask.any():
             ax.fill_between(x, base, line, where=mask, color=colour, alpha=0.55, linewidth=0, step="post",
                             zorder=2)
@@ -101,7 +102,7 @@ def profile_image(plan: Plan, prof: Profile, fmt: str = "png") -> bytes:
         ax.text(0.5, 0.5, "Elevation unknown: bouts placed by distance only", transform=ax.transAxes,
                 ha="center", va="center", fontsize=12, color="#424242")
     handles = [Patch(color=colour, alpha=0.55, label=label) for t, (colour, label) in COLOURS.items()
-               if (prof.terrain == t).any()]
+               if (prof.terrain == t.code).any()]
     handles.append(Patch(color=BOUT_COLOUR, alpha=0.45, label="Walk backward here"))
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=len(handles), fontsize=8,
               frameon=False)

@@ -13,8 +13,9 @@ import numpy as np
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from retrowalk.core.ground import Terrain
 from retrowalk.core.plan import Plan
-from retrowalk.core.terrain import Profile, Terrain
+from retrowalk.core.terrain import Profile
 
 TERRAIN_COLOURS = {
     Terrain.UPHILL: "#2e7d32",
@@ -58,7 +59,7 @@ def route_map(plan: Plan, prof: Profile, width: int = 640, height: int = 420) ->
             if prof.piece[start] >= 0:
                 points = " ".join(f"{px[j]:.1f},{py[j]:.1f}" for j in idx)
                 parts.append(f'<polyline points="{points}" fill="none" stroke-width="4" stroke-linecap="round" '
-                             f'stroke="{TERRAIN_COLOURS[Terrain(int(terrain[start]))]}"/>')
+                             f'stroke="{TERRAIN_COLOURS[Terrain.of_code(terrain[start])]}"/>')
             start = i
     for number, seg in enumerate((s for s in plan.segments if s.backward), 1):
         if seg.start_m is None or seg.end_m is None:

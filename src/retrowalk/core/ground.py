@@ -1,0 +1,49 @@
+"""The words for ground and for elevation, one enum each, shared by core, the file formats and the web app.
+
+A plan's JSON, its cues, the card, the GPX and the pages all name the ground with :class:`Terrain`'s values
+(``uphill``, ``flat`` …), so the published schema is these values. Profiles hold one class per sample as a small
+integer (:attr:`Terrain.code`) because they are numpy arrays; :func:`Terrain.of_code` turns one back.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Terrain(StrEnum):
+    """DOMAIN.md:28-33 Terrain classes."""
+
+    UNKNOWN = "unknown"
+    """No usable elevation: never silently flat (DOMAIN.md:33)."""
+    DOWNHILL = "downhill"
+    """Anything that may go down by more than 1 % (S3: never backward)."""
+    FLAT = "flat"
+    UPHILL = "uphill"
+    STEEP = "steep"
+    """Uphill above +15 %: not for beginners."""
+    MIXED = "mixed"
+    """A forward stretch over several kinds of ground; never the class of one sample."""
+
+    @property
+    def code(self) -> int:
+        """The class as profiles store it, one int8 per sample."""
+        return _CODES[self]
+
+    @staticmethod
+    def of_code(code: int) -> Terrain:
+        return _BY_CODE[int(code)]
+
+
+_CODES = {Terrain.UNKNOWN: 0, Terrain.DOWNHILL: 1, Terrain.FLAT: 2, Terrain.UPHILL: 3, Terrain.STEEP: 4,
+          Terrain.MIXED: 5}
+_BY_CODE = {code: terrain for terrain, code in _CODES.items()}
+
+SAFE_BACKWARD = frozenset({Terrain.FLAT, Terrain.UPHILL, Terrain.STEEP})
+"""S3: backward only where the ground is level or rises. ``unknown`` only when the plan flags it."""
+
+
+class Elevation(StrEnum):
+    """Whether a route's elevation could be read (DOMAIN.md:33)."""
+
+    RECORDED = "recorded"
+    UNKNOWN = "unknown"
