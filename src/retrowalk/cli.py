@@ -169,7 +169,7 @@ def _plan(args: argparse.Namespace) -> int:
         from retrowalk.formats.picture import draw_profile  # matplotlib loads only when a picture is asked for
 
         try:
-            out = draw_profile(route.plan, route.profile, args.profile)
+            out = draw_profile(route.plan, route.profile, args.profile, route.turns_in_the_way())
         except OSError as err:
             raise PlanError(f"cannot write {args.profile}: {err.strerror or err}") from None
         Console(stderr=True, highlight=False).print(f"Profile written to {out}")

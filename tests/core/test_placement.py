@@ -13,10 +13,10 @@ from retrowalk.core.placement import place, place_spread
 from retrowalk.core.plan import PlanError
 from retrowalk.core.routeplan import RouteRequest, check_on_profile, route_plan
 from retrowalk.core.units import Units
-from tests.builders import make_route
+from tests.builders import make_route, sample_turns
 
 
-def brute_force(usable, uphill, k_lo, k_hi, budget, warmup, cooldown, recovery):
+def brute_force(usable, uphill, k_lo, k_hi, budget, warmup, cooldown, recovery, turns=None):
     """Every arrangement of bouts, scored (total, uphill, −bouts): the reference the DP must match."""
     n = len(usable)
     best = (0, 0, 0)
@@ -29,7 +29,7 @@ def brute_force(usable, uphill, k_lo, k_hi, budget, warmup, cooldown, recovery):
                 e = s + k
                 if e > n - cooldown or total + k > budget:
                     break
-                if usable[s:e].all():
+                if usable[s:e].all() and (turns is None or turns.range_deg(s, e) <= turns.limit_deg):
                     extend(e + recovery, total + k, up + int(uphill[s:e].sum()), count + 1)
 
     extend(warmup, 0, 0, 0)
@@ -49,17 +49,21 @@ def test_the_dynamic_programme_is_optimal(usable: list[bool], data: st.DataObjec
     budget = data.draw(st.integers(0, 10))
     warmup, cooldown, recovery = (data.draw(st.integers(0, 3)) for _ in range(3))
     ok = np.array(usable)
-    got = place(ok, uphill, k_lo=k_lo, k_hi=k_hi, budget=budget, warmup=warmup, cooldown=cooldown,
-                recovery=recovery)
-    want = brute_force(ok, uphill, k_lo, k_hi, budget, warmup, cooldown, recovery)
+    turns = None
+    if data.draw(st.booleans()):  # a winding walk: headings that wander, a clearance of 0–2 samples
+        heading = np.cumsum(data.draw(st.lists(st.sampled_from([0.0, 0.0, 10.0, -20.0, 50.0]), min_size=n,
+                                               max_size=n)))
+        turns = sample_turns(heading, data.draw(st.integers(0, 2)))
+    kw = {"k_lo": k_lo, "k_hi": k_hi, "budget": budget, "warmup": warmup, "cooldown": cooldown,
+          "recovery": recovery, "turns": turns}
+    got = place(ok, uphill, **kw)
+    want = brute_force(ok, uphill, k_lo, k_hi, budget, warmup, cooldown, recovery, turns)
     assert (got.samples, got.uphill_samples, -len(got.bouts)) == want
     # Asked for the total alone (the reverse direction's figure), it may skip the tie-breaks, not the optimum.
-    total = place(ok, uphill, k_lo=k_lo, k_hi=k_hi, budget=budget, warmup=warmup, cooldown=cooldown,
-                  recovery=recovery, samples_only=True)
+    total = place(ok, uphill, **kw, samples_only=True)
     assert total.samples == want[0] == sum(b.length for b in total.bouts)
     # Spread along the walk, the bouts score exactly the same: spreading costs nothing.
-    spread = place_spread(ok, uphill, k_lo=k_lo, k_hi=k_hi, budget=budget, warmup=warmup, cooldown=cooldown,
-                          recovery=recovery)
+    spread = place_spread(ok, uphill, **kw)
     assert (spread.samples, spread.uphill_samples, -len(spread.bouts)) == want
     # And the bouts each returns keep every constraint.
     for placed in (got, total, spread):
@@ -67,6 +71,7 @@ def test_the_dynamic_programme_is_optimal(usable: list[bool], data: st.DataObjec
             assert b.start - a.end >= recovery
         for bout in placed.bouts:
             assert k_lo <= bout.length <= k_hi and ok[bout.start:bout.end].all()
+            assert turns is None or turns.range_deg(bout.start, bout.end) <= turns.limit_deg
             assert bout.start >= warmup and bout.end <= n - cooldown
 
 
@@ -83,7 +88,7 @@ def test_the_programme_on_tight_fits(usable, k_lo, k_hi, budget, warmup, cooldow
     ok = np.array([c == "#" for c in usable])
     uphill = np.zeros(len(ok), dtype=bool)
     got = place(ok, uphill, k_lo=k_lo, k_hi=k_hi, budget=budget, warmup=warmup, cooldown=cooldown,
-                recovery=recovery, heading_deg=np.zeros(len(ok)))
+                recovery=recovery, turns=sample_turns(np.zeros(len(ok))))
     want = brute_force(ok, uphill, k_lo, k_hi, budget, warmup, cooldown, recovery)
     assert (got.samples, got.uphill_samples, -len(got.bouts)) == want
 
@@ -92,9 +97,13 @@ def test_bouts_avoid_sharp_turns() -> None:
     usable = np.ones(40, dtype=bool)
     heading = np.r_[np.zeros(20), np.full(20, 90.0)]  # a right-angle bend at sample 20
     got = place(usable, usable, k_lo=4, k_hi=8, budget=16, warmup=0, cooldown=0, recovery=2,
-                heading_deg=heading, max_turn_deg=45)
+                turns=sample_turns(heading))
     assert all(b.end <= 20 or b.start >= 20 for b in got.bouts)
     assert got.samples == 16
+    # With two samples clear of the bend on either side, no bout ends or starts within two samples of it.
+    clear = place(usable, usable, k_lo=4, k_hi=8, budget=16, warmup=0, cooldown=0, recovery=2,
+                  turns=sample_turns(heading, clear=2))
+    assert clear.bouts and all(b.end <= 18 or b.start >= 22 for b in clear.bouts)
 
 
 def walk(grades, lengths, **kw):
@@ -138,7 +147,7 @@ def test_uphill_is_preferred_to_flat() -> None:
 
 def test_a_one_way_descent_is_refused_and_the_reverse_offered() -> None:
     track, _, _ = walk([-4.0], [3000])
-    with pytest.raises(PlanError, match=r"in reverse \(--reverse\) it holds 5 min"):
+    with pytest.raises(PlanError, match=r"walked the other way it holds 5 min"):
         route_plan(track, RouteRequest(units=Units.KMH))
     reverse = route_plan(track, RouteRequest(units=Units.KMH, reverse=True)).plan
     assert reverse.backward_s == 300

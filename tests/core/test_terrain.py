@@ -142,18 +142,11 @@ def test_a_route_too_short_is_refused_with_its_length() -> None:
         profile(track, STEP)
 
 
-def test_the_heading_follows_a_right_angle_turn() -> None:
-    track, _, _ = make_route([0.0, 0.0], [500, 500], turns_deg=[0.0, 90.0])
-    prof = profile(track, STEP)
-    assert prof.heading_deg[10] == pytest.approx(0.0, abs=1)
-    assert prof.heading_deg[-10] == pytest.approx(90.0, abs=1)
-
-
 def test_standing_still_with_jitter_adds_no_distance() -> None:
     """Ten minutes at 1 Hz where only the last digit of the longitude flips (under a centimetre a step): those
     points are dropped, and the step after them is the straight line, not the sum of the jitter (review)."""
-    from retrowalk.core.terrain import walked
     from retrowalk.core.track import Track
+    from retrowalk.core.walk import walked
 
     walk = np.arange(200) * 1e-5  # about 1.1 m a second, north
     lat = np.r_[50 + walk, np.full(600, 50 + walk[-1]), 50 + walk[-1] + 1e-5 + walk]

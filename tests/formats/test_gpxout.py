@@ -30,12 +30,17 @@ def gpx11_schema() -> etree.XMLSchema:
 
 
 def along_track_m(gpx: gpxpy.gpx.GPX, lat: float, lon: float) -> tuple[float, float]:
-    """Distance along the file's own track (its first segment) to where (lat, lon) projects onto it, and how far
-    off the track the point is: what an app measuring along the track would say."""
-    pts = gpx.tracks[0].segments[0].points
+    """Distance along the file's own track to where (lat, lon) projects onto it, and how far off the track the
+    point is: what an app measuring along the track would say. The gap between two segments (a jump the
+    recording made) adds no distance, as in the plan."""
+    segments = gpx.tracks[0].segments
+    pts = [p for seg in segments for p in seg.points]
+    starts = np.cumsum([len(seg.points) for seg in segments])[:-1]
     la = np.array([p.latitude for p in pts])
     lo = np.array([p.longitude for p in pts])
-    along = np.r_[0.0, np.cumsum(haversine_m(la[:-1], lo[:-1], la[1:], lo[1:]))]
+    steps = haversine_m(la[:-1], lo[:-1], la[1:], lo[1:])
+    steps[starts - 1] = 0.0
+    along = np.r_[0.0, np.cumsum(steps)]
     # Local flat metres around the point; fine over one track step.
     k = np.cos(np.radians(lat))
     x, y = (lo - lon) * k * 111_195.0, (la - lat) * 111_195.0
@@ -55,12 +60,24 @@ def test_waypoints_sit_where_the_bouts_start_and_end(reverse: bool) -> None:
     gpx11_schema().assertValid(etree.fromstring(data))
     gpx = gpxpy.parse(data.decode())
     expected = turn_points(result.plan)
-    assert len(gpx.waypoints) == len(expected) == 2 * len(result.plan.bouts())
-    for wpt, (at_m, name, desc) in zip(gpx.waypoints, expected, strict=True):
+    turns = [w for w in gpx.waypoints if w.type != "sharp-turn"]
+    assert len(turns) == len(expected) == 2 * len(result.plan.bouts())
+    for wpt, (at_m, name, desc) in zip(turns, expected, strict=True):
         assert wpt.name == name and wpt.description == desc
         along, off = along_track_m(gpx, wpt.latitude, wpt.longitude)
         assert off < 5.0 and along == pytest.approx(at_m, abs=5.0)
-    assert "walk backward" in gpx.waypoints[0].description and gpx.waypoints[1].name.startswith("Face forward")
+    assert "walk backward" in turns[0].description and turns[1].name.startswith("Face forward")
+
+
+def test_a_sharp_turn_that_kept_bouts_off_good_ground_is_marked_where_it_is() -> None:
+    track, _grade, edges = make_route([0, 0], [900, 900], turns_deg=[0, 90])
+    result = route_plan(track, RouteRequest(units=Units.KMH, week=3))
+    gpx = gpxpy.parse(route_gpx(result).decode())
+    (sharp,) = [w for w in gpx.waypoints if w.type == "sharp-turn"]
+    along, off = along_track_m(gpx, sharp.latitude, sharp.longitude)
+    assert off < 5.0 and along == pytest.approx(edges[1], abs=5.0)
+    assert sharp.name == "Sharp turn 1" and "about 90°" in sharp.description
+    assert all(not (s.start_m - 10 < edges[1] < s.end_m + 10) for s in result.plan.segments if s.backward)
 
 
 def test_the_track_reads_back_as_the_same_route() -> None:
@@ -81,6 +98,7 @@ def test_the_real_hilly_walk_exports_valid_gpx() -> None:
     data = route_gpx(result, "Korita – Zbevnica")
     gpx11_schema().assertValid(etree.fromstring(data))
     gpx = gpxpy.parse(data.decode())
-    for wpt, (at_m, _name, _desc) in zip(gpx.waypoints, turn_points(result.plan), strict=True):
+    turns = [w for w in gpx.waypoints if w.type != "sharp-turn"]
+    for wpt, (at_m, _name, _desc) in zip(turns, turn_points(result.plan), strict=True):
         along, off = along_track_m(gpx, wpt.latitude, wpt.longitude)
         assert off < 5.0 and along == pytest.approx(at_m, abs=5.0)

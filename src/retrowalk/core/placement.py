@@ -32,6 +32,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from retrowalk.core.turns import Turns
+
 NEG = np.int64(-(2**62))
 """Minus infinity for integer values: no arrangement. Any sum involving it stays below ``HALF_NEG``."""
 HALF_NEG = NEG // 2
@@ -59,17 +61,16 @@ class Placement:
 
 
 def place(usable: BoolArray, uphill: BoolArray, *, k_lo: int, k_hi: int, budget: int, warmup: int,
-          cooldown: int, recovery: int, heading_deg: npt.NDArray[np.float64] | None = None,
-          max_turn_deg: float = 45.0, samples_only: bool = False) -> Placement:
+          cooldown: int, recovery: int, turns: Turns | None = None, samples_only: bool = False) -> Placement:
     """The optimal bouts; see the module docstring. ``usable[i]``: a bout may cover sample ``i``.
 
-    With ``heading_deg`` (unwrapped), a bout may not span a heading change of more than ``max_turn_deg``
-    (DOMAIN.md:32: a walker going backward cannot see the bend coming).
+    With ``turns``, a bout and its clearance may not hold a heading change of more than ``turns.limit_deg``
+    (DOMAIN.md:32-34: a walker going backward cannot see the bend coming).
 
     ``samples_only``: only the total matters (how much the route walked the other way could hold), so the
     tie-breaks may be dropped; the total is still the optimum.
     """
-    ground = _ground(usable, uphill, k_lo, k_hi, budget, warmup, cooldown, heading_deg, max_turn_deg)
+    ground = _ground(usable, uphill, k_lo, k_hi, budget, warmup, cooldown, turns)
     if ground is None:
         return Placement((), 0, 0)
     if samples_only and (quick := _fill(ground, recovery)) is not None:
@@ -78,8 +79,7 @@ def place(usable: BoolArray, uphill: BoolArray, *, k_lo: int, k_hi: int, budget:
 
 
 def place_spread(usable: BoolArray, uphill: BoolArray, *, k_lo: int, k_hi: int, budget: int, warmup: int,
-                 cooldown: int, recovery: int, heading_deg: npt.NDArray[np.float64] | None = None,
-                 max_turn_deg: float = 45.0) -> Placement:
+                 cooldown: int, recovery: int, turns: Turns | None = None) -> Placement:
     """:func:`place`, with the bouts spread along the walk where that costs nothing.
 
     The programme's optimum is usually not unique, and its trace takes the earliest bouts: on a four-hour hike
@@ -90,7 +90,7 @@ def place_spread(usable: BoolArray, uphill: BoolArray, *, k_lo: int, k_hi: int, 
     turn-around; where it would, the gap is halved once, then the earliest bouts stand. The ground is worked
     out once; only the programme runs again.
     """
-    ground = _ground(usable, uphill, k_lo, k_hi, budget, warmup, cooldown, heading_deg, max_turn_deg)
+    ground = _ground(usable, uphill, k_lo, k_hi, budget, warmup, cooldown, turns)
     if ground is None:
         return Placement((), 0, 0)
     best = _solve(ground, recovery)
@@ -127,7 +127,7 @@ class _Ground:
 
 
 def _ground(usable: BoolArray, uphill: BoolArray, k_lo: int, k_hi: int, budget: int, warmup: int, cooldown: int,
-            heading_deg: npt.NDArray[np.float64] | None, max_turn_deg: float) -> _Ground | None:
+            turns: Turns | None) -> _Ground | None:
     """The bouts that fit, by length and end; None when none can."""
     n = len(usable)
     last_end = n - cooldown
@@ -141,15 +141,16 @@ def _ground(usable: BoolArray, uphill: BoolArray, k_lo: int, k_hi: int, budget: 
     bad_cum = np.r_[0, np.cumsum(~usable)].astype(np.int64)
     up_cum = np.r_[0, np.cumsum(uphill & usable)].astype(np.int64)
 
-    # Heading range over [e - k, e), grown one sample at a time as k rises.
+    # Heading range within [e - k, e), grown one sample at a time as k rises; the clearance either side comes
+    # from the turns' edge ranges at the bout's two ends.
     hmax = np.full(n + 1, -np.inf)
     hmin = np.full(n + 1, np.inf)
     gain: dict[int, npt.NDArray[np.int64]] = {}
     can_end = np.zeros(n + 1, dtype=bool)
     for k in range(1, k_hi + 1):
-        if heading_deg is not None:
-            np.maximum(hmax[k:], heading_deg[: n + 1 - k], out=hmax[k:])
-            np.minimum(hmin[k:], heading_deg[: n + 1 - k], out=hmin[k:])
+        if turns is not None:
+            np.maximum(hmax[k:], turns.inner_hi[: n + 1 - k], out=hmax[k:])
+            np.minimum(hmin[k:], turns.inner_lo[: n + 1 - k], out=hmin[k:])
         if k < k_lo:
             continue
         g = np.full(n + 1, NEG, dtype=np.int64)
@@ -159,8 +160,10 @@ def _ground(usable: BoolArray, uphill: BoolArray, k_lo: int, k_hi: int, budget: 
         # Ends from warmup + k to last_end; ``at`` are those ends, ``back`` the starts k samples earlier.
         at, back = slice(warmup + k, last_end + 1), slice(warmup, last_end + 1 - k)
         ok = bad_cum[at] == bad_cum[back]
-        if heading_deg is not None:
-            ok &= (hmax[at] - hmin[at]) <= max_turn_deg
+        if turns is not None:
+            hi = np.maximum(np.maximum(hmax[at], turns.edge_hi[at]), turns.edge_hi[back])
+            lo = np.minimum(np.minimum(hmin[at], turns.edge_lo[at]), turns.edge_lo[back])
+            ok &= (hi - lo) <= turns.limit_deg
         g[at] = np.where(ok, (k * scale + (up_cum[at] - up_cum[back])) * tier - 1, NEG)
         can_end[at] |= ok
     return _Ground(gain, can_end, up_cum, k_lo, k_hi, budget)

@@ -18,6 +18,7 @@ from retrowalk.core.ground import Elevation, Terrain
 from retrowalk.core.placement import Placement, place, place_spread
 from retrowalk.core.plan import Direction, Flag, Kind, Plan, PlanError, RouteInfo, Segment
 from retrowalk.core.program import Level, dose_for_week
+from retrowalk.core.refusal import REASONS, Instead, Option, RouteRefusedError, Why
 from retrowalk.core.rules import (
     BACKWARD_MAX_S,
     BACKWARD_MAX_SHARE,
@@ -28,10 +29,12 @@ from retrowalk.core.rules import (
     Settings,
 )
 from retrowalk.core.safety import KNEE_CUE, safety_notes
-from retrowalk.core.terrain import Profile, Walked, profile, walked
+from retrowalk.core.terrain import Profile, profile
 from retrowalk.core.timeplan import refuse_outside_s1
 from retrowalk.core.track import Track
+from retrowalk.core.turns import MAX_MARKED, Corner
 from retrowalk.core.units import Units, format_clock, format_distance, format_duration
+from retrowalk.core.walk import Walked, walked
 
 ROUTE_GRANULARITY_S = 10
 """On a route a bout lasts a whole number of 10 s: one profile sample is 10 s of backward walking (6.7 m at
@@ -68,6 +71,19 @@ class RoutePlan:
     usable: npt.NDArray[np.bool_]
     walk: Track
     """The track in the direction walked (reversed for ``reverse``): what exports draw the route from."""
+    options: tuple[Option, ...] = ()
+    """When the route holds less than asked: what the walker could do instead."""
+
+    def turns_in_the_way(self) -> tuple[Corner, ...]:
+        """The sharp turns on flat or rising ground, where a bout could otherwise have gone: what pictures and
+        files mark, because people ask why a good stretch was not used. At most the MAX_MARKED sharpest."""
+        usable = self.usable
+        step = self.profile.step_m
+        marked = [c for c in self.profile.turns.corners if usable[min(int(c.at_m // step), len(usable) - 1)]]
+        if len(marked) > MAX_MARKED:
+            keep = {id(c) for c in sorted(marked, key=lambda c: -c.angle_deg)[:MAX_MARKED]}
+            marked = [c for c in marked if id(c) in keep]
+        return tuple(marked)
 
     def walked_points(self) -> Walked:
         """The walked track's own points as far as the plan goes: distances along them are the plan's metres."""
@@ -111,8 +127,10 @@ def route_plan(track: Track, req: RouteRequest, settings: Settings = DEFAULTS) -
     warnings = list(track.notes) + list(prof.notes)
     flags: set[Flag] = set()
     backward_s = placed.samples * setup.tau
+    options = _options(reverse_s) if backward_s < setup.target_s else ()
     if backward_s == 0:
-        raise PlanError(_nowhere(prof, reverse_s, req.reverse))
+        raise RouteRefusedError(_why(prof, usable, setup), options, length_m=prof.length_m,
+                           needed_m=(setup.warmup + setup.k_lo + setup.cooldown) * setup.step, units=req.units)
     segments = _segments(prof, placed, setup, req.units)
     total_s = sum(s.duration_s for s in segments)
     if prof.elevation is Elevation.RECORDED and prof.window_m > NOISY_WINDOW_M:
@@ -129,7 +147,7 @@ def route_plan(track: Track, req: RouteRequest, settings: Settings = DEFAULTS) -
         warnings.append(f"The plan covers the first {format_distance(prof.length_m, req.units)} of the route "
                         f"({format_duration(total_s)}).")
     if backward_s < setup.target_s:
-        warnings.append(_shortfall(backward_s, setup.target_s, reverse_s, req.reverse, total_s))
+        warnings.append(_shortfall(backward_s, setup.target_s, reverse_s, _why(prof, usable, setup)))
         if backward_s < BACKWARD_MIN_S:
             flags.add(Flag.SHORT_SESSION if total_s < settings.short_session_s else Flag.DOSE_BELOW_MINIMUM)
     if dose.level is Level.BEGINNER and (prof.terrain == Terrain.STEEP.code).any():
@@ -142,20 +160,23 @@ def route_plan(track: Track, req: RouteRequest, settings: Settings = DEFAULTS) -
     problems = [str(v) for v in check(plan, settings)] + check_on_profile(plan, prof, usable)
     if problems:  # a bug: placement only uses usable samples
         raise AssertionError(f"route_plan made a plan that breaks the rules: {problems[0]}")
-    return RoutePlan(plan, prof, placed, usable, walk)
+    return RoutePlan(plan, prof, placed, usable, walk, options)
 
 
 def check_on_profile(plan: Plan, prof: Profile, usable: npt.NDArray[np.bool_]) -> list[str]:
-    """Every backward metre of ``plan`` lies on a usable sample of ``prof``: S3 against the ground itself."""
+    """Every backward metre of ``plan`` lies on a usable sample of ``prof`` (S3 against the ground itself), and
+    no bout with its clearance holds a sharp turn (DOMAIN.md:32-34)."""
     out = []
     for i, seg in enumerate(plan.segments, 1):
         if not seg.backward or seg.start_m is None or seg.end_m is None:
             continue
         a = math.floor(seg.start_m / prof.step_m + 1e-6)
         b = math.ceil(seg.end_m / prof.step_m - 1e-6)
-        if a < 0 or b > len(usable) or not usable[a:b].all():
-            out.append(f"segment {i}: backward from {seg.start_m:.0f} m to {seg.end_m:.0f} m crosses ground "
-                       "that is downhill, unknown or a sharp turn (S3)")
+        where = f"segment {i}: backward from {seg.start_m:.0f} m to {seg.end_m:.0f} m"
+        if a < 0 or b > len(usable) or b <= a or not usable[a:b].all():
+            out.append(f"{where} crosses ground that is downhill or unknown (S3)")
+        elif prof.turns.range_deg(a, b) > prof.turns.limit_deg:
+            out.append(f"{where} comes within {DEFAULTS.turn_clearance_m:.0f} m of a sharp turn (§2 Terrain classes)")
     return out
 
 
@@ -236,7 +257,8 @@ def _usable(prof: Profile, setup: _Setup) -> npt.NDArray[np.bool_]:
     return ok
 
 
-def _place(prof: Profile, usable: npt.NDArray[np.bool_], setup: _Setup, samples_only: bool = False) -> Placement:
+def _place(prof: Profile, usable: npt.NDArray[np.bool_], setup: _Setup, samples_only: bool = False,
+           turns: bool = True) -> Placement:
     n = len(usable)
     r = setup.v_b / setup.v_f
     route_s = n * setup.step / setup.v_f
@@ -246,11 +268,10 @@ def _place(prof: Profile, usable: npt.NDArray[np.bool_], setup: _Setup, samples_
     uphill = (prof.terrain == Terrain.UPHILL.code) | (prof.terrain == Terrain.STEEP.code)
     if samples_only:
         return place(usable, uphill, k_lo=setup.k_lo, k_hi=setup.k_hi, budget=budget, warmup=setup.warmup,
-                     cooldown=setup.cooldown, recovery=setup.recovery, heading_deg=prof.heading_deg,
-                     max_turn_deg=DEFAULTS.sharp_turn_deg, samples_only=True)
+                     cooldown=setup.cooldown, recovery=setup.recovery, turns=prof.turns if turns else None,
+                     samples_only=True)
     return place_spread(usable, uphill, k_lo=setup.k_lo, k_hi=setup.k_hi, budget=budget, warmup=setup.warmup,
-                        cooldown=setup.cooldown, recovery=setup.recovery, heading_deg=prof.heading_deg,
-                        max_turn_deg=DEFAULTS.sharp_turn_deg)
+                        cooldown=setup.cooldown, recovery=setup.recovery, turns=prof.turns)
 
 
 def _segments(prof: Profile, placed: Placement, setup: _Setup, units: Units) -> tuple[Segment, ...]:
@@ -313,20 +334,23 @@ def _cue(direction: Direction, i: int, count: int, start_m: float, end_m: float,
     return f"Face forward and walk on for {span}."
 
 
-def _nowhere(prof: Profile, reverse_s: int, reversed_: bool) -> str:
-    other = "as recorded" if reversed_ else "in reverse (--reverse)"
-    if reverse_s:
-        return (f"this route has no stretch where walking backward is safe in this direction; walked {other} it "
-                f"holds {format_duration(reverse_s)}, or plan by time (--minutes) or on a treadmill")
-    return ("this route has no stretch where walking backward is safe (flat or uphill, away from turns, after the "
-            "warm-up and before the cool-down); plan by time (--minutes without a route) or on a treadmill instead")
+def _why(prof: Profile, usable: npt.NDArray[np.bool_], setup: _Setup) -> Why:
+    """Why the route holds less than asked: too short, no safe ground, or sharp turns on the safe ground."""
+    if setup.warmup + setup.k_lo + setup.cooldown > len(usable):
+        return Why.TOO_SHORT
+    placed = _place(prof, usable, setup, samples_only=True)
+    straight = _place(prof, usable, setup, samples_only=True, turns=False)
+    return Why.SHARP_TURNS if straight.samples > placed.samples else Why.NO_SAFE_GROUND
 
 
-def _shortfall(got: int, target: int, reverse_s: int, reversed_: bool, total_s: int) -> str:
-    text = f"This route holds {format_duration(got)} of safe backward walking, short of {format_duration(target)}."
+def _options(reverse_s: int) -> tuple[Option, ...]:
+    reverse = (Option(Instead.REVERSE, reverse_s),) if reverse_s else ()
+    return (*reverse, Option(Instead.TIME_PLAN), Option(Instead.TREADMILL))
+
+
+def _shortfall(got: int, target: int, reverse_s: int, why: Why) -> str:
+    text = f"This route holds {format_duration(got)} of safe backward walking, short of {format_duration(target)}"
+    text += f": {REASONS[why]}." if why in REASONS else "."
     if reverse_s > got:
-        other = "as recorded" if reversed_ else "in reverse (--reverse)"
-        text += f" Walked {other} it holds {format_duration(reverse_s)}."
-    text += " A time-only plan or a treadmill session reaches the full time."
-    return text
-
+        text += f" Walked the other way it holds {format_duration(reverse_s)}."
+    return text + " A time-only plan or a treadmill session reaches the full time."

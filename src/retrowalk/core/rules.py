@@ -83,7 +83,9 @@ class Settings:
     grade_window_m: float = 30.0
     """DOMAIN.md:29 Terrain classes: grade is measured over stretches of at least 30 m."""
     sharp_turn_deg: float = 45.0
-    """DOMAIN.md:32 Terrain classes: no backward bout across a heading change of more than 45°."""
+    """DOMAIN.md:32 Terrain classes: no heading change over 45° within a backward bout."""
+    turn_clearance_m: float = 10.0
+    """DOMAIN.md:32-34 Terrain classes: at least 10 m of straight ground between a bout's ends and a sharp turn."""
 
     treadmill_clearance_m: float = 2.0
     """DOMAIN.md:52 Safety cues: keep about 2 m (6 ft) clear behind the treadmill."""

@@ -25,10 +25,11 @@ import numpy as np
 import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
-from retrowalk.core.geo import step_m
 from retrowalk.core.ground import Elevation, Terrain
 from retrowalk.core.rules import DEFAULTS, Settings
 from retrowalk.core.track import FloatArray, IntArray, Track, TrackError
+from retrowalk.core.turns import Turns, find_turns
+from retrowalk.core.walk import walked
 
 ELEVATION_GAP_M = 250.0
 """Elevations further apart than this along the track are not interpolated (lost signal): unknown between."""
@@ -44,14 +45,6 @@ CONFIDENCE_Z = 2.0
 JUMP_MIN_M = 10.0
 JUMP_MIN_GRADE = 0.6
 SPIKE_MIN_M = 5.0
-JOIN_M = 50.0
-"""Two file segments closer than this are one walk paused and resumed; further apart, a jump not walked."""
-TELEPORT_M = 5000.0
-TELEPORT_SPEED_MS = 15.0
-TELEPORT_FAST_MIN_M = 200.0
-"""A step longer than 5 km, or longer than 200 m at over 54 km/h, is a fix re-acquired far away, not a walk."""
-HEADING_CHORD_M = 10.0
-"""Heading is measured between points this far before and after a sample, above GPS jitter."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,8 +64,8 @@ class Profile:
     """Standard error of the grade estimate (from the noise and the window)."""
     terrain: npt.NDArray[np.int8]
     """Each sample's :class:`Terrain`, as its :attr:`~Terrain.code`."""
-    heading_deg: FloatArray
-    """Unwrapped heading: a turn shows as a change, never as a jump from 359° to 0°."""
+    turns: Turns
+    """Heading ranges on this profile's grid: where a bout would come near a sharp turn."""
     piece: IntArray
     """The file's segment of each sample; −1 in the straight jump between two segments."""
     noise_m: float
@@ -93,7 +86,7 @@ class Profile:
         piece = self.piece[::-1].copy()
         return Profile(self.step_m, self.dist_m.copy(), self.lat_deg[::-1].copy(), self.lon_deg[::-1].copy(),
                        self.raw_ele_m[::-1].copy(), self.ele_m[::-1].copy(), grade, self.grade_se_pct,
-                       _classify(grade, self.grade_se_pct, piece, settings), self.heading_deg[::-1] + 180.0, piece,
+                       _classify(grade, self.grade_se_pct, piece, settings), self.turns.reversed(self.length_m), piece,
                        self.noise_m, self.window_m, self.elevation, self.notes, self.track_m)
 
     @property
@@ -114,48 +107,6 @@ class Profile:
     def descent_m(self) -> float:
         d = np.diff(self.ele_m)
         return float(-d[d < 0].sum())
-
-
-@dataclass(frozen=True, eq=False)
-class Walked:
-    """A track's points as walked: no-fix points and repeats dropped, distance along it without the jumps."""
-
-    lat_deg: FloatArray
-    lon_deg: FloatArray
-    ele_m: FloatArray
-    dist_m: FloatArray
-    """Walked metres from the start to each point; a jump adds none."""
-    jump: npt.NDArray[np.bool_]
-    """``jump[i]``: the step from point ``i`` to ``i + 1`` was not walked (a gap between segments, a lost fix)."""
-    notes: tuple[str, ...]
-
-
-def walked(track: Track) -> Walked:
-    """The points of ``track`` that a walk went through, and the distance along them: the one measure of
-    "metres from the start" that profiles, plans and exported waypoints share."""
-    lat, lon, ele, seg, time = track.lat_deg, track.lon_deg, track.ele_m, track.segment, track.time_s
-    notes: list[str] = []
-    null = (np.abs(lat) < 1e-9) & (np.abs(lon) < 1e-9)
-    if null.any():  # "null island": a device writing 0, 0 before it has a fix
-        notes.append(f"{int(null.sum())} points at latitude 0, longitude 0 (no GPS fix yet) were left out.")
-        lat, lon, ele, seg, time = lat[~null], lon[~null], ele[~null], seg[~null], time[~null]
-    if len(lat) < 2:
-        raise TrackError("the route has fewer than two points with a position")
-    steps = step_m(lat, lon)
-    keep = np.r_[True, steps > 0.01]  # a point recorded twice in one place adds nothing
-    if not keep.all():
-        lat, lon, ele, seg, time = lat[keep], lon[keep], ele[keep], seg[keep], time[keep]
-        # Measured again, not summed: ten minutes of sub-centimetre jitter standing still would add metres.
-        steps = step_m(lat, lon)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        speed = steps / np.diff(time)
-    # Not walked: the line between two file segments far apart, or a step no walker makes (a lost fix
-    # re-acquired far away). Such a step adds no distance and grade is never measured across it.
-    # The speed test needs a real time step and a long step: bogus or repeated timestamps are common.
-    fast = (speed > TELEPORT_SPEED_MS) & (np.diff(time) > 0) & (steps > TELEPORT_FAST_MIN_M)
-    jump = ((seg[1:] != seg[:-1]) & (steps > JOIN_M)) | (steps > TELEPORT_M) | fast
-    dist = np.r_[0.0, np.cumsum(np.where(jump, 0.0, steps))]
-    return Walked(lat, lon, ele, dist, jump, tuple(notes))
 
 
 def profile(track: Track, step: float, settings: Settings = DEFAULTS, max_m: float | None = None) -> Profile:
@@ -191,7 +142,7 @@ def profile(track: Track, step: float, settings: Settings = DEFAULTS, max_m: flo
         grade[h:n - h] = (smooth[2 * h:] - smooth[:n - 2 * h]) / (2 * h * step) * 100.0
     se = _grade_se_pct(noise, 2 * h * step, step)
     return Profile(step, s_dist, s_lat, s_lon, raw, smooth, grade, se, _classify(grade, se, piece, settings),
-                   _heading(s_lat, s_lon, step), piece, noise, 2 * h * step, elevation, tuple(notes), track_m)
+                   find_turns(walk, step, n, settings), piece, noise, 2 * h * step, elevation, tuple(notes), track_m)
 
 
 def _classify(grade: FloatArray, se_pct: float, piece: IntArray, settings: Settings) -> npt.NDArray[np.int8]:
@@ -327,17 +278,3 @@ def _boxcar(values: FloatArray, width: int) -> FloatArray:
     half = width // 2
     out[half:n - half] = np.where(counts == width, sums / width, np.nan)
     return out
-
-
-def _heading(lat: FloatArray, lon: FloatArray, step: float) -> FloatArray:
-    """Unwrapped heading (degrees clockwise from north) of the chord from ``k`` samples before to ``k`` after.
-
-    Over a 20 m chord the local plane (east = Δlon·cos lat) gives the great-circle bearing to a small fraction of
-    a degree at any latitude a walk is made, and takes a third of the trigonometry."""
-    k = max(1, round(HEADING_CHORD_M / step))
-    n = len(lat)
-    a = np.clip(np.arange(n) - k, 0, n - 1)
-    b = np.clip(np.arange(n) + k, 0, n - 1)
-    north = lat[b] - lat[a]
-    east = ((lon[b] - lon[a] + 180.0) % 360.0 - 180.0) * np.cos(np.radians(lat))
-    return np.unwrap(np.degrees(np.arctan2(east, north)), period=360.0)

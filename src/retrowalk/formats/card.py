@@ -7,6 +7,7 @@ DejaVu Sans, which matplotlib ships (no system fonts needed; every character of 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -24,6 +25,7 @@ from reportlab.platypus import Flowable, Image, KeepInFrame, Paragraph, SimpleDo
 
 from retrowalk.core.plan import Kind, Plan
 from retrowalk.core.terrain import Profile
+from retrowalk.core.turns import Corner
 from retrowalk.core.units import Units, format_clock, format_distance, format_grade, format_speed
 
 PAPERS = {"a4": A4, "letter": LETTER}
@@ -48,7 +50,7 @@ def _fonts() -> tuple[str, str]:
 
 
 def card_pdf(plan: Plan, prof: Profile | None = None, paper: str = "a4", title: str = "",
-             day: date | None = None) -> bytes:
+             day: date | None = None, turns: Sequence[Corner] = ()) -> bytes:
     """The card's PDF bytes. ``prof`` (a route plan's profile) adds the elevation picture."""
     regular, bold = _fonts()
     size = PAPERS[paper]
@@ -71,7 +73,7 @@ def card_pdf(plan: Plan, prof: Profile | None = None, paper: str = "a4", title: 
     story: list[Flowable] = [Paragraph(_escape(heading), h1), Paragraph(summary, lead)]
     width = size[0] - 2 * MARGIN
     if prof is not None:
-        story += [_picture(plan, prof, width), Spacer(1, 4)]
+        story += [_picture(plan, prof, width, turns), Spacer(1, 4)]
     story.append(_table(plan, width, regular, bold))
     if plan.warnings:
         story.append(Paragraph("Before you go", head))
@@ -138,8 +140,8 @@ def _widths(header: list[str], width: float) -> list[float]:
     return [width * share[h] / total for h in header]
 
 
-def _picture(plan: Plan, prof: Profile, width: float) -> Image:
+def _picture(plan: Plan, prof: Profile, width: float, turns: Sequence[Corner]) -> Image:
     from retrowalk.formats.picture import profile_image
 
     # The picture's own aspect: 11 × 4.2 in.
-    return Image(BytesIO(profile_image(plan, prof, "png")), width=width, height=width * 4.2 / 11)
+    return Image(BytesIO(profile_image(plan, prof, "png", turns)), width=width, height=width * 4.2 / 11)

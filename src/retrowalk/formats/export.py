@@ -62,5 +62,6 @@ def render(fmt: str, plan: Plan, route: RoutePlan | None = None, options: Export
         paper = options.paper or default_paper(plan.units)
         if paper not in PAPERS:
             raise PlanError(f"paper {paper!r}: give a4 or letter")
-        return card_pdf(plan, route.profile if route else None, paper, options.name)
+        return card_pdf(plan, route.profile if route else None, paper, options.name,
+                        turns=route.turns_in_the_way() if route else ())
     raise PlanError(f"{fmt!r} is not an export format; give one of {', '.join(FORMATS)}")

@@ -1,7 +1,8 @@
 """A route plan as GPX 1.1: the walked route as a track, and a waypoint where each bout starts and ends.
 
 Any GPS app or watch that shows waypoints then shows where to turn around ("Turn around: walk backward 90 s,
-uphill 4 %") and where to face forward again. The track is the recording's own points in the direction walked (a
+uphill 4 %"), where to face forward again, and the sharp turns that kept bouts off otherwise good ground. The
+track is the recording's own points in the direction walked (a
 ``--reverse`` plan's track runs the other way), as far as the plan goes, split wherever the recording jumped; a
 waypoint at "x metres from the start" is x metres along that very track, so an app measuring along it agrees.
 """
@@ -16,7 +17,8 @@ from lxml import etree
 
 from retrowalk.core.plan import Direction, Plan, PlanError
 from retrowalk.core.routeplan import RoutePlan
-from retrowalk.core.units import format_clock, format_grade
+from retrowalk.core.rules import DEFAULTS
+from retrowalk.core.units import format_clock, format_grade, format_length_m
 
 GPX_NS = "http://www.topografix.com/GPX/1/1"
 SCHEMA_LOCATION = "http://www.topografix.com/GPX/1/1 http://www.topografix.com/GPX/1/1/gpx.xsd"
@@ -77,6 +79,18 @@ def route_gpx(result: RoutePlan, name: str = "Backward walk") -> bytes:
         _el(wpt, "desc", text)
         _el(wpt, "sym", "Flag, Red" if label.startswith("Turn") else "Flag, Green")
         _el(wpt, "type", "turn-around" if label.startswith("Turn") else "face-forward")
+
+    for number, corner in enumerate(result.turns_in_the_way(), 1):
+        # Where a good stretch went unused: people ask why. Not a turn-around; a sign to keep facing forward.
+        wpt = _el(root, "wpt", lat=f"{np.interp(corner.at_m, dist, lat):.7f}",
+                  lon=f"{np.interp(corner.at_m, dist, lon):.7f}")
+        text = (f"Sharp turn (about {corner.angle_deg:.0f}°): no backward walking within "
+                f"{format_length_m(DEFAULTS.turn_clearance_m, plan.units)} of it.")
+        _el(wpt, "name", f"Sharp turn {number}")
+        _el(wpt, "cmt", text)
+        _el(wpt, "desc", text)
+        _el(wpt, "sym", "Danger Area")
+        _el(wpt, "type", "sharp-turn")
 
     trk = _el(root, "trk")
     _el(trk, "name", name)

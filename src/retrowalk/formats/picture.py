@@ -6,6 +6,7 @@ in the legend, each bout is a labelled band, and the axes are in the walker's un
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from io import BytesIO
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from retrowalk.core.ground import Elevation, Terrain
 from retrowalk.core.plan import Plan
 from retrowalk.core.rules import KMH_PER_MPH, M_PER_FT
 from retrowalk.core.terrain import Profile
+from retrowalk.core.turns import Corner
 from retrowalk.core.units import Units, format_clock
 
 COLOURS = {
@@ -25,24 +27,28 @@ COLOURS = {
     Terrain.UNKNOWN: ("#9e9e9e", "Unknown grade"),
 }
 BOUT_COLOUR = "#ffb300"
+TURN_COLOUR = "#37474f"
 SUFFIXES = (".png", ".svg")
 
 
-def draw_profile(plan: Plan, prof: Profile, path: str | Path) -> Path:
+def draw_profile(plan: Plan, prof: Profile, path: str | Path, turns: Sequence[Corner] = ()) -> Path:
     """Write the picture to ``path`` (``.png`` or ``.svg``) and return it."""
     path = Path(path)
     if path.suffix.lower() not in SUFFIXES:
         raise ValueError(f"{path.name}: the picture is written as .png or .svg")
-    path.write_bytes(profile_image(plan, prof, path.suffix.lower()[1:]))
+    path.write_bytes(profile_image(plan, prof, path.suffix.lower()[1:], turns))
     return path
 
 
-def profile_image(plan: Plan, prof: Profile, fmt: str = "png") -> bytes:
-    """The picture's bytes, ``png`` or ``svg``: for a card or a web page, with no file in between."""
+def profile_image(plan: Plan, prof: Profile, fmt: str = "png", turns: Sequence[Corner] = ()) -> bytes:
+    """The picture's bytes, ``png`` or ``svg``: for a card or a web page, with no file in between. ``turns``:
+    the sharp turns to mark (a route plan's :meth:`~retrowalk.core.routeplan.RoutePlan.turns_in_the_way`)."""
     import matplotlib
 
     matplotlib.use("Agg")  # files only: no display here, none needed
     import matplotlib.pyplot as plt
+    from matplotlib.artist import Artist
+    from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     mph = plan.units is Units.MPH
@@ -71,6 +77,10 @@ def profile_image(plan: Plan, prof: Profile, fmt: str = "png") -> bytes:
             ax.fill_between(x, base, line, where=mask, color=colour, alpha=0.55, linewidth=0, step="post",
                             zorder=2)
     ax.plot(x, line, color="#212121", linewidth=1.2, zorder=3)
+    if turns:
+        at = np.array([c.at_m for c in turns])
+        ax.plot(at * x_scale, np.interp(at * x_scale, x, line) + pad * 0.25, linestyle="none", marker="v",
+                markersize=5, color=TURN_COLOUR, zorder=6)
     # One label per bout; bouts too close together to label apart (closer than 4.5 % of the width) share one
     # label, "1–5", and labels alternate between two heights so that neighbours never overlap.
     span = float(x[-1]) if len(x) else 1.0
@@ -101,11 +111,15 @@ def profile_image(plan: Plan, prof: Profile, fmt: str = "png") -> bytes:
     if not known:
         ax.text(0.5, 0.5, "Elevation unknown: bouts placed by distance only", transform=ax.transAxes,
                 ha="center", va="center", fontsize=12, color="#424242")
-    handles = [Patch(color=colour, alpha=0.55, label=label) for t, (colour, label) in COLOURS.items()
+    handles: list[Artist] = [Patch(color=colour, alpha=0.55, label=label) for t, (colour, label) in COLOURS.items()
                if (prof.terrain == t.code).any()]
     handles.append(Patch(color=BOUT_COLOUR, alpha=0.45, label="Walk backward here"))
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=len(handles), fontsize=8,
-              frameon=False)
+    if turns:
+        handles.append(Line2D([], [], linestyle="none", marker="v", color=TURN_COLOUR,
+                              label="Sharp turn: never backward within 10 m"))
+    # At most four entries a row: with every kind of ground, the bouts and the turns, one row runs off the page.
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=min(len(handles), 4),
+              fontsize=8, frameon=False)
     ax.grid(axis="y", alpha=0.25)
     fig.tight_layout()
     out = BytesIO()

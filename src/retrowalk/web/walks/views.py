@@ -157,7 +157,8 @@ def plan_profile(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("This plan has no route profile.")
     from retrowalk.formats.picture import profile_image  # matplotlib loads only when a picture is asked for
 
-    response = HttpResponse(profile_image(result.plan, result.profile, "svg"), content_type="image/svg+xml")
+    picture = profile_image(result.plan, result.profile, "svg", result.turns_in_the_way())
+    response = HttpResponse(picture, content_type="image/svg+xml")
     response["Cache-Control"] = "private, max-age=3600"
     return response
 
