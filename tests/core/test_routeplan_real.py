@@ -59,3 +59,19 @@ def test_minutes_walk_only_the_first_part_of_a_long_route() -> None:
                         RouteRequest(units=Units.KMH, minutes=60))
     assert abs(result.plan.total_s - 3600) < 120
     assert any("covers the first" in w for w in result.plan.warnings)
+
+
+@needs_real
+@pytest.mark.parametrize("name", ["fit/fitparse-wahoo-elemnt-ride.fit", "gpx/sportslib-movescount.gpx",
+                                  "fit/workoutizer-walk-2020-08-20-fr645m.fit"])
+def test_long_walks_get_their_bouts_through_the_walk_or_say_why_not(name: str) -> None:
+    """Issue 12: all five bouts sat in the first mile of these. Spread, the last starts in the last third, unless
+    the ground there allows none, and then the plan says so."""
+    result = route_plan(read_track(REAL / name), RouteRequest(units=Units.MPH))
+    plan = result.plan
+    starts = [s.start_s for s in plan.segments if s.backward]
+    assert len(starts) >= 2
+    if starts[-1] < plan.total_s * 2 / 3:
+        assert any(w.startswith("No backward bout after") for w in plan.warnings)
+    else:
+        assert not any(w.startswith("No backward bout after") for w in plan.warnings)

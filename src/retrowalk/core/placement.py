@@ -1,28 +1,55 @@
-"""Where on a route the backward bouts go: an exact dynamic programme over the terrain samples.
+"""Where on a route the backward bouts go: exact dynamic programmes over the terrain samples.
 
 The problem. Samples ``0..n-1`` of a :class:`~retrowalk.core.terrain.Profile` are ``step`` metres each; walked
-backward, one sample takes ``tau`` seconds (the profile's step is chosen so that ``tau`` is the bout granularity,
-5 s). Choose bouts, each a run of ``k_lo..k_hi`` consecutive *usable* samples, so that
+backward, one sample takes ``tau`` seconds (the profile's step is chosen so that ``tau`` is the route's bout
+granularity, 10 s). Choose bouts, each a run of ``k_lo..k_hi`` consecutive *usable* samples clear of sharp turns,
+so that
 
 * every bout starts at or after sample ``warmup`` and ends at or before ``n - cooldown`` (DOMAIN.md:21),
 * two bouts are at least ``recovery`` samples apart (DOMAIN.md:25),
-* the total is at most ``budget`` samples (the backward target, S1),
+* the total is at most ``budget`` samples (the backward target, S1).
 
-maximising first the total backward samples, then, among equal totals, the uphill samples (S3: uphill is
-better than flat), then the fewest bouts (each turn-around is a moment of risk).
+Between and around the bouts the walker goes forward: the warm-up, the recoveries and the cool-down. What a
+forward stretch holds beyond its own minimum (``warmup``, ``recovery`` or ``cooldown``) is its *spare*.
+
+The objective of :func:`place_spread`, the one plans use, in this order:
+
+1. **the most backward samples**, up to the budget (the dose, S1);
+2. **spread**: every spare at least ``S``, so that the bouts sit through the walk as a time plan puts them (it
+   shares the spare forward time equally between warm-up, recoveries and cool-down). ``E``, the even share, is
+   the spare of the fewest bouts that can hold the total, divided equally among their stretches; ``S`` is the
+   largest whole tenth of ``E``, up to eight tenths, that the ground allows: ``S = ⌊iE/10⌋`` for the largest
+   ``i ≤ 8`` with an arrangement of the most samples whose every spare is at least that. The tenths left over
+   are room for the next two goals;
+3. **the most uphill samples** (S3: uphill trains more than flat);
+4. **the fewest bouts** (each turn-around is a moment of risk).
+
+Why the shortest stretch and not the longest: making the smallest spare as large as it can be pushes the bouts
+apart everywhere, and never buys evenness with more bouts (more bouts make more, shorter stretches). Making the
+longest stretch as short as it can be instead lets every other bout bunch once one stretch is forced long (a
+descent at the end), and has no running-maximum programme: a lower bound on the previous bout's end turns each
+step into a sliding window.
+
+:func:`place` keeps the older order (samples, uphill, fewest bouts, no spread): the total it finds is the same,
+and it is what a walk the other way "holds".
 
 The programme. Let ``F[b][e]`` be the best value of bouts totalling exactly ``b`` samples that all end at or
 before ``e``. A last bout of length ``k`` ending at ``e`` extends the best arrangement of ``b - k`` samples that
-ends at or before ``e - k - recovery``; ``F[b]`` is the running maximum of those extensions over ``e``. Each
-``F[b]`` is computed for all ``e`` at once with numpy, so the cost is ``budget × (k_hi - k_lo + 1)`` array
-operations of length ``n``. Values are integers, ``(samples × M + uphill) × T − bouts`` with ``M`` larger than
-any uphill count and ``T`` larger than any bout count, so comparisons are exact and the lexicographic goal is
-one maximum.
+ends at or before ``e - k - gap``; ``F[b]`` is the running maximum of those extensions over ``e``. Each ``F[b]``
+is computed for all ``e`` at once with numpy, so the cost is ``budget × (k_hi - k_lo + 1)`` array operations of
+length ``n`` (fewer: only the samples where some bout may end). Values are integers, ``(samples × M + uphill) ×
+T − bouts`` with ``M`` larger than any uphill count and ``T`` larger than any bout count, so comparisons are
+exact and the lexicographic goal is one maximum. Spreading runs the same programme with each minimum
+raised by ``S``.
 
-Optimality. Every arrangement of bouts on the sample grid is a path through this recurrence, and the
-recurrence keeps the best for every (total, end) pair, so the result is optimal on the grid. Against bouts placed
-at arbitrary metres the grid loses at most one sample (``tau`` seconds) at each end of each bout, and only where
-usable ground ends between two samples.
+The floor ``S`` is found by running the programme at eight tenths (which the ground usually allows: one run),
+then halving the interval of tenths below it (three runs more at most): a lower floor is allowed whenever a
+higher one is.
+
+Optimality. Every arrangement of bouts on the sample grid is a path through the recurrence, and it keeps the best
+for every (total, end) pair, so the result is optimal on the grid (tests/core/test_placement.py holds it and the
+spread to brute force). Against bouts placed at arbitrary metres the grid loses at most one sample (``tau``
+seconds) at each end of each bout, and only where usable ground ends between two samples.
 """
 
 from __future__ import annotations
@@ -38,7 +65,13 @@ NEG = np.int64(-(2**62))
 """Minus infinity for integer values: no arrangement. Any sum involving it stays below ``HALF_NEG``."""
 HALF_NEG = NEG // 2
 
+SPREAD_TENTHS = 8
+"""Spread asks for eight tenths of the even share: the rest lets bouts move onto a climb (goal 3), and keeps even
+the longest stretch within about twice the even share (so on a long walk the last bout still starts in its last
+third)."""
+
 BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +95,8 @@ class Placement:
 
 def place(usable: BoolArray, uphill: BoolArray, *, k_lo: int, k_hi: int, budget: int, warmup: int,
           cooldown: int, recovery: int, turns: Turns | None = None, samples_only: bool = False) -> Placement:
-    """The optimal bouts; see the module docstring. ``usable[i]``: a bout may cover sample ``i``.
+    """The most backward samples, then the most uphill, then the fewest bouts; see the module docstring.
+    ``usable[i]``: a bout may cover sample ``i``.
 
     With ``turns``, a bout and its clearance may not hold a heading change of more than ``turns.limit_deg``
     (DOMAIN.md:32-34: a walker going backward cannot see the bend coming).
@@ -80,46 +114,57 @@ def place(usable: BoolArray, uphill: BoolArray, *, k_lo: int, k_hi: int, budget:
 
 def place_spread(usable: BoolArray, uphill: BoolArray, *, k_lo: int, k_hi: int, budget: int, warmup: int,
                  cooldown: int, recovery: int, turns: Turns | None = None) -> Placement:
-    """:func:`place`, with the bouts spread along the walk where that costs nothing.
-
-    The programme's optimum is usually not unique, and its trace takes the earliest bouts: on a four-hour hike
-    all of them in the first mile. Here the recovery between bouts is raised toward an even share of the free
-    ground (what is left after warm-up, cool-down and the bouts themselves), and the wider arrangement is kept
-    only if it scores exactly as the optimum does: the same backward samples, the same uphill samples, the same
-    number of bouts. So spreading never costs a second of backward walking, a metre of uphill or an extra
-    turn-around; where it would, the gap is halved once, then the earliest bouts stand. The ground is worked
-    out once; only the programme runs again.
-    """
+    """The bouts plans use: the most backward samples, spread through the walk, then the most uphill, then
+    the fewest bouts (the module docstring states the order and what spread means)."""
     ground = _ground(usable, uphill, k_lo, k_hi, budget, warmup, cooldown, turns)
     if ground is None:
         return Placement((), 0, 0)
-    best = _solve(ground, recovery)
-    count = len(best.bouts)
-    if count < 2:
-        return best
-    score = (best.samples, best.uphill_samples, count)
-    even = (len(usable) - cooldown - warmup - best.samples) // count  # equal gaps, and one more left at the end
-    for gap in (even, even // 2):
-        if gap <= recovery:
-            break
-        wider = _solve(ground, gap)
-        if (wider.samples, wider.uphill_samples, len(wider.bouts)) == score:
-            return wider
-    return best
+    total = budget if _fill(ground, recovery) is not None else _solve(ground, recovery).samples
+    if total == 0:
+        return Placement((), 0, 0)
+    even = even_share(ground, total, recovery)
+
+    def spread(tenths: int) -> Placement | None:
+        """Every spare at least ``tenths`` tenths of the even share: the bouts, or None if the ground says no."""
+        placed = _solve(ground, recovery, even * tenths // 10)
+        return placed if placed.samples == total else None
+
+    best = spread(SPREAD_TENTHS)
+    if best is not None:
+        return best  # the usual case: one programme
+    # Fewer tenths; the ground allows a lower floor whenever it allows a higher one, so halve the interval.
+    lo, hi, found = 0, SPREAD_TENTHS - 1, None
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if (placed := spread(mid)) is not None:
+            lo, found = mid, placed
+        else:
+            hi = mid - 1
+    return found if found is not None else _solve(ground, recovery, 0)  # lo is 0: no floor the ground allows
+
+
+def even_share(ground: _Ground, total: int, recovery: int) -> int:
+    """``E``: the spare of the fewest bouts that hold ``total`` samples, shared equally by their stretches."""
+    bouts = -(-total // ground.k_hi)
+    spare = ground.n - ground.warmup - ground.cooldown - total - (bouts - 1) * recovery
+    return max(spare, 0) // (bouts + 1)
 
 
 @dataclass(frozen=True, slots=True)
 class _Ground:
     """Where a bout of each length may end and what it is worth there: all the programme needs but the gap."""
 
-    gain: dict[int, npt.NDArray[np.int64]]
+    gain: dict[int, IntArray]
     """``gain[k][e]``: value of a bout of k samples ending at e (exclusive), or NEG if it may not be there."""
     can_end: BoolArray
     """Some bout may end at e."""
-    up_cum: npt.NDArray[np.int64]
+    up_cum: IntArray
     k_lo: int
     k_hi: int
     budget: int
+    n: int
+    warmup: int
+    cooldown: int
 
     def placement(self, bouts: tuple[Bout, ...] | list[Bout]) -> Placement:
         return Placement(tuple(bouts), sum(b.length for b in bouts),
@@ -145,7 +190,7 @@ def _ground(usable: BoolArray, uphill: BoolArray, k_lo: int, k_hi: int, budget: 
     # from the turns' edge ranges at the bout's two ends.
     hmax = np.full(n + 1, -np.inf)
     hmin = np.full(n + 1, np.inf)
-    gain: dict[int, npt.NDArray[np.int64]] = {}
+    gain: dict[int, IntArray] = {}
     can_end = np.zeros(n + 1, dtype=bool)
     for k in range(1, k_hi + 1):
         if turns is not None:
@@ -166,26 +211,56 @@ def _ground(usable: BoolArray, uphill: BoolArray, k_lo: int, k_hi: int, budget: 
             ok &= (hi - lo) <= turns.limit_deg
         g[at] = np.where(ok, (k * scale + (up_cum[at] - up_cum[back])) * tier - 1, NEG)
         can_end[at] |= ok
-    return _Ground(gain, can_end, up_cum, k_lo, k_hi, budget)
+    return _Ground(gain, can_end, up_cum, k_lo, k_hi, budget, n, warmup, cooldown)
 
 
-def _solve(ground: _Ground, recovery: int) -> Placement:
-    """The programme itself, for one recovery gap."""
-    gain, k_lo, k_hi, budget = ground.gain, ground.k_lo, ground.k_hi, ground.budget
+@dataclass(frozen=True, slots=True)
+class _Table:
+    """The columns the programmes run on: only the samples where some bout may end."""
+
+    ends_at: npt.NDArray[np.intp]
+    column: npt.NDArray[np.intp]
+    """``column[p + 1]``: how many columns end at or before sample ``p`` (``p = −1`` allowed)."""
+    gains: IntArray
+    """``gains[i, j]``: a bout of ``k_lo + i`` samples ending at ``ends_at[j]``, or NEG where it may not be."""
+
+
+def _table(ground: _Ground, extra: int) -> _Table:
+    """The columns, with the warm-up and the cool-down each ``extra`` samples longer than their minimum.
+
+    Every column keeps at least one bout that may end there, which keeps every value the programme reads at or
+    above NEG: two NEGs add up to int64's minimum exactly, and a third would wrap around."""
+    can_end = ground.can_end
+    ends_at = np.flatnonzero(can_end)
+    gains = np.stack([ground.gain[k][ends_at] for k in range(ground.k_lo, ground.k_hi + 1)])
+    if extra:
+        last_end = ground.n - ground.cooldown - extra
+        for i, k in enumerate(range(ground.k_lo, ground.k_hi + 1)):
+            first_end = ground.warmup + extra + k
+            gains[i, (ends_at < first_end) | (ends_at > last_end)] = NEG
+        keep = (gains > HALF_NEG).any(axis=0)
+        ends_at, gains = ends_at[keep], gains[:, keep]
+        can_end = np.zeros_like(can_end)
+        can_end[ends_at] = True
+    return _Table(ends_at, np.r_[0, np.cumsum(can_end)], gains)
+
+
+def _solve(ground: _Ground, recovery: int, extra: int = 0) -> Placement:
+    """The programme itself, with every forward stretch ``extra`` samples beyond its minimum."""
+    k_lo, k_hi, budget = ground.k_lo, ground.k_hi, ground.budget
+    table = _table(ground, extra)
+    gap = recovery + extra
     # Only ends where some bout may end can change a running maximum: the programme runs on those columns
     # alone (``ends_at``), a fraction of the samples on most routes. Column 0 stands for "before the first".
-    ends_at = np.flatnonzero(ground.can_end)
+    ends_at, column, gains = table.ends_at, table.column, table.gains
     m = len(ends_at)
     if m == 0:
         return Placement((), 0, 0)
     width = m + 1
-    gains = np.stack([gain[k][ends_at] for k in range(k_lo, k_hi + 1)])
-    # column[p + 1]: the column of the last end at or before sample p (0: none yet; p = −1 allowed).
-    column = np.r_[0, np.cumsum(ground.can_end)]
     # For a bout of k ending at ends_at[j]: the column where the previous bout's best is read, with the recovery
     # gap (a later bout) and without it (the first bout, following nothing).
     ks = np.arange(k_lo, k_hi + 1)[:, None]
-    after = column[np.maximum(ends_at - ks - recovery, -1) + 1]
+    after = column[np.maximum(ends_at - ks - gap, -1) + 1]
     first = column[np.maximum(ends_at - ks, -1) + 1]
     after_flat = after - ks * width
 
@@ -206,7 +281,7 @@ def _solve(ground: _Ground, recovery: int) -> Placement:
 
     totals = best[:, m]  # every end is at or before last_end
     b = int(np.flatnonzero(totals > HALF_NEG).max())
-    return ground.placement(_trace(best, ends_at, column, gain, b, k_lo, k_hi, recovery))
+    return ground.placement(_trace(best, table, column, b, k_lo, k_hi, gap))
 
 
 def _fill(ground: _Ground, recovery: int) -> tuple[Bout, ...] | None:
@@ -233,21 +308,22 @@ def _fill(ground: _Ground, recovery: int) -> tuple[Bout, ...] | None:
     return tuple(bouts)
 
 
-def _trace(best: npt.NDArray[np.int64], ends_at: npt.NDArray[np.intp], column: npt.NDArray[np.intp],
-           gain: dict[int, npt.NDArray[np.int64]], b: int, k_lo: int, k_hi: int, recovery: int) -> list[Bout]:
+def _trace(best: IntArray, table: _Table, column: npt.NDArray[np.intp], b: int, k_lo: int, k_hi: int,
+           gap: int) -> list[Bout]:
     """Walk the recurrence back from (b, the last column) to the bouts that achieve it."""
+    ends_at, gains = table.ends_at, table.gains
     bouts: list[Bout] = []
     col = best.shape[1] - 1
     while b > 0:
         target = best[b, col]
         # The first column at which the running maximum reaches its value is where the last bout ends.
-        end = int(ends_at[int(np.argmax(best[b, : col + 1] == target)) - 1])
+        j = int(np.argmax(best[b, : col + 1] == target)) - 1
+        end = int(ends_at[j])
         for k in range(k_lo, min(k_hi, b) + 1):
-            gap = recovery if b > k else 0
-            j = end - k - gap
-            before = int(column[max(j, -1) + 1])
-            if gain[k][end] > HALF_NEG and j >= 0 and best[b - k, before] > HALF_NEG \
-                    and best[b - k, before] + gain[k][end] == target:
+            g = gains[k - k_lo, j]
+            prior = end - k - (gap if b > k else 0)  # the latest the bout before may end (the start, if first)
+            before = int(column[max(prior, -1) + 1])
+            if g > HALF_NEG and prior >= 0 and best[b - k, before] > HALF_NEG and best[b - k, before] + g == target:
                 bouts.append(Bout(end - k, end))
                 b, col = b - k, before
                 break

@@ -8,17 +8,18 @@ against the profile, sample by sample.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
 
+from retrowalk.core import routetext
 from retrowalk.core.check import check
 from retrowalk.core.ground import Elevation, Terrain
 from retrowalk.core.placement import Placement, place, place_spread
-from retrowalk.core.plan import Direction, Flag, Kind, Plan, PlanError, RouteInfo, Segment
+from retrowalk.core.plan import Flag, Kind, Plan, PlanError, RouteInfo
 from retrowalk.core.program import Level, dose_for_week
-from retrowalk.core.refusal import REASONS, Instead, Option, RouteRefusedError, Why
+from retrowalk.core.refusal import Instead, Option, RouteRefusedError, Why
 from retrowalk.core.rules import (
     BACKWARD_MAX_S,
     BACKWARD_MAX_SHARE,
@@ -28,12 +29,12 @@ from retrowalk.core.rules import (
     TREADMILL_FORWARD_MAX_KMH,
     Settings,
 )
-from retrowalk.core.safety import KNEE_CUE, safety_notes
+from retrowalk.core.safety import safety_notes
 from retrowalk.core.terrain import Profile, profile
 from retrowalk.core.timeplan import refuse_outside_s1
 from retrowalk.core.track import Track
 from retrowalk.core.turns import MAX_MARKED, Corner
-from retrowalk.core.units import Units, format_clock, format_distance, format_duration
+from retrowalk.core.units import Units, format_distance, format_duration
 from retrowalk.core.walk import Walked, walked
 
 ROUTE_GRANULARITY_S = 10
@@ -131,7 +132,7 @@ def route_plan(track: Track, req: RouteRequest, settings: Settings = DEFAULTS) -
     if backward_s == 0:
         raise RouteRefusedError(_why(prof, usable, setup), options, length_m=prof.length_m,
                            needed_m=(setup.warmup + setup.k_lo + setup.cooldown) * setup.step, units=req.units)
-    segments = _segments(prof, placed, setup, req.units)
+    segments = routetext.segments(prof, placed, setup.v_f, setup.v_b, setup.tau, req.units)
     total_s = sum(s.duration_s for s in segments)
     if prof.elevation is Elevation.RECORDED and prof.window_m > NOISY_WINDOW_M:
         # The grade is averaged over a long window here: a short dip can hide in it (the stated resolution is
@@ -147,9 +148,13 @@ def route_plan(track: Track, req: RouteRequest, settings: Settings = DEFAULTS) -
         warnings.append(f"The plan covers the first {format_distance(prof.length_m, req.units)} of the route "
                         f"({format_duration(total_s)}).")
     if backward_s < setup.target_s:
-        warnings.append(_shortfall(backward_s, setup.target_s, reverse_s, _why(prof, usable, setup)))
+        warnings.append(routetext.shortfall(backward_s, setup.target_s, reverse_s, _why(prof, usable, setup)))
         if backward_s < BACKWARD_MIN_S:
             flags.add(Flag.SHORT_SESSION if total_s < settings.short_session_s else Flag.DOSE_BELOW_MINIMUM)
+    late = _late_gap(prof, usable, setup, placed)
+    if late is not None:
+        warnings.append(routetext.late_gap(prof, placed, math.ceil(len(usable) * LATE_SHARE) * prof.step_m, late,
+                                           req.units))
     if dose.level is Level.BEGINNER and (prof.terrain == Terrain.STEEP.code).any():
         warnings.append(f"Stretches steeper than {settings.steep_min_grade_pct:g} % are left out for beginners.")
 
@@ -274,66 +279,6 @@ def _place(prof: Profile, usable: npt.NDArray[np.bool_], setup: _Setup, samples_
                         cooldown=setup.cooldown, recovery=setup.recovery, turns=prof.turns)
 
 
-def _segments(prof: Profile, placed: Placement, setup: _Setup, units: Units) -> tuple[Segment, ...]:
-    step = prof.step_m
-    length = len(prof.terrain) * step
-    pieces: list[tuple[Direction, int, int]] = []
-    at = 0
-    for bout in placed.bouts:
-        pieces.append((Direction.FORWARD, at, bout.start))
-        pieces.append((Direction.BACKWARD, bout.start, bout.end))
-        at = bout.end
-    pieces.append((Direction.FORWARD, at, len(prof.terrain)))
-
-    out: list[Segment] = []
-    clock = 0.0
-    t = 0
-    for i, (direction, a, b) in enumerate(pieces):
-        start_m, end_m = a * step, (b * step if b < len(prof.terrain) else length)
-        if direction is Direction.BACKWARD:
-            duration = (b - a) * setup.tau  # exact: a sample is tau seconds backward
-            clock += duration
-        else:
-            clock += (end_m - start_m) / setup.v_f
-            duration = round(clock) - t
-        terrain, grade = _ground(prof, a, b, direction)
-        cue = _cue(direction, i, len(pieces), start_m, end_m, duration, terrain, grade, units)
-        speed = (setup.v_b if direction is Direction.BACKWARD else setup.v_f) * 3.6
-        out.append(Segment(direction, t, duration, cue, speed, None, start_m, end_m, terrain, grade))
-        t += duration
-    return tuple(out)
-
-
-def _ground(prof: Profile, a: int, b: int, direction: Direction) -> tuple[Terrain, float | None]:
-    classes = prof.terrain[a:b]
-    grades = prof.grade_pct[a:b]
-    grade = float(np.nanmean(grades)) if np.isfinite(grades).any() else None
-    if direction is Direction.BACKWARD:
-        if prof.elevation is Elevation.UNKNOWN:
-            return Terrain.UNKNOWN, None
-        counts = np.bincount(classes, minlength=6)
-        steep, uphill, flat = (counts[t.code] for t in (Terrain.STEEP, Terrain.UPHILL, Terrain.FLAT))
-        if steep * 2 > len(classes):
-            return Terrain.STEEP, grade
-        return (Terrain.UPHILL if uphill + steep >= flat else Terrain.FLAT), grade
-    kinds = set(classes.tolist())
-    return (Terrain.of_code(kinds.pop()) if len(kinds) == 1 else Terrain.MIXED), grade
-
-
-def _cue(direction: Direction, i: int, count: int, start_m: float, end_m: float, duration: int, terrain: Terrain,
-         grade: float | None, units: Units) -> str:
-    span = format_distance(end_m - start_m, units)
-    if direction is Direction.BACKWARD:
-        ground = terrain.value if grade is None or terrain is Terrain.UNKNOWN else f"{terrain} {grade:.0f} %"
-        return (f"At {format_distance(start_m, units)}, look over your shoulder and turn around: backward "
-                f"{format_clock(duration)} ({span}, {ground}), {KNEE_CUE}.")
-    if i == 0:
-        return f"Warm up forward for {span}."
-    if i == count - 1:
-        return f"Face forward; cool down for the last {span}."
-    return f"Face forward and walk on for {span}."
-
-
 def _why(prof: Profile, usable: npt.NDArray[np.bool_], setup: _Setup) -> Why:
     """Why the route holds less than asked: too short, no safe ground, or sharp turns on the safe ground."""
     if setup.warmup + setup.k_lo + setup.cooldown > len(usable):
@@ -343,14 +288,23 @@ def _why(prof: Profile, usable: npt.NDArray[np.bool_], setup: _Setup) -> Why:
     return Why.SHARP_TURNS if straight.samples > placed.samples else Why.NO_SAFE_GROUND
 
 
+LATE_SHARE = 2 / 3
+"""Spread through the walk, the last bout starts in its last third; where it cannot, the plan says why."""
+
+
+def _late_gap(prof: Profile, usable: npt.NDArray[np.bool_], setup: _Setup, placed: Placement) -> Why | None:
+    """Why no bout starts in the walk's last third, when the ground there holds none (None: it does, or one does)."""
+    n = len(usable)
+    late = math.ceil(n * LATE_SHARE)
+    if not placed.bouts or placed.bouts[-1].start >= late:
+        return None
+    room = replace(setup, target_s=setup.k_lo * setup.tau, warmup=max(setup.warmup, late))
+    if _place(prof, usable, room, samples_only=True).samples:
+        return None  # a bout would fit there: the spread chose otherwise, and the spread is the plan's optimum
+    return Why.SHARP_TURNS if _place(prof, usable, room, samples_only=True, turns=False).samples else \
+        Why.NO_SAFE_GROUND
+
+
 def _options(reverse_s: int) -> tuple[Option, ...]:
     reverse = (Option(Instead.REVERSE, reverse_s),) if reverse_s else ()
     return (*reverse, Option(Instead.TIME_PLAN), Option(Instead.TREADMILL))
-
-
-def _shortfall(got: int, target: int, reverse_s: int, why: Why) -> str:
-    text = f"This route holds {format_duration(got)} of safe backward walking, short of {format_duration(target)}"
-    text += f": {REASONS[why]}." if why in REASONS else "."
-    if reverse_s > got:
-        text += f" Walked the other way it holds {format_duration(reverse_s)}."
-    return text + " A time-only plan or a treadmill session reaches the full time."

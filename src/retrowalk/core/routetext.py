@@ -1,0 +1,94 @@
+"""What a route plan says: its segments with their cues and ground, and its warnings, in the walker's units.
+
+Everything here is the domain's words; nothing names a command-line flag or a button (core.refusal).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from retrowalk.core.ground import Elevation, Terrain
+from retrowalk.core.placement import Placement
+from retrowalk.core.plan import Direction, Segment
+from retrowalk.core.refusal import REASONS, Why
+from retrowalk.core.safety import KNEE_CUE
+from retrowalk.core.terrain import Profile
+from retrowalk.core.units import Units, format_clock, format_distance, format_duration, format_grade
+
+
+def segments(prof: Profile, placed: Placement, v_f: float, v_b: float, tau: int, units: Units) -> tuple[Segment, ...]:
+    """The plan's segments: forward and backward in turn, each with its metres, ground, grade and cue."""
+    step = prof.step_m
+    length = len(prof.terrain) * step
+    pieces: list[tuple[Direction, int, int]] = []
+    at = 0
+    for bout in placed.bouts:
+        pieces.append((Direction.FORWARD, at, bout.start))
+        pieces.append((Direction.BACKWARD, bout.start, bout.end))
+        at = bout.end
+    pieces.append((Direction.FORWARD, at, len(prof.terrain)))
+
+    out: list[Segment] = []
+    clock = 0.0
+    t = 0
+    for i, (direction, a, b) in enumerate(pieces):
+        start_m, end_m = a * step, (b * step if b < len(prof.terrain) else length)
+        if direction is Direction.BACKWARD:
+            duration = (b - a) * tau  # exact: a sample is tau seconds backward
+            clock += duration
+        else:
+            clock += (end_m - start_m) / v_f
+            duration = round(clock) - t
+        terrain, grade = _ground(prof, a, b, direction)
+        cue = _cue(direction, i, len(pieces), start_m, end_m, duration, terrain, grade, units)
+        speed = (v_b if direction is Direction.BACKWARD else v_f) * 3.6
+        out.append(Segment(direction, t, duration, cue, speed, None, start_m, end_m, terrain, grade))
+        t += duration
+    return tuple(out)
+
+
+def _ground(prof: Profile, a: int, b: int, direction: Direction) -> tuple[Terrain, float | None]:
+    classes = prof.terrain[a:b]
+    grades = prof.grade_pct[a:b]
+    grade = float(np.nanmean(grades)) if np.isfinite(grades).any() else None
+    if direction is Direction.BACKWARD:
+        if prof.elevation is Elevation.UNKNOWN:
+            return Terrain.UNKNOWN, None
+        counts = np.bincount(classes, minlength=6)
+        steep, uphill, flat = (counts[t.code] for t in (Terrain.STEEP, Terrain.UPHILL, Terrain.FLAT))
+        if steep * 2 > len(classes):
+            return Terrain.STEEP, grade
+        return (Terrain.UPHILL if uphill + steep >= flat else Terrain.FLAT), grade
+    kinds = set(classes.tolist())
+    return (Terrain.of_code(kinds.pop()) if len(kinds) == 1 else Terrain.MIXED), grade
+
+
+def _cue(direction: Direction, i: int, count: int, start_m: float, end_m: float, duration: int, terrain: Terrain,
+         grade: float | None, units: Units) -> str:
+    span = format_distance(end_m - start_m, units)
+    if direction is Direction.BACKWARD:
+        ground = terrain.value if grade is None or terrain is Terrain.UNKNOWN else f"{terrain} {format_grade(grade)}"
+        return (f"At {format_distance(start_m, units)}, look over your shoulder and turn around: backward "
+                f"{format_clock(duration)} ({span}, {ground}), {KNEE_CUE}.")
+    if i == 0:
+        return f"Warm up forward for {span}."
+    if i == count - 1:
+        return f"Face forward; cool down for the last {span}."
+    return f"Face forward and walk on for {span}."
+
+
+def shortfall(got: int, target: int, reverse_s: int, why: Why) -> str:
+    text = f"This route holds {format_duration(got)} of safe backward walking, short of {format_duration(target)}"
+    text += f": {REASONS[why]}." if why in REASONS else "."
+    if reverse_s > got:
+        text += f" Walked the other way it holds {format_duration(reverse_s)}."
+    return text + " A time-only plan or a treadmill session reaches the full time."
+
+
+def late_gap(prof: Profile, placed: Placement, late_m: float, why: Why, units: Units) -> str:
+    """Why the bouts end before the walk's last third: the ground there does not allow one."""
+    after = format_distance(placed.bouts[-1].end * prof.step_m, units)
+    ground = ("bends too sharply wherever it is flat or rising" if why is Why.SHARP_TURNS
+              else "has no flat or rising stretch long enough for one before the cool-down")
+    return (f"No backward bout after {after}: the last third of the walk (from {format_distance(late_m, units)}) "
+            f"{ground}.")
