@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from retrowalk.core.geo import along_m, bearing_deg, destination, haversine_m
-from retrowalk.core.ground import Terrain
+from retrowalk.core.ground import Elevation, Terrain
 from retrowalk.core.terrain import profile
 from retrowalk.core.track import TrackError, make_track
 from tests.builders import make_route
@@ -155,3 +155,22 @@ def test_standing_still_with_jitter_adds_no_distance() -> None:
                   np.zeros(len(lat), dtype=np.int64), "standing", ())
     points = walked(track)
     assert points.dist_m[-1] == pytest.approx(haversine_m(lat[0], lon[0], lat[-1], lon[-1]), abs=0.05)
+
+
+def test_elevations_no_walk_reaches_are_unknown_not_recorded() -> None:
+    """A GPX whose elevations were all 1.2×10¹⁹ m was planned as recorded with 79,872 m of ascent (issue 12)."""
+    track, _, _ = make_route([0.0], [2000])
+    wild = make_track(track.lat_deg, track.lon_deg, np.full(len(track), 1.2e19))
+    prof = profile(wild, STEP)
+    assert prof.elevation is Elevation.UNKNOWN and prof.ascent_m == 0
+    assert any("−500" in n and "9,000 m" in n for n in prof.notes)
+
+
+def test_a_few_impossible_elevations_are_dropped_and_counted() -> None:
+    track, _, _ = make_route([3.0], [2000])
+    ele = track.ele_m.copy()
+    ele[[100, 300, 301]] = [-9999.0, 65535.0, 12000.0]
+    prof = profile(make_track(track.lat_deg, track.lon_deg, ele), STEP)
+    assert prof.elevation is Elevation.RECORDED
+    assert any(n.startswith("3 elevations outside") for n in prof.notes)
+    assert classes(prof, 200, 1800) == {Terrain.UPHILL}

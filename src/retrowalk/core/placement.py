@@ -59,6 +59,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from retrowalk.core.arrays import cumsum0
 from retrowalk.core.turns import Turns
 
 NEG = np.int64(-(2**62))
@@ -119,24 +120,25 @@ def place_spread(usable: BoolArray, uphill: BoolArray, *, k_lo: int, k_hi: int, 
     ground = _ground(usable, uphill, k_lo, k_hi, budget, warmup, cooldown, turns)
     if ground is None:
         return Placement((), 0, 0)
+    # The most samples there are: the budget when the greedy pass reaches it (nothing can exceed it), else the
+    # programme's. Eight tenths are tried first at the budget: where they reach it, that is the answer already.
+    def spread(tenths: int, total: int) -> Placement | None:
+        """Every spare at least ``tenths`` tenths of the even share: the bouts, or None if the ground says no."""
+        placed = _solve(ground, recovery, even_share(ground, total, recovery) * tenths // 10)
+        return placed if placed.samples == total else None
+
+    if (best := spread(SPREAD_TENTHS, budget)) is not None:
+        return best  # the usual case: one programme
     total = budget if _fill(ground, recovery) is not None else _solve(ground, recovery).samples
     if total == 0:
         return Placement((), 0, 0)
-    even = even_share(ground, total, recovery)
-
-    def spread(tenths: int) -> Placement | None:
-        """Every spare at least ``tenths`` tenths of the even share: the bouts, or None if the ground says no."""
-        placed = _solve(ground, recovery, even * tenths // 10)
-        return placed if placed.samples == total else None
-
-    best = spread(SPREAD_TENTHS)
-    if best is not None:
-        return best  # the usual case: one programme
+    if total < budget and (best := spread(SPREAD_TENTHS, total)) is not None:
+        return best
     # Fewer tenths; the ground allows a lower floor whenever it allows a higher one, so halve the interval.
     lo, hi, found = 0, SPREAD_TENTHS - 1, None
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        if (placed := spread(mid)) is not None:
+        if (placed := spread(mid, total)) is not None:
             lo, found = mid, placed
         else:
             hi = mid - 1
@@ -183,8 +185,8 @@ def _ground(usable: BoolArray, uphill: BoolArray, k_lo: int, k_hi: int, budget: 
     scale = np.int64(budget + 1)  # more than any uphill count: one more sample beats any uphill tie-break
     tier = np.int64(budget + 2)  # more than any bout count: more uphill beats fewer bouts
     # bad_cum[e] - bad_cum[e - k] counts unusable samples in [e - k, e); likewise for uphill.
-    bad_cum = np.r_[0, np.cumsum(~usable)].astype(np.int64)
-    up_cum = np.r_[0, np.cumsum(uphill & usable)].astype(np.int64)
+    bad_cum = cumsum0(~usable)
+    up_cum = cumsum0(uphill & usable)
 
     # Heading range within [e - k, e), grown one sample at a time as k rises; the clearance either side comes
     # from the turns' edge ranges at the bout's two ends.
@@ -242,7 +244,7 @@ def _table(ground: _Ground, extra: int) -> _Table:
         ends_at, gains = ends_at[keep], gains[:, keep]
         can_end = np.zeros_like(can_end)
         can_end[ends_at] = True
-    return _Table(ends_at, np.r_[0, np.cumsum(can_end)], gains)
+    return _Table(ends_at, cumsum0(can_end, np.intp), gains)
 
 
 def _solve(ground: _Ground, recovery: int, extra: int = 0) -> Placement:

@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from retrowalk.core import routetext
+from retrowalk.core.arrays import cumsum0
 from retrowalk.core.check import check
 from retrowalk.core.ground import Elevation, Terrain
 from retrowalk.core.placement import Placement, place, place_spread
@@ -254,7 +255,7 @@ def _usable(prof: Profile, setup: _Setup) -> npt.NDArray[np.bool_]:
     bad = ~ok
     if h and bad.any():
         # Dilate the forbidden samples by h: a sample is usable only if no forbidden one lies within h.
-        cum = np.r_[0, np.cumsum(bad)]
+        cum = cumsum0(bad)
         idx = np.arange(len(bad))
         lo = np.clip(idx - h, 0, len(bad))
         hi = np.clip(idx + h + 1, 0, len(bad))

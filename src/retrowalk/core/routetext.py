@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from retrowalk.core.arrays import cumsum0
 from retrowalk.core.ground import Elevation, Terrain
 from retrowalk.core.placement import Placement
 from retrowalk.core.plan import Direction, Segment
@@ -28,6 +29,10 @@ def segments(prof: Profile, placed: Placement, v_f: float, v_b: float, tau: int,
         at = bout.end
     pieces.append((Direction.FORWARD, at, len(prof.terrain)))
 
+    # Grade sums and counts from the start, so each segment's mean grade is two look-ups, not a scan.
+    finite = np.isfinite(prof.grade_pct)
+    sums = cumsum0(np.where(finite, prof.grade_pct, 0.0), np.float64)
+    counts = cumsum0(finite)
     out: list[Segment] = []
     clock = 0.0
     t = 0
@@ -39,7 +44,9 @@ def segments(prof: Profile, placed: Placement, v_f: float, v_b: float, tau: int,
         else:
             clock += (end_m - start_m) / v_f
             duration = round(clock) - t
-        terrain, grade = _ground(prof, a, b, direction)
+        known = int(counts[b] - counts[a])
+        grade = float(sums[b] - sums[a]) / known if known else None
+        terrain = _ground(prof, a, b, direction)
         cue = _cue(direction, i, len(pieces), start_m, end_m, duration, terrain, grade, units)
         speed = (v_b if direction is Direction.BACKWARD else v_f) * 3.6
         out.append(Segment(direction, t, duration, cue, speed, None, start_m, end_m, terrain, grade))
@@ -47,20 +54,19 @@ def segments(prof: Profile, placed: Placement, v_f: float, v_b: float, tau: int,
     return tuple(out)
 
 
-def _ground(prof: Profile, a: int, b: int, direction: Direction) -> tuple[Terrain, float | None]:
+def _ground(prof: Profile, a: int, b: int, direction: Direction) -> Terrain:
+    """A bout's ground (the class most of it is on), or a forward stretch's (one class, or mixed)."""
     classes = prof.terrain[a:b]
-    grades = prof.grade_pct[a:b]
-    grade = float(np.nanmean(grades)) if np.isfinite(grades).any() else None
     if direction is Direction.BACKWARD:
         if prof.elevation is Elevation.UNKNOWN:
-            return Terrain.UNKNOWN, None
+            return Terrain.UNKNOWN
         counts = np.bincount(classes, minlength=6)
         steep, uphill, flat = (counts[t.code] for t in (Terrain.STEEP, Terrain.UPHILL, Terrain.FLAT))
         if steep * 2 > len(classes):
-            return Terrain.STEEP, grade
-        return (Terrain.UPHILL if uphill + steep >= flat else Terrain.FLAT), grade
-    kinds = set(classes.tolist())
-    return (Terrain.of_code(kinds.pop()) if len(kinds) == 1 else Terrain.MIXED), grade
+            return Terrain.STEEP
+        return Terrain.UPHILL if uphill + steep >= flat else Terrain.FLAT
+    low, high = int(classes.min()), int(classes.max())
+    return Terrain.of_code(low) if low == high else Terrain.MIXED
 
 
 def _cue(direction: Direction, i: int, count: int, start_m: float, end_m: float, duration: int, terrain: Terrain,

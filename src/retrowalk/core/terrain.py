@@ -1,12 +1,14 @@
-"""Terrain along a track: resampled by distance, elevation cleaned and smoothed, grade, heading, and a class per
-sample (uphill, flat, downhill, steep, unknown) by DOMAIN.md:28-33.
+"""Terrain along a track: resampled by distance, elevation cleaned and smoothed, grade, sharp turns
+(:mod:`~retrowalk.core.turns`), and a class per sample (uphill, flat, downhill, steep, unknown) by
+DOMAIN.md:28-35.
 
 The pipeline, and why:
 
-1. **Clean** the file's elevations: all-zero or missing columns are *unknown* (DOMAIN.md:33); zero dropouts in
-   a track hundreds of metres up, and spikes (a Hampel filter: more than 4 robust standard deviations from the
-   local median) are removed; a step taller than 10 m and 5σ and steeper than 60 % between two readings (a
-   barometer recalibrating, a bad fix) cuts the profile: grade is never measured across it.
+1. **Clean** the file's elevations: all-zero or missing columns, and values outside −500 … 9,000 m (no walk
+   goes there: a damaged file, or a device's "no value" written as a number), are *unknown* (DOMAIN.md:35);
+   zero dropouts in a track hundreds of metres up, and spikes (a Hampel filter: more than 4 robust standard
+   deviations from the local median) are removed; a step taller than 10 m and 5σ and steeper than 60 % between
+   two readings (a barometer recalibrating, a bad fix) cuts the profile: grade is never measured across it.
 2. **Resample** every ``step_m`` metres, so that windows are distances, not point counts.
 3. **Estimate the noise** σ of the elevations from each reading's residual against its neighbours
    (1.4826·MAD, a robust standard deviation; GPS elevation: 3–10 m, a barometer: under 1 m).
@@ -25,12 +27,16 @@ import numpy as np
 import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
+from retrowalk.core.arrays import cumsum0, lead
 from retrowalk.core.ground import Elevation, Terrain
 from retrowalk.core.rules import DEFAULTS, Settings
 from retrowalk.core.track import FloatArray, IntArray, Track, TrackError
 from retrowalk.core.turns import Turns, find_turns
 from retrowalk.core.walk import walked
 
+ELEVATION_MIN_M = -500.0
+ELEVATION_MAX_M = 9000.0
+"""Elevations outside these (the Dead Sea shore is at −430 m, Everest at 8,849 m) are no walk's: unknown."""
 ELEVATION_GAP_M = 250.0
 """Elevations further apart than this along the track are not interpolated (lost signal): unknown between."""
 NOISE_CORRELATION_M = 10.0
@@ -130,9 +136,9 @@ def profile(track: Track, step: float, settings: Settings = DEFAULTS, max_m: flo
     at_jump[np.minimum((dist[1:][jump] // step).astype(np.int64), n - 1)] = True
     piece[at_jump] = -1
 
-    ele_clean, clean_notes, cuts = _clean(ele, dist)
+    ele_clean, clean_notes, cuts, noise = _clean(ele, dist)
     notes += clean_notes
-    raw, noise = _resample_ele(ele_clean, dist, s_dist, cuts, at_jump)
+    raw = _resample_ele(ele_clean, dist, s_dist, cuts, at_jump)
     elevation = Elevation.RECORDED if np.isfinite(raw).any() else Elevation.UNKNOWN
     window = _window_m(noise, step, settings)
     h = max(1, round(window / (2 * step)))
@@ -158,17 +164,29 @@ def _classify(grade: FloatArray, se_pct: float, piece: IntArray, settings: Setti
     return terrain
 
 
-def _clean(ele: FloatArray, dist: FloatArray) -> tuple[FloatArray, list[str], list[tuple[float, float]]]:
-    """Elevations with the implausible removed (NaN), notes on what was removed, and the jumps to cut at."""
+def _clean(ele: FloatArray, dist: FloatArray) -> tuple[FloatArray, list[str], list[tuple[float, float]], float]:
+    """Elevations with the implausible removed (NaN), notes on what was removed, the jumps to cut at, and the
+    noise σ of what is left."""
     ele = ele.copy()
     notes: list[str] = []
     valid = np.isfinite(ele)
     if not valid.any():
         notes.append("The file has no elevation: uphill, flat and downhill are unknown.")
-        return ele, notes, []
+        return ele, notes, [], NOISE_FLOOR_M
+    outside = valid & ((ele < ELEVATION_MIN_M) | (ele > ELEVATION_MAX_M))
+    if outside.any():
+        # No walk goes there: a damaged file, or a device writing its "no value" as a number.
+        bounds = f"{ELEVATION_MIN_M:,.0f} … {ELEVATION_MAX_M:,.0f} m".replace("-", "−")
+        if outside.sum() == valid.sum():
+            notes.append(f"Every elevation in the file is outside {bounds}, where no walk goes: the terrain is "
+                         "unknown.")
+            return np.full_like(ele, np.nan), notes, [], NOISE_FLOOR_M
+        notes.append(f"{int(outside.sum())} elevations outside {bounds}, where no walk goes, were ignored.")
+        ele[outside] = np.nan
+        valid &= ~outside
     if np.all(ele[valid] == 0):
         notes.append("Every elevation in the file is zero (a device without altitude): the terrain is unknown.")
-        return np.full_like(ele, np.nan), notes, []
+        return np.full_like(ele, np.nan), notes, [], NOISE_FLOOR_M
     if np.median(np.abs(ele[valid])) > 20:
         zeros = valid & (ele == 0)
         if zeros.any():
@@ -177,11 +195,12 @@ def _clean(ele: FloatArray, dist: FloatArray) -> tuple[FloatArray, list[str], li
                          "dropped as recording gaps.")
     ele = _despike(ele)
     valid = np.isfinite(ele)
-    cuts = _jumps(ele, dist, _noise_m(dist[valid], ele[valid]) if valid.sum() >= 2 else NOISE_FLOOR_M)
+    noise = _noise_m(dist[valid], ele[valid]) if valid.sum() >= 2 else NOISE_FLOOR_M
+    cuts = _jumps(ele, dist, noise)
     if cuts:
         notes.append(f"The elevation jumps implausibly {len(cuts)} time(s) (a barometer recalibrating or a bad "
                      "fix); grade is not measured across a jump.")
-    return ele, notes, cuts
+    return ele, notes, cuts, noise
 
 
 def _despike(ele: FloatArray, half: int = 5) -> FloatArray:
@@ -213,11 +232,11 @@ def _jumps(ele: FloatArray, dist: FloatArray, noise: float) -> list[tuple[float,
 
 
 def _resample_ele(ele: FloatArray, dist: FloatArray, s_dist: FloatArray, cuts: list[tuple[float, float]],
-                  at_jump: npt.NDArray[np.bool_]) -> tuple[FloatArray, float]:
-    """Elevation at each sample (NaN where unknown) and the noise σ of the recording."""
+                  at_jump: npt.NDArray[np.bool_]) -> FloatArray:
+    """Elevation at each sample (NaN where unknown)."""
     valid = np.isfinite(ele)
     if valid.sum() < 2:
-        return np.full(len(s_dist), np.nan), NOISE_FLOOR_M
+        return np.full(len(s_dist), np.nan)
     vd, vz = dist[valid], ele[valid]
     out = np.interp(s_dist, vd, vz)
     # Unknown outside the recorded stretch, across long gaps, across jumps and between file segments.
@@ -230,14 +249,14 @@ def _resample_ele(ele: FloatArray, dist: FloatArray, s_dist: FloatArray, cuts: l
         # The samples either side too: a jump between two samples must still cut the smoothing and the grade.
         out[(s_dist >= a - step) & (s_dist <= b + step)] = np.nan
     out[at_jump] = np.nan
-    return out, _noise_m(vd, vz)
+    return out
 
 
 def _noise_m(vd: FloatArray, vz: FloatArray) -> float:
     """σ of the elevation noise: residuals of each reading against the line through its two neighbours,
     after thinning to one reading per NOISE_CORRELATION_M so that neighbours are independent. Real terrain
     curvature adds to the residuals, which errs on the side of a larger σ: longer windows, more caution."""
-    keep = np.r_[True, np.diff(np.floor(vd / NOISE_CORRELATION_M)) > 0]
+    keep = lead(True, np.diff(np.floor(vd / NOISE_CORRELATION_M)) > 0)
     vd, vz = vd[keep], vz[keep]
     if len(vd) < 5:
         return NOISE_FLOOR_M
@@ -271,8 +290,8 @@ def _boxcar(values: FloatArray, width: int) -> FloatArray:
     if n < width:
         return out
     finite = np.isfinite(values)
-    csum = np.r_[0.0, np.cumsum(np.where(finite, values, 0.0))]
-    ccount = np.r_[0, np.cumsum(finite)]
+    csum = cumsum0(np.where(finite, values, 0.0), np.float64)
+    ccount = cumsum0(finite)
     sums = csum[width:] - csum[:-width]
     counts = ccount[width:] - ccount[:-width]
     half = width // 2

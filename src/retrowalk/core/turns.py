@@ -39,6 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from retrowalk.core.arrays import cumsum0, lead
 from retrowalk.core.geo import EARTH_RADIUS_M
 from retrowalk.core.rules import DEFAULTS, Settings
 from retrowalk.core.track import FloatArray
@@ -155,8 +156,8 @@ def _headings(at: FloatArray, dist: FloatArray, east: FloatArray, north: FloatAr
     x = np.clip(at, 0.0, dist[-1])
     e = np.interp(x, dist, east)
     nn = np.interp(x, dist, north)
-    e = np.r_[np.full(k, e[0]), e, np.full(k, e[-1])]
-    nn = np.r_[np.full(k, nn[0]), nn, np.full(k, nn[-1])]
+    e = np.concatenate((np.full(k, e[0]), e, np.full(k, e[-1])))
+    nn = np.concatenate((np.full(k, nn[0]), nn, np.full(k, nn[-1])))
     raw = np.degrees(np.arctan2(e[2 * k:] - e[:-2 * k], nn[2 * k:] - nn[:-2 * k]))
     # A chord beyond the walk's ends has no length and says nothing: such readings take the end's heading.
     first, last = np.searchsorted(at, [0.0, dist[-1]], side="right")
@@ -180,7 +181,7 @@ def _plane(walk: Walked) -> tuple[FloatArray, FloatArray]:
     d_lon = (np.diff(lon) + 180.0) % 360.0 - 180.0
     d_east = d_lon * np.cos(np.radians((lat[1:] + lat[:-1]) / 2.0)) * k
     d_north = np.diff(lat) * k
-    return np.r_[0.0, np.cumsum(d_east)], np.r_[0.0, np.cumsum(d_north)]
+    return cumsum0(d_east, np.float64), cumsum0(d_north, np.float64)
 
 
 def _jitter_m(dist: FloatArray, east: FloatArray, north: FloatArray) -> float:
@@ -189,7 +190,7 @@ def _jitter_m(dist: FloatArray, east: FloatArray, north: FloatArray) -> float:
     Readings are thinned to one per NOISE_SPACING_M first, and only neighbours closer than NOISE_GAP_MAX_M are
     used: further apart, the residual measures the path's own curves, not the receiver. A track with too few such
     readings (a route drawn on a map, a watch recording every 10–20 m) is taken to jitter as a typical fix does."""
-    keep = np.r_[True, np.diff(np.floor(dist / NOISE_SPACING_M)) > 0]
+    keep = lead(True, np.diff(np.floor(dist / NOISE_SPACING_M)) > 0)
     d, e, n = dist[keep], east[keep], north[keep]
     if len(d) > 3 * NOISE_READINGS:  # a few thousand residuals pin a median down; runs of three stay together
         every = len(d) // NOISE_READINGS
@@ -235,7 +236,7 @@ def _sliding(values: FloatArray, width: int, op: np.ufunc) -> FloatArray:
     n = len(values)
     half = width // 2
     fill = -np.inf if op is np.maximum else np.inf
-    padded = np.r_[np.full(half, fill), values, np.full(half + (-(n + 2 * half)) % width, fill)]
+    padded = np.concatenate((np.full(half, fill), values, np.full(half + (-(n + 2 * half)) % width, fill)))
     blocks = padded.reshape(-1, width)
     forward = op.accumulate(blocks, axis=1).ravel()
     backward = op.accumulate(blocks[:, ::-1], axis=1)[:, ::-1].ravel()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from retrowalk.core.arrays import cumsum0, lead
 from retrowalk.core.geo import step_m
 from retrowalk.core.track import FloatArray, Track, TrackError
 
@@ -48,7 +49,7 @@ def walked(track: Track) -> Walked:
     if len(lat) < 2:
         raise TrackError("the route has fewer than two points with a position")
     steps = step_m(lat, lon)
-    keep = np.r_[True, steps > 0.01]  # a point recorded twice in one place adds nothing
+    keep = lead(True, steps > 0.01)  # a point recorded twice in one place adds nothing
     if not keep.all():
         lat, lon, ele, seg, time = lat[keep], lon[keep], ele[keep], seg[keep], time[keep]
         # Measured again, not summed: ten minutes of sub-centimetre jitter standing still would add metres.
@@ -60,5 +61,5 @@ def walked(track: Track) -> Walked:
     # The speed test needs a real time step and a long step: bogus or repeated timestamps are common.
     fast = (speed > TELEPORT_SPEED_MS) & (np.diff(time) > 0) & (steps > TELEPORT_FAST_MIN_M)
     jump = ((seg[1:] != seg[:-1]) & (steps > JOIN_M)) | (steps > TELEPORT_M) | fast
-    dist = np.r_[0.0, np.cumsum(np.where(jump, 0.0, steps))]
+    dist = cumsum0(np.where(jump, 0.0, steps), np.float64)
     return Walked(lat, lon, ele, dist, jump, tuple(notes))
