@@ -127,6 +127,9 @@ def route_plan(track: Track, req: RouteRequest, settings: Settings = DEFAULTS) -
     reverse_s = _place(other, _usable(other, setup), setup, samples_only=True).samples * setup.tau
 
     warnings = list(track.notes) + list(prof.notes)
+    if track.damage is not None:
+        # First: everything after it is about a walk the file may only partly hold.
+        warnings.insert(0, routetext.damaged(track.damage, prof.track_m, req.units))
     flags: set[Flag] = set()
     backward_s = placed.samples * setup.tau
     options = _options(reverse_s) if backward_s < setup.target_s else ()

@@ -14,6 +14,7 @@ from retrowalk.core.plan import Direction, Segment
 from retrowalk.core.refusal import REASONS, Why
 from retrowalk.core.safety import KNEE_CUE
 from retrowalk.core.terrain import Profile
+from retrowalk.core.track import Damage
 from retrowalk.core.units import Units, format_clock, format_distance, format_duration, format_grade
 
 
@@ -98,3 +99,12 @@ def late_gap(prof: Profile, placed: Placement, late_m: float, why: Why, units: U
               else "has no flat or rising stretch long enough for one before the cool-down")
     return (f"No backward bout after {after}: the last third of the walk (from {format_distance(late_m, units)}) "
             f"{ground}.")
+
+
+def damaged(damage: Damage, kept_m: float, units: Units) -> str:
+    """What a damaged file gave: how much of it was read and where the walk stops, or that it may be wrong."""
+    if damage.cut:
+        return (f"Read {damage.records_read:,} of about {damage.records_expected:,} records: the file is damaged "
+                f"after {format_distance(kept_m, units)}, and the plan goes no further.")
+    return (f"The file's checksum does not match: it was changed or damaged after it was recorded. All "
+            f"{damage.records_read:,} records were read, but any of them may be wrong: check the route on the map.")

@@ -15,6 +15,20 @@ class TrackError(ValueError):
     """A file that cannot be read as a walk; the message is one sentence a person can act on."""
 
 
+@dataclass(frozen=True, slots=True)
+class Damage:
+    """A file that is not as it was recorded (its checksum fails, or its data stops making sense): what of it
+    was kept. Readers say what they found; the plan says it to the walker."""
+
+    records_read: int
+    """The recorded points kept."""
+    records_expected: int
+    """About how many the file held: from its own stated length (the same as read when nothing was cut)."""
+    checksum_failed: bool
+    cut: bool
+    """Reading stopped where the data stopped making sense; nothing after that was read."""
+
+
 @dataclass(frozen=True, eq=False)
 class Track:
     """Equal-length float64 arrays, validated once here; never mutated (the arrays are made read-only).
@@ -31,7 +45,9 @@ class Track:
     segment: IntArray
     name: str = ""
     notes: tuple[str, ...] = field(default=())
-    """What the reader had to overlook (a truncated file, points without a position), for the plan's warnings."""
+    """What the reader had to overlook (points without a position, say), for the plan's warnings."""
+    damage: Damage | None = None
+    """Set when the file is damaged: what was kept of it."""
 
     def __post_init__(self) -> None:
         n = len(self.lat_deg)
@@ -56,7 +72,7 @@ class Track:
         """The same walk in the other direction."""
         return Track(self.lat_deg[::-1].copy(), self.lon_deg[::-1].copy(), self.ele_m[::-1].copy(),
                      self.time_s[::-1].copy(), (self.segment.max() - self.segment)[::-1].copy()
-                     if len(self) else self.segment.copy(), self.name, self.notes)
+                     if len(self) else self.segment.copy(), self.name, self.notes, self.damage)
 
 
 

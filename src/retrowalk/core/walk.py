@@ -12,15 +12,25 @@ import numpy as np
 import numpy.typing as npt
 
 from retrowalk.core.arrays import cumsum0, lead
-from retrowalk.core.geo import step_m
+from retrowalk.core.geo import haversine_m, step_m
 from retrowalk.core.track import FloatArray, Track, TrackError
 
 JOIN_M = 50.0
 """Two file segments closer than this are one walk paused and resumed; further apart, a jump not walked."""
 TELEPORT_M = 5000.0
-TELEPORT_SPEED_MS = 15.0
-TELEPORT_FAST_MIN_M = 200.0
-"""A step longer than 5 km, or longer than 200 m at over 54 km/h, is a fix re-acquired far away, not a walk."""
+"""A step longer than this is a fix re-acquired far away (or a drive), never walked, clock or no clock."""
+PLAUSIBLE_SPEED_MS = 15.0
+"""54 km/h: faster than anyone walks, runs or rides for long. A fix that would mean moving faster from the one
+before it, by more than GPS_SLACK_M, is a glitch (or a damaged file), not a place the walker went."""
+GPS_SLACK_M = 50.0
+"""What a fix may be off by without being a glitch: a second of 54 km/h plus a poor fix's error."""
+GLITCH_MAX_FIXES = 5
+GLITCH_MAX_S = 120.0
+"""A glitch is at most this many fixes that leave the track and come back to it, and the way back is judged on
+at most two minutes of travel (a clock gone wild cannot make a fix 3,000 km away "within reach"); longer away is a
+jump."""
+PIECE_MIN_FIXES = 3
+"""A piece of track between two jumps with fewer fixes than this was not walked: a stray fix, dropped."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,12 +64,102 @@ def walked(track: Track) -> Walked:
         lat, lon, ele, seg, time = lat[keep], lon[keep], ele[keep], seg[keep], time[keep]
         # Measured again, not summed: ten minutes of sub-centimetre jitter standing still would add metres.
         steps = step_m(lat, lon)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        speed = steps / np.diff(time)
-    # Not walked: the line between two file segments far apart, or a step no walker makes (a lost fix
-    # re-acquired far away). Such a step adds no distance and grade is never measured across it.
-    # The speed test needs a real time step and a long step: bogus or repeated timestamps are common.
-    fast = (speed > TELEPORT_SPEED_MS) & (np.diff(time) > 0) & (steps > TELEPORT_FAST_MIN_M)
-    jump = ((seg[1:] != seg[:-1]) & (steps > JOIN_M)) | (steps > TELEPORT_M) | fast
+    glitches = _glitches(lat, lon, time, steps)
+    far = steps > TELEPORT_M
+    # Not walked: the line between two file segments far apart, a step longer than TELEPORT_M, or a step no
+    # one could have made in its time that no later fix comes back from (a fix re-acquired far away, a drive).
+    # Such a step adds no distance and grade is never measured across it.
+    jump = ((seg[1:] != seg[:-1]) & (steps > JOIN_M)) | far
+    drop = np.zeros(len(lat), dtype=bool)
+    if glitches is not None:
+        drop, fast = glitches
+        jump |= fast
+        far |= fast
+    if far.any():
+        # A piece cut off by such jumps and too short to be walked is a stray fix: dropped with the glitches.
+        starts = np.flatnonzero(lead(True, far))
+        sizes = np.diff(np.append(starts, len(lat)))
+        for start, size in zip(starts, sizes, strict=True):
+            if size < PIECE_MIN_FIXES and len(lat) - size >= 2:
+                drop[start:start + size] = True
+    if drop.any():
+        count = int(drop.sum())
+        what = "1 fix was dropped as a jump: it" if count == 1 else f"{count} fixes were dropped as jumps: they"
+        notes.append(f"{what} would mean moving faster than {PLAUSIBLE_SPEED_MS * 3.6:.0f} km/h (a GPS glitch, "
+                     "or a damaged file).")
+        keep = ~drop
+        lat, lon, ele, seg, time = lat[keep], lon[keep], ele[keep], seg[keep], time[keep]
+        steps = step_m(lat, lon)
+        again = _glitches(lat, lon, time, steps)
+        jump = ((seg[1:] != seg[:-1]) & (steps > JOIN_M)) | (steps > TELEPORT_M)
+        if again is not None:
+            jump |= again[1]
     dist = cumsum0(np.where(jump, 0.0, steps), np.float64)
     return Walked(lat, lon, ele, dist, jump, tuple(notes))
+
+
+def _glitches(lat: FloatArray, lon: FloatArray, time: FloatArray, steps: FloatArray) \
+        -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]] | None:
+    """Fixes to drop (a run of at most GLITCH_MAX_FIXES that leaves the track and comes back within reach of
+    the fix before it) and steps that are jumps (no fix comes back); None when every step is plausible, which
+    one vectorised test tells for nearly every file. Needs clock times: without them only TELEPORT_M applies."""
+    with np.errstate(invalid="ignore"):
+        dt = np.diff(time)
+        bad = (dt > 0) & (steps > PLAUSIBLE_SPEED_MS * dt + GPS_SLACK_M)
+    if not bad.any():
+        return None
+    n = len(lat)
+    drop = np.zeros(n, dtype=bool)
+    jump = np.zeros(n - 1, dtype=bool)
+    for i in map(int, np.flatnonzero(bad)):
+        if drop[i] or drop[i + 1]:
+            continue  # a step into or out of a glitch already dropped
+        if steps[i] > TELEPORT_M:
+            jump[i] = True  # no glitch goes that far: a jump (and a stray piece after it is dropped by size)
+            continue
+        # From fix i, the first later fix within reach again ends the glitch; none within reach: a jump.
+        far = np.arange(i + 2, min(i + 2 + GLITCH_MAX_FIXES, n))
+        if len(far):
+            gap = haversine_m(np.full(len(far), lat[i]), np.full(len(far), lon[i]), lat[far], lon[far])
+            with np.errstate(invalid="ignore"):
+                back = np.flatnonzero(gap <= PLAUSIBLE_SPEED_MS * np.minimum(time[far] - time[i], GLITCH_MAX_S)
+                                      + GPS_SLACK_M)
+            if len(back):
+                drop[i + 1:far[back[0]]] = True
+                continue
+        jump[i] = True
+    return drop, jump
+
+
+CLOCK_BACK_S = 60.0
+CLOCK_AHEAD_S = 86400.0
+"""In a damaged file, a fix whose clock runs back more than a minute, or on more than a day, from the one before
+is not a recorded one."""
+
+
+def trusted_fixes(track: Track) -> int:
+    """For a file known to be damaged: how many of its first fixes to trust. Reading stops at the first step the
+    walk cannot have made and never comes back from (a glitch that returns is left to :func:`walked`): after
+    damage, the bytes that follow can decode into a plausible-looking track that was never recorded, but their
+    first step away from the real one, in place or in time, gives them away."""
+    lat, lon, time = track.lat_deg, track.lon_deg, track.time_s
+    if len(lat) < 2:
+        return len(lat)
+    steps = step_m(lat, lon)
+    with np.errstate(invalid="ignore"):
+        dt = np.diff(time)
+        odd = (steps > TELEPORT_M) | ((dt > 0) & (steps > PLAUSIBLE_SPEED_MS * dt + GPS_SLACK_M)) | \
+            (dt < -CLOCK_BACK_S) | (dt > CLOCK_AHEAD_S)
+    for i in map(int, np.flatnonzero(odd)):
+        if steps[i] > TELEPORT_M:
+            return i + 1  # no GPS glitch goes that far: what follows was never recorded
+        far = np.arange(i + 2, min(i + 2 + GLITCH_MAX_FIXES, len(lat)))
+        if len(far):
+            gap = haversine_m(np.full(len(far), lat[i]), np.full(len(far), lon[i]), lat[far], lon[far])
+            with np.errstate(invalid="ignore"):
+                since = np.clip(time[far] - time[i], 0.0, GLITCH_MAX_S)
+                back = (gap <= PLAUSIBLE_SPEED_MS * since + GPS_SLACK_M) | (~np.isfinite(since) & (gap <= GPS_SLACK_M))
+            if back.any():
+                continue  # a glitch: it comes back
+        return i + 1
+    return len(lat)

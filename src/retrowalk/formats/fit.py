@@ -6,16 +6,23 @@ this reader compiles one ``struct`` format per definition message that skips eve
 field for field against the official SDK on every FIT file in ``shared/data/real``
 (``tests/formats/test_fit.py``). The FIT protocol is Garmin's "FIT Protocol" document (file header, record
 headers, definition and data messages, compressed timestamps) and its Profile.xlsx (message and field numbers).
+
+Damage: every file's CRCs are checked, as the SDK checks them. A file that fails is read only as far as its data
+makes sense (reserved bits, base types, lengths, positions on the globe; then the first fix the walk cannot have
+made, :func:`~retrowalk.core.walk.trusted_fixes`), and the track says what was kept (:class:`Damage`). Read on
+blindly, one deleted byte shifts every later message into records that were never made.
 """
 
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import crcmod.predefined
 import numpy as np
 
-from retrowalk.core.track import Track, TrackError
+from retrowalk.core.track import Damage, Track, TrackError
+from retrowalk.core.walk import trusted_fixes
 
 # Profile.xlsx numbers.
 MESG_FILE_ID = 0
@@ -26,6 +33,7 @@ FILE_TYPES = {4: "activity", 5: "workout", 6: "course", 1: "device", 2: "setting
 RECORD_FIELDS = {0: "lat", 1: "lon", 2: "altitude", 78: "enhanced_altitude", FIELD_TIMESTAMP: "timestamp"}
 
 SEMICIRCLE_DEG = 180.0 / 2**31
+SEMICIRCLES_90 = 2**30
 FIT_EPOCH_S = 631065600  # 1989-12-31T00:00:00Z in Unix seconds
 ALTITUDE_SCALE, ALTITUDE_OFFSET = 5.0, 500.0  # altitude and enhanced_altitude: m = raw / 5 - 500
 
@@ -36,6 +44,14 @@ _BASE = {
     0x05: ("i", 0x7FFFFFFF), 0x06: ("I", 0xFFFFFFFF), 0x0A: ("B", 0x00), 0x0B: ("H", 0x0000),
     0x0C: ("I", 0x00000000), 0x0D: ("B", 0xFF),
 }
+
+
+# Every base type byte FIT defines and the size of one value of it (FIT Protocol, base type table).
+BASE_SIZES = {0x00: 1, 0x01: 1, 0x02: 1, 0x83: 2, 0x84: 2, 0x85: 4, 0x86: 4, 0x07: 1, 0x88: 4, 0x89: 8, 0x0A: 1,
+              0x8B: 2, 0x8C: 4, 0x0D: 1, 0x8E: 8, 0x8F: 8, 0x90: 8}
+
+_crc16 = crcmod.predefined.mkPredefinedCrcFun("crc-16")
+"""FIT's CRC is CRC-16/ARC (polynomial 0x8005, reflected, from 0): crcmod-plus computes it in C."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,54 +70,99 @@ def read_fit(data: bytes, name: str = "") -> Track:
         raise TrackError("the file is empty")
     if len(data) < 12 or data[8:12] != b".FIT":
         raise TrackError("this is not a FIT file (no .FIT signature in its header)")
-    lat: list[float] = []
-    lon: list[float] = []
-    ele: list[float] = []
-    ts: list[float] = []
-    seg: list[int] = []
-    notes: list[str] = []
-    file_types: list[int] = []
+    out = _Records()
     pos = 0
-    piece = 0
+    checksum_failed = cut = False
+    expected_bytes = decoded_bytes = 0
     while pos + 12 <= len(data) and data[pos + 8:pos + 12] == b".FIT":
         header_size = data[pos]
         (data_size,) = struct.unpack_from("<I", data, pos + 4)
         start = pos + header_size
         end = start + data_size
-        truncated = end > len(data)
-        end = min(end, len(data))
-        try:
-            problem = _decode(data, start, end, piece, lat, lon, ele, ts, seg, file_types)
-        except (IndexError, struct.error):  # a damaged byte made a length lie; keep what came before
-            problem = "The file is damaged; the points before the damage were read."
-        if problem or truncated:
-            notes.append(problem or "The file ends early; the points before the cut were read.")
+        expected_bytes += data_size
+        checksum_failed |= not _checksums_hold(data, pos, header_size, end)
+        if header_size < 12 or end + 2 > len(data):
+            cut = True  # the file ends before its stated length (or the length itself is damaged)
+        stop = _decode(data, start, min(end, len(data)), out)
+        decoded_bytes += stop - start
+        if stop < min(end, len(data)) or cut:
+            cut = True
             break
-        pos = end + 2  # the file CRC
-        piece += 1
+        pos = end + 2  # past the file CRC
+        out.piece += 1
     else:
-        if pos < len(data) and lat:
-            notes.append("The file carries bytes after its end that are not FIT data; they were ignored.")
-
-    if not lat:
-        kind = FILE_TYPES.get(file_types[0], "") if file_types else ""
+        # Bytes after the last whole file: padding zeros are harmless; anything else is a file we cannot read.
+        if pos < len(data) and any(data[pos:]):
+            cut = True
+    if not out.lat:
+        kind = FILE_TYPES.get(out.file_types[0], "") if out.file_types else ""
         if kind == "workout":
             raise TrackError("this FIT file is a workout, not a walk: it has steps but no positions")
         if kind and kind not in ("activity", "course"):
             raise TrackError(f"this FIT file holds {kind}, not a walk: it has no positions")
+        if checksum_failed or cut:
+            raise TrackError("this FIT file is damaged before its first recorded position; nothing could be read")
         raise TrackError("this FIT file has no recorded positions (an indoor session, or a watch without GPS)")
-    ele_a = np.asarray(ele, dtype=np.float64)
-    return Track(np.asarray(lat) * SEMICIRCLE_DEG, np.asarray(lon) * SEMICIRCLE_DEG, ele_a,
-                 np.asarray(ts, dtype=np.float64), np.asarray(seg, dtype=np.int64), name, tuple(notes))
+    damage = None
+    if checksum_failed or cut:
+        track = Track(np.asarray(out.lat) * SEMICIRCLE_DEG, np.asarray(out.lon) * SEMICIRCLE_DEG,
+                      np.asarray(out.ele, dtype=np.float64), np.asarray(out.ts, dtype=np.float64),
+                      np.asarray(out.seg, dtype=np.int64), name)
+        trusted = trusted_fixes(track)
+        if trusted < len(out.lat):
+            # Where the damage starts can only be told from what it decodes into: the first fix the walk cannot
+            # have reached. That and everything after it go (they may already be the shifted bytes).
+            cut = True
+            decoded_bytes = round(decoded_bytes * trusted / len(out.lat))
+            for column in (out.lat, out.lon, out.ele, out.ts, out.seg):
+                del column[trusted:]
+        read = len(out.lat)
+        # The file's own stated lengths tell how much was meant to be there: the records per byte decoded so far,
+        # over all of it, is the best estimate a damaged file allows.
+        expected = max(read, round(read * expected_bytes / max(decoded_bytes, 1))) if cut else read
+        damage = Damage(read, expected, checksum_failed, cut)
+    return Track(np.asarray(out.lat) * SEMICIRCLE_DEG, np.asarray(out.lon) * SEMICIRCLE_DEG,
+                 np.asarray(out.ele, dtype=np.float64), np.asarray(out.ts, dtype=np.float64),
+                 np.asarray(out.seg, dtype=np.int64), name, (), damage)
 
 
-def _decode(data: bytes, pos: int, end: int, piece: int, lat: list[float], lon: list[float], ele: list[float],
-            ts: list[float], seg: list[int], file_types: list[int]) -> str | None:
-    """Decode one FIT file's records into the lists; return a sentence if it had to stop early."""
+def _checksums_hold(data: bytes, pos: int, header_size: int, end: int) -> bool:
+    """The header's CRC (when it has one: 14 bytes, not zero) and the file's (over header and records, in the
+    two bytes after them) are what Garmin's SDK checks too: any changed byte changes them."""
+    if header_size == 14 and pos + 14 <= len(data):
+        (stated,) = struct.unpack_from("<H", data, pos + 12)
+        if stated and stated != _crc16(data[pos:pos + 12]):
+            return False
+    if end + 2 > len(data):
+        return False
+    (stated,) = struct.unpack_from("<H", data, end)
+    return bool(stated == _crc16(data[pos:end]))
+
+
+@dataclass(slots=True)
+class _Records:
+    lat: list[float] = field(default_factory=list)
+    lon: list[float] = field(default_factory=list)
+    ele: list[float] = field(default_factory=list)
+    ts: list[float] = field(default_factory=list)
+    seg: list[int] = field(default_factory=list)
+    file_types: list[int] = field(default_factory=list)
+    piece: int = 0
+
+
+def _decode(data: bytes, pos: int, end: int, out: _Records) -> int:
+    """Decode one FIT file's records from ``pos`` into ``out``; return where decoding stopped: ``end`` when the
+    records ran to their end, earlier where the data stopped making sense (a header with its reserved bits set,
+    a definition no encoder writes, a message never defined or running past the end, a position off the globe).
+
+    Stopping there, rather than reading on, is the point: one deleted byte shifts every later message, and read
+    on, the shifted bytes decode into positions that were never recorded (issue 12: a 9 km run became 57 km)."""
     defs: dict[int, _Definition] = {}
     last_ts = -1
     nan = float("nan")
+    lat, lon, ele, ts, seg, piece = out.lat, out.lon, out.ele, out.ts, out.seg, out.piece
     while pos < end:
+        at = pos
         header = data[pos]
         pos += 1
         if header & 0x80:  # compressed timestamp header: local type in bits 5-6, offset in bits 0-4
@@ -111,48 +172,33 @@ def _decode(data: bytes, pos: int, end: int, piece: int, lat: list[float], lon: 
                 last_ts = (last_ts & ~0x1F) + offset + (0x20 if offset < (last_ts & 0x1F) else 0)
             compressed_ts = last_ts
         elif header & 0x40:  # definition message
-            if pos + 5 > end:
-                return "The file ends in the middle of a message; the points before it were read."
-            local = header & 0x0F
-            big = data[pos + 1] == 1
-            global_num = struct.unpack_from(">H" if big else "<H", data, pos + 2)[0]
-            nfields = data[pos + 4]
-            pos += 5
-            if pos + 3 * nfields > end:
-                return "The file ends in the middle of a message; the points before it were read."
-            raw_fields = [(data[pos + 3 * i], data[pos + 3 * i + 1], data[pos + 3 * i + 2]) for i in range(nfields)]
-            pos += 3 * nfields
-            dev_size = 0
-            if header & 0x20:  # developer fields: skipped, only their sizes matter
-                if pos >= end or pos + 1 + 3 * data[pos] > end:
-                    return "The file ends in the middle of a message; the points before it were read."
-                ndev = data[pos]
-                dev_size = sum(data[pos + 1 + 3 * i + 1] for i in range(ndev))
-                pos += 1 + 3 * ndev
-            if pos > end:
-                return "The file ends in the middle of a message; the points before it were read."
-            defs[local] = _compile(global_num, big, raw_fields, dev_size)
+            definition = _define(data, pos, end, header)
+            if definition is None:
+                return at
+            local, defs[header & 0x0F], pos = header & 0x0F, definition[0], definition[1]
             continue
         else:
+            if header & 0x30:  # bits 4 and 5 of a data message's header are reserved: sync is lost
+                return at
             local = header & 0x0F
             compressed_ts = -1
-        definition = defs.get(local)
-        if definition is None:
-            return "Part of the file refers to a message it never defined; the points before it were read."
-        if pos + definition.size > end:
-            return "The file ends in the middle of a message; the points before it were read."
-        if definition.unpack is not None:
-            values = definition.unpack.unpack_from(data, pos)
+        found = defs.get(local)
+        if found is None or pos + found.size > end:
+            return at
+        if found.unpack is not None:
+            values = found.unpack.unpack_from(data, pos)
             record: dict[str, float] = {}
-            for (fname, invalid), value in zip(definition.fields, values, strict=True):
+            for (fname, invalid), value in zip(found.fields, values, strict=True):
                 if value != invalid:
                     record[fname] = value
             if "timestamp" in record:
                 last_ts = int(record["timestamp"])
             elif compressed_ts >= 0:
                 record["timestamp"] = compressed_ts
-            if definition.global_num == MESG_RECORD:
+            if found.global_num == MESG_RECORD:
                 if "lat" in record and "lon" in record:
+                    if abs(record["lat"]) > SEMICIRCLES_90:
+                        return at  # a latitude beyond the pole: these bytes are not the record they claim to be
                     lat.append(record["lat"])
                     lon.append(record["lon"])
                     alt = record.get("enhanced_altitude", record.get("altitude"))
@@ -160,15 +206,43 @@ def _decode(data: bytes, pos: int, end: int, piece: int, lat: list[float], lon: 
                     stamp = record.get("timestamp")
                     ts.append(nan if stamp is None else stamp + FIT_EPOCH_S)
                     seg.append(piece)
-            elif definition.global_num == MESG_FILE_ID and "type" in record:
-                file_types.append(int(record["type"]))
-        elif definition.has_timestamp:
+            elif found.global_num == MESG_FILE_ID and "type" in record:
+                out.file_types.append(int(record["type"]))
+        elif found.has_timestamp:
             # A message we skip still moves the clock that compressed timestamps count from.
-            (stamp,) = struct.unpack_from(definition.fields[0][0], data, pos)
+            (stamp,) = struct.unpack_from(found.fields[0][0], data, pos)
             if stamp != 0xFFFFFFFF:
                 last_ts = stamp
-        pos += definition.size
-    return None
+        pos += found.size
+    return end
+
+
+def _define(data: bytes, pos: int, end: int, header: int) -> tuple[_Definition, int] | None:
+    """The definition message at ``pos`` and where the next message starts, or None where it cannot be one: a
+    reserved bit or byte set, an architecture other than little or big endian, a base type FIT does not have, a
+    field whose size is not a whole number of its base type, or a message running past the end."""
+    if header & 0x10 or pos + 5 > end or data[pos] != 0 or data[pos + 1] > 1:
+        return None
+    big = data[pos + 1] == 1
+    global_num = struct.unpack_from(">H" if big else "<H", data, pos + 2)[0]
+    nfields = data[pos + 4]
+    pos += 5
+    if pos + 3 * nfields > end:
+        return None
+    raw_fields = [(data[pos + 3 * i], data[pos + 3 * i + 1], data[pos + 3 * i + 2]) for i in range(nfields)]
+    for _, size, base in raw_fields:
+        width = BASE_SIZES.get(base)
+        if width is None or size == 0 or size % width:
+            return None
+    pos += 3 * nfields
+    dev_size = 0
+    if header & 0x20:  # developer fields: skipped, only their sizes matter
+        if pos >= end or pos + 1 + 3 * data[pos] > end:
+            return None
+        ndev = data[pos]
+        dev_size = sum(data[pos + 1 + 3 * i + 1] for i in range(ndev))
+        pos += 1 + 3 * ndev
+    return _compile(global_num, big, raw_fields, dev_size), pos
 
 
 def _compile(global_num: int, big: bool, raw_fields: list[tuple[int, int, int]], dev_size: int) -> _Definition:

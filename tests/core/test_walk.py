@@ -1,0 +1,75 @@
+"""Walked distance: fixes that would mean moving faster than anyone walks, runs or rides are dropped as jumps."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from retrowalk.core.geo import destination
+from retrowalk.core.track import make_track
+from retrowalk.core.walk import walked
+
+
+def line(count: int, speed_ms: float = 1.3, start: tuple[float, float] = (47.0, 8.0), heading: float = 90.0,
+         t0: float = 0.0):
+    """``count`` fixes a second apart, walking at ``speed_ms`` along ``heading``."""
+    lat, lon = [start[0]], [start[1]]
+    for _ in range(count - 1):
+        a, b = destination(lat[-1], lon[-1], heading, speed_ms)
+        lat.append(a)
+        lon.append(b)
+    return np.array(lat), np.array(lon), t0 + np.arange(count, dtype=float)
+
+
+def walk_of(lat, lon, time):
+    return walked(make_track(lat, lon, np.full(len(lat), 300.0), time))
+
+
+def test_a_fix_300_m_off_for_one_second_is_dropped_and_counted() -> None:
+    lat, lon, t = line(200)
+    lat[100], lon[100] = destination(lat[100], lon[100], 0.0, 300.0)
+    points = walk_of(lat, lon, t)
+    assert len(points.lat_deg) == 199
+    assert points.dist_m[-1] == pytest.approx(199 * 1.3, rel=0.01)
+    assert any(n.startswith("1 fix was dropped as a jump") for n in points.notes)
+
+
+def test_a_run_of_wild_fixes_is_dropped_the_walk_either_side_kept() -> None:
+    lat, lon, t = line(300)
+    for i in (150, 151, 152):
+        lat[i], lon[i] = destination(lat[i], lon[i], 45.0 * i, 2000.0)
+    points = walk_of(lat, lon, t)
+    assert len(points.lat_deg) == 297
+    assert not points.jump.any()
+    assert points.dist_m[-1] == pytest.approx(299 * 1.3, rel=0.01)
+    assert any(n.startswith("3 fixes were dropped") for n in points.notes)
+
+
+def test_a_first_fix_far_from_the_walk_is_dropped() -> None:
+    lat, lon, t = line(100)
+    lat[0], lon[0] = lat[0] + 0.5, lon[0]  # 55 km away: the last fix of yesterday's drive
+    points = walk_of(lat, lon, t)
+    assert len(points.lat_deg) == 99
+    assert points.dist_m[-1] == pytest.approx(98 * 1.3, rel=0.01)
+
+
+def test_a_drive_between_two_walks_is_a_jump_both_walks_are_kept() -> None:
+    lat1, lon1, t1 = line(200)
+    lat2, lon2, t2 = line(200, start=(47.2, 8.1), t0=t1[-1] + 600)  # 20 km away ten minutes later
+    points = walk_of(np.r_[lat1, lat2], np.r_[lon1, lon2], np.r_[t1, t2])
+    assert len(points.lat_deg) == 400
+    assert points.jump.sum() == 1
+    assert points.dist_m[-1] == pytest.approx(398 * 1.3, rel=0.01)
+    assert not any("dropped" in n for n in points.notes)
+
+
+def test_a_ride_at_60_kmh_is_not_taken_for_glitches() -> None:
+    lat, lon, t = line(300, speed_ms=16.7)
+    points = walk_of(lat, lon, t)
+    assert len(points.lat_deg) == 300 and not points.jump.any()
+
+
+def test_without_times_only_the_distance_can_tell() -> None:
+    lat, lon, _ = line(100, speed_ms=25.0)  # a drawn route: points 25 m apart, no clock
+    points = walk_of(lat, lon, np.full(100, np.nan))
+    assert len(points.lat_deg) == 100 and not points.jump.any()
