@@ -23,7 +23,9 @@ from retrowalk import __version__
 from retrowalk.core.ground import Elevation
 from retrowalk.core.plan import Kind, Plan, PlanError
 from retrowalk.core.program import Level, dose_for_level
+from retrowalk.core.refusal import Instead, Option, RouteRefusedError
 from retrowalk.core.routeplan import RoutePlan, RouteRequest, route_plan
+from retrowalk.core.text import one_line
 from retrowalk.core.timeplan import TimeRequest, time_plan
 from retrowalk.core.track import TrackError
 from retrowalk.core.units import (
@@ -31,6 +33,7 @@ from retrowalk.core.units import (
     default_units,
     format_clock,
     format_distance,
+    format_duration,
     format_grade,
     format_speed,
     to_kmh,
@@ -155,10 +158,27 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _plan(args)
         if args.command == "export":
             return _export(args)
+    except RouteRefusedError as err:  # core says why; the command line says what to type instead
+        print(f"retrowalk {args.command}: {err.reason()}; {instead(err.options, args.reverse)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except (PlanError, TrackError) as err:
-        print(f"retrowalk {args.command}: {err}", file=sys.stderr)
+        print(f"retrowalk {args.command}: {one_line(str(err))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     raise AssertionError(f"unhandled command {args.command}")  # argparse only lets known commands through
+
+
+def instead(options: Sequence[Option], reversed_: bool) -> str:
+    """What to do instead, in this command's flags: "walked the other way (--reverse) it holds 5 min, or …"."""
+    parts = []
+    for option in options:
+        if option.instead is Instead.REVERSE and option.backward_s:
+            flag = "without --reverse" if reversed_ else "--reverse"
+            parts.append(f"walked the other way ({flag}) it holds {format_duration(option.backward_s)}")
+        elif option.instead is Instead.TIME_PLAN:
+            parts.append("plan by time (--minutes without a route)")
+        elif option.instead is Instead.TREADMILL:
+            parts.append("on a treadmill (--treadmill --minutes M)")
+    return ", or ".join(parts) or "plan by time (--minutes without a route)"
 
 
 def _plan(args: argparse.Namespace) -> int:
@@ -174,6 +194,9 @@ def _plan(args: argparse.Namespace) -> int:
             raise PlanError(f"cannot write {args.profile}: {err.strerror or err}") from None
         Console(stderr=True, highlight=False).print(f"Profile written to {out}")
     _emit(plan, args.json)
+    if route is not None and route.options and not args.json:
+        Console(stderr=True, highlight=False).print(
+            Text(f"Instead: {instead(route.options, args.reverse)}.", style="yellow"))
     return 0
 
 
@@ -252,6 +275,8 @@ def _emit(plan: Plan, as_json: bool) -> None:
 
 
 def _route_plan(args: argparse.Namespace) -> RoutePlan:
+    if args.minutes is not None and args.minutes <= 0:
+        raise PlanError("--minutes must be more than 0")
     for flag, given in (("--treadmill", args.treadmill), ("--deadmill", args.deadmill), ("--bouts", args.bouts),
                         ("--incline", args.incline is not None)):
         if given:
@@ -293,7 +318,14 @@ def _export(args: argparse.Namespace) -> int:
         paper=args.paper)
     data = render(fmt, plan, route, options)
     _write_atomically(output, data)
-    Console(stderr=True, highlight=False).print(f"{FORMAT_NAMES[fmt]} written to {output} ({len(data):,} bytes)")
+    where = ""
+    if fmt == "ics":  # a calendar's times mean nothing without their zone: say which one, and how to choose
+        from retrowalk.formats.ics import zone
+
+        mine = "" if args.tz else ", this computer's zone; choose another with --tz"
+        where = f" Times are in {zone(args.tz).key}{mine}."
+    said = f"{FORMAT_NAMES[fmt]} written to {output} ({len(data):,} bytes).{where}"
+    Console(stderr=True, highlight=False).print(said)
     return 0
 
 

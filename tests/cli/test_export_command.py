@@ -145,3 +145,15 @@ def test_an_existing_file_is_kept_when_the_export_fails(tmp_path: Path, capsys: 
     out.write_bytes(b"my old calendar")
     code, _, _ = run("export", "--minutes", "30", "--tz", "Nowhere/Land", "-o", str(out), capsys=capsys)
     assert code == 2 and out.read_bytes() == b"my old calendar"
+
+
+def test_a_calendar_says_which_time_zone_its_times_are_in(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "America/Chicago")
+    code, _, err = run("export", "--minutes", "30", "-o", str(tmp_path / "week.ics"), capsys=capsys)
+    said = " ".join(err.split())
+    assert code == 0 and "Times are in America/Chicago, this computer's zone; choose another with --tz." in said
+    code, _, err = run("export", "--minutes", "30", "--tz", "Europe/Zurich", "-o", str(tmp_path / "w.ics"),
+                       capsys=capsys)
+    said = " ".join(err.split())
+    assert code == 0 and "Times are in Europe/Zurich." in said and "this computer's" not in said

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 from importlib.resources import files
 from pathlib import Path
 
 import jsonschema
 import pytest
 
+from retrowalk.core.plan import PlanError
+from retrowalk.core.routeplan import RouteRequest, route_plan
+from retrowalk.formats.read import read_track
+from tests.builders import make_route, write_gpx
 from tests.cli.test_plan_command import run
 from tests.real import REAL, needs_real
 
@@ -85,3 +90,29 @@ def test_bad_route_input_gets_one_line_and_exit_2(
     assert out == ""
     assert err.count("\n") == 1, err
     assert expected in err
+
+
+def test_a_refusal_names_this_commands_flags_and_core_names_none(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """Core says what is possible instead in the domain's words; the command line says which flag does it."""
+    down, _, _ = make_route([-4.0], [3000])
+    path = tmp_path / "down.gpx"
+    write_gpx(down, path)
+    with pytest.raises(PlanError) as refused:
+        route_plan(read_track(path), RouteRequest())
+    assert "--" not in str(refused.value) and "walked the other way it holds 5 min" in str(refused.value)
+    code, _, err = run("plan", str(path), capsys=capsys)
+    assert code == 2 and "walked the other way (--reverse) it holds 5 min" in err
+    assert "plan by time (--minutes without a route)" in err and err.count("\n") == 1
+    code, _, err = run("plan", str(path), "--reverse", "--minutes", "0", capsys=capsys)
+    assert code == 2 and "--minutes must be more than 0" in err
+
+
+def test_a_route_too_short_to_walk_says_so_not_that_it_is_unsafe(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    short, _, _ = make_route([0.0], [68], spacing_m=2.0)
+    path = tmp_path / "short.gpx"
+    write_gpx(short, path)
+    code, _, err = run("plan", str(path), "--units", "kmh", capsys=capsys)
+    assert code == 2 and re.search(r"only \d+ m long, too short to walk a plan on", err)
+    assert "nowhere safe" not in err and err.count("\n") == 1

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrowalk.core.units import Units, default_units, format_clock, format_speed, from_kmh, to_kmh
+from retrowalk.core.units import Units, default_units, format_clock, format_duration, format_speed, from_kmh, to_kmh
 
 
 @pytest.mark.parametrize(
@@ -34,3 +34,9 @@ def test_two_mph_reads_as_two_mph_and_three_point_two_kmh() -> None:
 @pytest.mark.parametrize(("seconds", "text"), [(0, "0:00"), (90, "1:30"), (600, "10:00"), (3725, "1:02:05")])
 def test_clock_format(seconds: int, text: str) -> None:
     assert format_clock(seconds) == text
+
+
+@pytest.mark.parametrize(("seconds", "text"), [(45, "45 s"), (60, "1 min"), (330, "5 min 30 s"), (3600, "1 h"),
+                                               (9345, "2 h 36 min"), (43195, "12 h"), (3599.6, "1 h")])
+def test_a_duration_in_a_sentence_never_reads_as_a_clock(seconds: float, text: str) -> None:
+    assert format_duration(seconds) == text

@@ -111,7 +111,7 @@ def test_a_file_over_fifty_megabytes_is_refused_before_reading(tmp_path: Path) -
     big = tmp_path / "huge.gpx"
     with big.open("wb") as f:  # sparse: costs no disk
         f.truncate(MAX_FILE_BYTES + 1)
-    with pytest.raises(TrackError, match="limited to 50 MB"):
+    with pytest.raises(TrackError, match="limited to 50 MiB"):
         read_track(big)
 
 

@@ -90,7 +90,7 @@ def test_wrong_kinds_of_file_are_refused_with_a_sentence(studio: Studio, name: s
 
 def test_a_file_over_fifty_megabytes_is_refused(studio: Studio) -> None:
     response = upload_api(studio, "huge.gpx", b"<gpx>" + b" " * (50 * 1024 * 1024 + 10))
-    assert response.status_code == 400 and "limited to 50 MB" in response.json()["detail"]
+    assert response.status_code == 400 and "limited to 50 MiB" in response.json()["detail"]
 
 
 def test_a_good_upload_saves_the_route_and_plans_on_it(studio: Studio) -> None:

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from retrowalk.core.ground import Elevation, Terrain
+from retrowalk.core.text import quoted
 from retrowalk.core.units import Units
 
 E = TypeVar("E", bound=StrEnum)
@@ -206,7 +207,7 @@ def _enum(enum: type[E], value: object, name: str) -> E:
         return enum(str(value)) if isinstance(value, str) else enum(value)  # type: ignore[arg-type]
     except ValueError:
         allowed = ", ".join(e.value for e in enum)
-        raise PlanError(f"{name}: {value!r} is not one of {allowed}") from None
+        raise PlanError(f"{name}: {quoted(value)} is not one of {allowed}") from None
 
 
 def _strings(value: object, name: str) -> list[str]:

@@ -31,7 +31,7 @@ from retrowalk.core.rules import (
     Settings,
 )
 from retrowalk.core.safety import safety_notes
-from retrowalk.core.terrain import Profile, profile
+from retrowalk.core.terrain import Profile, TooShortError, profile
 from retrowalk.core.timeplan import refuse_outside_s1
 from retrowalk.core.track import Track
 from retrowalk.core.turns import MAX_MARKED, Corner
@@ -118,7 +118,12 @@ def route_plan(track: Track, req: RouteRequest, settings: Settings = DEFAULTS) -
     setup = _setup(req, settings)
     walk = track.reversed() if req.reverse else track
     max_m = _max_distance_m(req, setup)
-    prof = profile(walk, setup.step, settings, max_m)
+    needed_m = (setup.warmup + setup.k_lo + setup.cooldown) * setup.step
+    try:
+        prof = profile(walk, setup.step, settings, max_m)
+    except TooShortError as err:
+        raise RouteRefusedError(Why.TOO_SHORT, _options(0), length_m=err.length_m, needed_m=needed_m,
+                                units=req.units) from None
     usable = _usable(prof, setup)
     placed = _place(prof, usable, setup)
     # The same route the other way: computed because it is the first alternative to offer.
@@ -134,8 +139,8 @@ def route_plan(track: Track, req: RouteRequest, settings: Settings = DEFAULTS) -
     backward_s = placed.samples * setup.tau
     options = _options(reverse_s) if backward_s < setup.target_s else ()
     if backward_s == 0:
-        raise RouteRefusedError(_why(prof, usable, setup), options, length_m=prof.length_m,
-                           needed_m=(setup.warmup + setup.k_lo + setup.cooldown) * setup.step, units=req.units)
+        raise RouteRefusedError(_why(prof, usable, setup), options, length_m=prof.length_m, needed_m=needed_m,
+                                units=req.units)
     segments = routetext.segments(prof, placed, setup.v_f, setup.v_b, setup.tau, req.units)
     total_s = sum(s.duration_s for s in segments)
     if prof.elevation is Elevation.RECORDED and prof.window_m > NOISY_WINDOW_M:
@@ -232,7 +237,7 @@ def _max_distance_m(req: RouteRequest, setup: _Setup) -> float | None:
     """How far the plan may go: ``--minutes`` of walking, or the 12-hour ceiling. ``None``: no cut needed."""
     seconds = ROUTE_SESSION_MAX_S if req.minutes is None else req.minutes * 60
     if req.minutes is not None and req.minutes <= 0:
-        raise PlanError("--minutes must be more than 0")
+        raise PlanError("a walk lasts more than 0 minutes")
     if seconds > ROUTE_SESSION_MAX_S:
         raise PlanError(f"a route plan lasts at most {ROUTE_SESSION_MAX_S // 3600} hours")
     # Time = forward distance / v_f + backward seconds; backward seconds cover v_b metres each.

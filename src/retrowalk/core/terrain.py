@@ -53,6 +53,14 @@ JUMP_MIN_GRADE = 0.6
 SPIKE_MIN_M = 5.0
 
 
+class TooShortError(TrackError):
+    """A walk too short to sample at all; :attr:`length_m` says how long it is."""
+
+    def __init__(self, length_m: float) -> None:
+        self.length_m = length_m
+        super().__init__(f"this route is only {length_m:.0f} m long, too short to walk a plan on")
+
+
 @dataclass(frozen=True, eq=False)
 class Profile:
     """Samples every ``step_m`` metres along a track; sample ``i`` stands for ``[i·step_m, (i+1)·step_m)``."""
@@ -125,7 +133,7 @@ def profile(track: Track, step: float, settings: Settings = DEFAULTS, max_m: flo
         cut = int(np.searchsorted(dist, max_m, side="right"))
         lat, lon, ele, dist, jump = lat[:cut], lon[:cut], ele[:cut], dist[:cut], jump[:cut - 1]
     if dist[-1] < 10 * step:
-        raise TrackError(f"the route is only {dist[-1]:.0f} m long; too short to walk a plan on")
+        raise TooShortError(float(dist[-1]))
 
     n = int(dist[-1] // step)
     s_dist: FloatArray = np.arange(n, dtype=np.float64) * step

@@ -280,7 +280,7 @@ def _speeds(req: TimeRequest, dose: Dose, settings: Settings,
         start = "starts at" if dose.week == 1 else "is at"
         raise PlanError(f"week {dose.week} on a locked treadmill {start} "
                         f"{format_speed(dose.treadmill_backward_kmh, units)} backward (S5, DOMAIN.md §2 "
-                        f"Progression); {format_speed(back, units)} is faster: choose a later --week")
+                        f"Progression); {format_speed(back, units)} is faster: a later week of the programme allows it")
     incline = req.incline_pct if req.incline_pct is not None else dose.incline_pct
     if incline < TREADMILL_MIN_INCLINE_PCT:
         raise PlanError(f"a locked treadmill is set to at least {TREADMILL_MIN_INCLINE_PCT:g} % incline (S5); "

@@ -90,10 +90,14 @@ def format_clock(seconds: int) -> str:
     return f"{sign}{minutes}:{secs:02d}"
 
 
-def format_duration(seconds: int) -> str:
-    """A duration for a sentence: ``45 s``, ``2 min``, ``1:30 min``."""
+def format_duration(seconds: float) -> str:
+    """A duration for a sentence: ``45 s``, ``2 min``, ``5 min 30 s``, ``2 h 35 min``, ``12 h`` (never
+    "1:30 min", which reads as a clock, nor "11:59:55 min"). An hour or more is told to the minute."""
+    seconds = round(seconds)
     if seconds < 60:
         return f"{seconds} s"
-    if seconds % 60 == 0:
-        return f"{seconds // 60} min"
-    return f"{format_clock(seconds)} min"
+    if seconds < 3600:
+        minutes, secs = divmod(seconds, 60)
+        return f"{minutes} min {secs} s" if secs else f"{minutes} min"
+    hours, minutes = divmod(round(seconds / 60), 60)
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"

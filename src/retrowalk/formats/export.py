@@ -11,6 +11,7 @@ from datetime import date, time, timedelta
 
 from retrowalk.core.plan import Plan, PlanError
 from retrowalk.core.routeplan import RoutePlan
+from retrowalk.core.text import quoted
 from retrowalk.formats.ics import DEFAULT_DAYS
 
 FORMATS = {"fit": ".fit", "gpx": ".gpx", "ics": ".ics", "pdf": ".pdf"}
@@ -61,7 +62,7 @@ def render(fmt: str, plan: Plan, route: RoutePlan | None = None, options: Export
 
         paper = options.paper or default_paper(plan.units)
         if paper not in PAPERS:
-            raise PlanError(f"paper {paper!r}: give a4 or letter")
+            raise PlanError(f"paper {quoted(paper)}: give a4 or letter")
         return card_pdf(plan, route.profile if route else None, paper, options.name,
                         turns=route.turns_in_the_way() if route else ())
-    raise PlanError(f"{fmt!r} is not an export format; give one of {', '.join(FORMATS)}")
+    raise PlanError(f"{quoted(fmt)} is not an export format; give one of {', '.join(FORMATS)}")

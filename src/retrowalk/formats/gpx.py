@@ -14,6 +14,7 @@ from typing import Any, cast
 import numpy as np
 from lxml import etree
 
+from retrowalk.core.text import quoted
 from retrowalk.core.track import FloatArray, IntArray, Track, TrackError
 from retrowalk.formats.numbers import floats
 from retrowalk.formats.xmlsafe import epoch_seconds, parse_root
@@ -204,7 +205,7 @@ def _ele_per_point(points: list[etree._Element], ns: str | None, cut: bool = Fal
             except ValueError:
                 if cut:  # the line in the cut file is not the line in the person's file
                     raise _ReadWholeError from None
-                raise TrackError(f"line {point.sourceline}: elevation {text.strip()!r} is not a number") from None
+                raise TrackError(f"line {point.sourceline}: elevation {quoted(text)} is not a number") from None
     return out
 
 
@@ -230,7 +231,7 @@ def _careful(points: list[etree._Element], segment: IntArray, name: str, ns: str
                 try:
                     arr[i] = float(text)
                 except ValueError:
-                    raise TrackError(f"line {point.sourceline}: {attr} {text!r} is not a number") from None
+                    raise TrackError(f"line {point.sourceline}: {attr} {quoted(text)} is not a number") from None
             except TrackError:
                 if cut:
                     raise _ReadWholeError from None

@@ -18,6 +18,7 @@ from lxml import etree
 from retrowalk.core.plan import Direction, Plan, PlanError
 from retrowalk.core.routeplan import RoutePlan
 from retrowalk.core.rules import DEFAULTS
+from retrowalk.core.text import count
 from retrowalk.core.units import format_clock, format_grade, format_length_m
 
 GPX_NS = "http://www.topografix.com/GPX/1/1"
@@ -64,7 +65,7 @@ def route_gpx(result: RoutePlan, name: str = "Backward walk") -> bytes:
     root.set(f"{{{XSI_NS}}}schemaLocation", SCHEMA_LOCATION)
     meta = _el(root, "metadata")
     _el(meta, "name", name)
-    _el(meta, "desc", f"{format_clock(plan.backward_s)} backward in {len(plan.bouts())} bouts, "
+    _el(meta, "desc", f"{format_clock(plan.backward_s)} backward in {count(len(plan.bouts()), 'bout')}, "
                       f"{format_clock(plan.total_s)} in all. Waypoints mark where to turn around and face forward.")
     _el(meta, "time", datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
 

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from icalendar import Alarm, Calendar, Event
 
 from retrowalk.core.plan import Plan, PlanError
+from retrowalk.core.text import quoted
 from retrowalk.core.units import format_clock, format_distance, format_speed
 
 DEFAULT_DAYS = (0, 2, 4)
@@ -33,7 +34,7 @@ def zone(name: str | None) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise PlanError(f"unknown time zone {name!r}; give one like Europe/Zurich or America/New_York") from None
+        raise PlanError(f"unknown time zone {quoted(name)}; give one like Europe/Zurich or America/New_York") from None
 
 
 def _system_zone() -> str | None:
@@ -50,7 +51,7 @@ def parse_days(text: str) -> tuple[int, ...]:
     days = []
     for word in text.lower().replace(" ", "").split(","):
         if word[:3] not in DAY_NAMES or len(word) < 3:
-            raise PlanError(f"--days: {word!r} is not a weekday; give them like mon,wed,fri")
+            raise PlanError(f"--days: {quoted(word)} is not a weekday; give them like mon,wed,fri")
         days.append(DAY_NAMES.index(word[:3]))
     return tuple(sorted(set(days)))
 

@@ -16,6 +16,7 @@ from retrowalk.core.ground import Elevation, Terrain
 from retrowalk.core.plan import Plan
 from retrowalk.core.rules import KMH_PER_MPH, M_PER_FT
 from retrowalk.core.terrain import Profile
+from retrowalk.core.text import count
 from retrowalk.core.turns import Corner
 from retrowalk.core.units import Units, format_clock
 
@@ -106,7 +107,7 @@ def profile_image(plan: Plan, prof: Profile, fmt: str = "png", turns: Sequence[C
     ax.set_ylabel("elevation (ft)" if mph else "elevation (m)")
     route = plan.route
     name = route.name if route and route.name else "Route"
-    ax.set_title(f"{name}: {format_clock(plan.backward_s)} backward in {len(plan.bouts())} bouts "
+    ax.set_title(f"{name}: {format_clock(plan.backward_s)} backward in {count(len(plan.bouts()), 'bout')} "
                  f"(numbered bands), {format_clock(plan.total_s)} in all", fontsize=11)
     if not known:
         ax.text(0.5, 0.5, "Elevation unknown: bouts placed by distance only", transform=ax.transAxes,

@@ -18,7 +18,7 @@ from retrowalk.core.check import check
 from retrowalk.core.plan import Plan, PlanError, plan_from_dict
 
 MAX_PLAN_BYTES = 5 * 1024 * 1024
-"""A plan of a 12-hour walk in 5-second steps is well under 1 MB."""
+"""A plan of a 12-hour walk in 5-second steps is well under 1 MiB."""
 
 
 @lru_cache(maxsize=1)
@@ -30,7 +30,7 @@ def _validator() -> jsonschema.Draft202012Validator:
 def plan_from_json(text: str | bytes, name: str = "the plan") -> Plan:
     """The plan in ``text``, refused with :class:`PlanError` if it is not valid JSON, not the schema, or unsafe."""
     if len(text) > MAX_PLAN_BYTES:
-        raise PlanError(f"{name} is over 5 MB; a plan file is far smaller")
+        raise PlanError(f"{name} is over 5 MiB; a plan file is far smaller")
     try:
         data: Any = json.loads(text)
     except json.JSONDecodeError as err:
@@ -61,7 +61,7 @@ def read_plan(path: str | Path) -> Plan:
     path = Path(path)
     try:
         if path.stat().st_size > MAX_PLAN_BYTES:
-            raise PlanError(f"{path.name} is over 5 MB; a plan file is far smaller")
+            raise PlanError(f"{path.name} is over 5 MiB; a plan file is far smaller")
         data = path.read_bytes()
     except FileNotFoundError:
         raise PlanError(f"{path}: no such file") from None

@@ -14,7 +14,13 @@ from retrowalk.formats.gpx import read_gpx
 from retrowalk.formats.tcx import read_tcx
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
-"""Issue 3: refuse files over 50 MB (a day's 1 Hz recording is a few MB)."""
+"""Issue 3: refuse files over 50 MiB (a day's 1 Hz recording is a few MiB)."""
+MAX_FILE_TEXT = "50 MiB"
+
+
+def too_big(name: str, size: int) -> str:
+    """The refusal for a file over the limit, in the same binary units as the limit."""
+    return f"{name} is {size / 2**20:.0f} MiB; route files are limited to {MAX_FILE_TEXT}"
 
 # The first element that is not a declaration, comment or processing instruction: the XML root's name.
 _ROOT_TAG = re.compile(rb"<([A-Za-z_][\w.:-]*)")
@@ -35,7 +41,7 @@ def read_track(path: str | Path, times: bool = True) -> Track:
     if path.is_dir():
         raise TrackError(f"{path} is a folder; give a .gpx, .tcx or .fit file")
     if size > MAX_FILE_BYTES:
-        raise TrackError(f"{path.name} is {size / 1e6:.0f} MB; route files are limited to 50 MB")
+        raise TrackError(too_big(path.name, size))
     try:
         data = path.read_bytes()
     except OSError as err:
@@ -77,7 +83,7 @@ def _utf8(data: bytes) -> bytes:
 
 def _read_bytes(data: bytes, name: str, times: bool) -> Track:
     if len(data) > MAX_FILE_BYTES:
-        raise TrackError(f"{name} is {len(data) / 1e6:.0f} MB; route files are limited to 50 MB")
+        raise TrackError(too_big(name, len(data)))
     if len(data) >= 12 and data[8:12] == b".FIT":
         return read_fit(data, name)
     data = _utf8(data)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import numpy as np
 from lxml import etree
 
+from retrowalk.core.text import one_line
 from retrowalk.core.track import FloatArray, TrackError
 
 
@@ -26,7 +27,7 @@ def parse(data: bytes, what: str, notes: list[str] | None = None) -> etree._Elem
         root = etree.fromstring(data, parser())
     except etree.XMLSyntaxError as err:
         line = f"line {err.lineno}: " if err.lineno else ""
-        message = str(err.msg or err).split(", line ")[0].rstrip(".")
+        message = one_line(str(err.msg or err).split(", line ")[0].split("\n")[0], 120).rstrip(".")
         if "Namespace prefix" in message and notes is not None:
             root = etree.fromstring(data, parser(recover=True))
             notes.append(f"The file has XML namespace errors ({line}{message}); its points were read anyway.")

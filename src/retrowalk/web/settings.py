@@ -115,7 +115,7 @@ STORAGES = {
     },
 }
 
-# Route files up to 50 MB (issue 3's reader limit); bigger bodies are refused before they are read.
+# Route files up to 50 MiB (issue 3's reader limit); bigger bodies are refused before they are read.
 ROUTE_UPLOAD_MAX_BYTES = 50 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = ROUTE_UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -33,7 +33,7 @@ class MinutesPlanForm(forms.Form):
 class RoutePlanForm(forms.Form):
     # Empty files too: the reader says what is wrong with any file, in the same words as the CLI and the API.
     file = forms.FileField(required=False, allow_empty_file=True,
-                           label="Route file (.gpx, .tcx or .fit, up to 50 MB)")
+                           label="Route file (.gpx, .tcx or .fit, up to 50 MiB)")
     route = forms.ModelChoiceField(queryset=Route.objects.none(), required=False, label="or a saved route")
     name = forms.CharField(max_length=120, required=False)
     minutes = forms.FloatField(min_value=5.5, max_value=SESSION_MAX_S / 60, required=False,

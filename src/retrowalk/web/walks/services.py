@@ -24,7 +24,7 @@ from retrowalk.core.terrain import profile
 from retrowalk.core.timeplan import TimeRequest, time_plan
 from retrowalk.core.track import Track, TrackError
 from retrowalk.core.units import Units
-from retrowalk.formats.read import MAX_FILE_BYTES, read_bytes
+from retrowalk.formats.read import MAX_FILE_BYTES, read_bytes, too_big
 from retrowalk.web.accounts.models import Profile
 from retrowalk.web.walks.models import Route, WalkPlan, WalkSession
 
@@ -42,7 +42,7 @@ def save_route(client: Profile, name: str, filename: str, data: bytes) -> Route:
     if suffix not in ROUTE_SUFFIXES:
         raise InputError(f"{filename}: upload a .gpx, .tcx or .fit file")
     if len(data) > MAX_FILE_BYTES:
-        raise InputError(f"{filename} is {len(data) / 1e6:.0f} MB; route files are limited to 50 MB")
+        raise InputError(too_big(filename, len(data)))
     track = _read(data, filename)
     try:
         prof = profile(track, SUMMARY_STEP_M)

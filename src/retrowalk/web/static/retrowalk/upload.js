@@ -1,5 +1,5 @@
 // Route upload with a progress bar: the same form posts with fetch-like XHR so the browser reports upload
-// progress; without JavaScript the form posts normally. Files over the 50 MB limit are refused before sending.
+// progress; without JavaScript the form posts normally. Files over the 50 MiB limit are refused before sending.
 (function () {
   const form = document.getElementById("route-form");
   if (!form || !window.XMLHttpRequest) return;
@@ -12,7 +12,7 @@
     if (!file) return; // a saved route: a plain post is quick
     event.preventDefault();
     if (file.size > limit) {
-      status.textContent = file.name + " is " + Math.round(file.size / 1e6) + " MB; route files are limited to 50 MB.";
+      status.textContent = file.name + " is " + Math.round(file.size / 1048576) + " MiB; route files are limited to 50 MiB.";
       return;
     }
     const data = new FormData(form);
