@@ -3,6 +3,7 @@ and Django's deployment check with production settings."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from django.urls import reverse
 
 from retrowalk.web.accounts.models import Profile, Role
 from retrowalk.web.walks import services
-from retrowalk.web.walks.models import WalkSession
+from retrowalk.web.walks.models import Route, WalkPlan, WalkSession
 from tests.web.conftest import PASSWORD, Studio, logged_in, person
 
 
@@ -113,6 +114,31 @@ def test_a_plan_that_cannot_be_made_is_a_400_with_the_cores_sentence_on_page_and
     assert page.status_code == 400 and api.status_code == 400
     sentence = api.json()["detail"]
     assert "at most" in sentence and sentence in page.content.decode().replace("&#x27;", "'")
+
+
+def test_a_route_that_holds_nothing_offers_this_pages_own_controls_not_the_command_lines(studio: Studio,
+                                                                                        tmp_path) -> None:
+    """Core says what is possible instead; the page words it as buttons: plan it the other way, by time, on a
+    treadmill. The API lists the same options as data."""
+    from tests.builders import make_route, write_gpx
+
+    down, _, _ = make_route([-4.0], [3000])
+    path = tmp_path / "down.gpx"
+    write_gpx(down, path)
+    ann = logged_in(studio.ann.user)
+    with path.open("rb") as f:
+        page = ann.post(reverse("walks:plan_new", args=[studio.ann.pk]), {"route-plan": "1", "r-file": f})
+    text = page.content.decode()
+    assert page.status_code == 400 and "nowhere safe to walk backward" in text
+    assert not any(flag in text for flag in ("--reverse", "--minutes", "--treadmill"))
+    assert "Plan it the other way (5 min backward)" in text and "Plan by time instead" in text
+    route = Route.objects.filter(client=studio.ann).latest("created")
+    other_way = ann.post(reverse("walks:route_replan", args=[route.pk]), {"reverse": "on"})
+    plan = WalkPlan.objects.filter(client=studio.ann).latest("created")
+    assert other_way.status_code == 302 and plan.route == route and plan.backward_s == 300
+    api = ann.post(f"/api/clients/{studio.ann.pk}/plans/route", {"route_id": route.pk},
+                   content_type="application/json")
+    assert api.status_code == 400 and {"what": "reverse", "backward_s": 300} in api.json()["instead"]
 
 
 def test_login_is_throttled_after_ten_failures(studio: Studio, settings) -> None:
@@ -219,8 +245,46 @@ def test_a_saved_route_plan_keeps_its_bouts_picture_and_route_when_planning_agai
     page = logged_in(studio.ann.user).get(reverse("walks:plan", args=[walk_plan.pk]))
     assert page.status_code == 200 and b"<svg" in page.content
 
-    studio.ann.speed_forward_kmh = 6.0  # 20 minutes now cover another stretch of the route
+    studio.ann.speed_forward_kmh = 6.0  # 20 minutes would now cover another stretch of the route
     studio.ann.save()
     walk_plan.refresh_from_db()
-    assert services.route_result(walk_plan) is None
-    assert logged_in(studio.ann.user).get(reverse("walks:plan", args=[walk_plan.pk])).status_code == 200
+    again = services.route_result(walk_plan)
+    assert again is not None and again.plan.to_dict()["segments"] == segments  # the saved plan, as saved
+
+
+def test_changing_a_clients_speeds_leaves_an_earlier_route_plans_page_gpx_and_live_coach_as_they_were(
+        studio: Studio) -> None:
+    """A saved plan is a record (issue 12): it keeps the request it was made from, and its page, exports and
+    live coach use that, never the client's settings of today. Planning again is a button, with today's."""
+    import re
+
+    from retrowalk.core.plan import Kind
+
+    browser = logged_in(studio.ann.user)
+    walk_plan = services.make_plan(studio.ann, studio.ann.user, services.PlanOptions(minutes=25, kind=Kind.ROUTE),
+                                   studio.ann_route)
+    url = reverse("walks:plan", args=[walk_plan.pk])
+
+    def seen() -> tuple[str, bytes, bytes, dict]:
+        page = browser.get(url).content.decode()
+        page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+        gpx = browser.get(reverse("walks:plan_export", args=[walk_plan.pk, "gpx"])).content
+        gpx = re.sub(rb"<time>[^<]+</time>", b"", gpx)  # the file's own creation time
+        walk = browser.get(reverse("walks:walk", args=[walk_plan.pk])).content.decode()
+        data = json.loads(re.search(r'<script id="walk-data" type="application/json">(.*?)</script>', walk,
+                                    re.DOTALL).group(1))
+        data.pop("csrf")
+        return page, gpx, browser.get(reverse("walks:plan_profile", args=[walk_plan.pk])).content, data
+
+    before = seen()
+    assert before[3]["route"] is not None and b"Turn around 1" in before[1]
+    studio.ann.speed_forward_kmh, studio.ann.speed_backward_kmh, studio.ann.week = 6.0, 3.2, 8
+    studio.ann.save()
+    assert seen() == before
+
+    # Planning again is an explicit action, with today's settings: a new plan, the old one untouched.
+    response = browser.post(reverse("walks:plan_again", args=[walk_plan.pk]))
+    newer = WalkPlan.objects.exclude(pk=walk_plan.pk).latest("created")
+    assert response.status_code == 302 and response["Location"] == reverse("walks:plan", args=[newer.pk])
+    assert newer.data["segments"] != walk_plan.data["segments"] and newer.week == 8
+    assert seen() == before

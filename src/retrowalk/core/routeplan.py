@@ -8,7 +8,9 @@ against the profile, sample by sample.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -49,8 +51,15 @@ NOISY_WINDOW_M = 100.0
 """Above this grade window (elevation noise of about 1 m or more), the plan warns that short dips may hide."""
 
 
+ENGINE_VERSION = 3
+"""The route engine's version, kept with every saved plan: raised whenever terrain, turns or placement may give
+other bouts for the same request (3: corner clearance and spread; 2: the first spreading; 1: before)."""
+
+
 @dataclass(frozen=True, slots=True)
 class RouteRequest:
+    """Everything a route plan is made from besides the route itself: saved with a plan, it makes it again."""
+
     week: int = 1
     units: Units = Units.MPH
     backward_s: int | None = None
@@ -61,6 +70,18 @@ class RouteRequest:
     bout_min_s: int | None = None
     bout_max_s: int | None = None
     reverse: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"week": self.week, "units": self.units.value, "backward_s": self.backward_s, "minutes": self.minutes,
+                "forward_speed_kmh": self.forward_speed_kmh, "backward_speed_kmh": self.backward_speed_kmh,
+                "bout_min_s": self.bout_min_s, "bout_max_s": self.bout_max_s, "reverse": self.reverse}
+
+    @staticmethod
+    def from_dict(data: Mapping[str, Any]) -> RouteRequest:
+        """The request :meth:`to_dict` wrote; a value it lacks takes the default."""
+        fields = {k: data[k] for k in ("week", "backward_s", "minutes", "forward_speed_kmh", "backward_speed_kmh",
+                                      "bout_min_s", "bout_max_s", "reverse") if k in data}
+        return RouteRequest(units=Units(data.get("units", Units.MPH.value)), **fields)
 
 
 @dataclass(frozen=True, slots=True)

@@ -124,6 +124,9 @@ def profile_image(plan: Plan, prof: Profile, fmt: str = "png", turns: Sequence[C
     ax.grid(axis="y", alpha=0.25)
     fig.tight_layout()
     out = BytesIO()
-    fig.savefig(out, format=fmt)
+    # The same plan draws the same bytes: no date in an SVG's metadata, and its element ids from a fixed salt
+    # rather than a random one (pages cache it; tests compare it).
+    with matplotlib.rc_context({"svg.hashsalt": "retrowalk"}):
+        fig.savefig(out, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
     plt.close(fig)
     return out.getvalue()

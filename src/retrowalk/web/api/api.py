@@ -43,7 +43,10 @@ api = NinjaAPI(title="retrowalk", version="1", auth=[TokenAuth(), django_auth],
 
 @api.exception_handler(services.InputError)
 def bad_input(request: HttpRequest, exc: services.InputError) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc)}, status=400)
+    body: dict[str, Any] = {"detail": str(exc)}
+    if exc.options:  # what the client could do instead, as data: the page makes buttons of the same
+        body["instead"] = [{"what": o.instead.value, "backward_s": o.backward_s} for o in exc.options]
+    return api.create_response(request, body, status=400)
 
 
 class ProfileOut(Schema):

@@ -17,10 +17,12 @@ from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from retrowalk.core.plan import Kind, Plan, PlanError
+from retrowalk.core.plan import Kind, PlanError
 from retrowalk.core.progression import Decision, LoggedSession, next_step
-from retrowalk.core.routeplan import RoutePlan, RouteRequest, route_plan
+from retrowalk.core.refusal import Option, RouteRefusedError
+from retrowalk.core.routeplan import ENGINE_VERSION, RoutePlan, RouteRequest, route_plan
 from retrowalk.core.terrain import profile
+from retrowalk.core.text import one_line
 from retrowalk.core.timeplan import TimeRequest, time_plan
 from retrowalk.core.track import Track, TrackError
 from retrowalk.core.units import Units
@@ -33,7 +35,14 @@ SUMMARY_STEP_M = 5.0
 
 
 class InputError(ValueError):
-    """A request that cannot be carried out; the message is shown as it is (a page's error, an API 400)."""
+    """A request that cannot be carried out; the message is shown as it is (a page's error, an API 400).
+
+    ``options`` say what could be done instead (a route that holds nothing: walk it the other way, plan by time);
+    pages offer them as buttons, the API lists them."""
+
+    def __init__(self, message: str, options: tuple[Option, ...] = ()) -> None:
+        super().__init__(message)
+        self.options = options
 
 
 def save_route(client: Profile, name: str, filename: str, data: bytes) -> Route:
@@ -94,14 +103,26 @@ class PlanOptions:
         return {"minutes": self.minutes, "kind": self.kind.value, "reverse": self.reverse,
                 "backward_minutes": self.backward_minutes}
 
+    @staticmethod
+    def from_dict(data: dict[str, Any]) -> PlanOptions:
+        return PlanOptions(minutes=data.get("minutes"), kind=Kind(data.get("kind", Kind.OUTDOOR.value)),
+                           reverse=bool(data.get("reverse")), backward_minutes=data.get("backward_minutes"))
+
 
 def make_plan(client: Profile, by: User | None, options: PlanOptions, route: Route | None = None) -> WalkPlan:
-    """A plan for ``client`` at their step, speeds and units, saved. :class:`InputError` when it cannot be made."""
+    """A plan for ``client`` at their step, speeds and units, saved. :class:`InputError` when it cannot be made.
+
+    The plan is saved with the whole request it was made from (speeds, units, step, direction, the engine's
+    version), so that its page, exports and live coach show it as it was made, whatever the client changes
+    later (:func:`route_result`)."""
     units = Units(client.units)
     backward_s = None if options.backward_minutes is None else round(options.backward_minutes * 60)
+    made: dict[str, Any] = {}
     try:
         if route is not None:
-            plan = _route_result(route, client, options).plan
+            request = _route_request(client, options)
+            plan = route_plan(route_track(route), request).plan
+            made = {"route_request": request.to_dict(), "engine": ENGINE_VERSION}
         else:
             if options.minutes is None:
                 raise InputError("give the minutes of the walk")
@@ -109,13 +130,27 @@ def make_plan(client: Profile, by: User | None, options: PlanOptions, route: Rou
                 raise InputError("a route plan needs a route")
             kind = options.kind
             outdoors = kind is Kind.OUTDOOR  # treadmill speeds come from the programme (S5), not the client's walk
-            plan = time_plan(TimeRequest(
+            time_request = TimeRequest(
                 total_s=round(options.minutes * 60), kind=kind, week=client.week, units=units, backward_s=backward_s,
                 forward_speed_kmh=client.speed_forward_kmh if outdoors else None,
-                backward_speed_kmh=client.speed_backward_kmh if outdoors else None))
+                backward_speed_kmh=client.speed_backward_kmh if outdoors else None)
+            plan = time_plan(time_request)
+            made = {"time_request": {"total_s": time_request.total_s, "week": time_request.week,
+                                     "units": units.value, "backward_s": backward_s,
+                                     "forward_speed_kmh": time_request.forward_speed_kmh,
+                                     "backward_speed_kmh": time_request.backward_speed_kmh}}
+    except RouteRefusedError as err:
+        raise InputError(err.reason(), err.options) from None
     except (PlanError, TrackError) as err:
-        raise InputError(str(err)) from None
-    return _save_plan(client, by, plan, options, route)
+        raise InputError(one_line(str(err))) from None
+    return WalkPlan.objects.create(client=client, created_by=by, kind=plan.kind.value, route=route,
+                                   week=client.week, request=options.as_dict() | made, data=plan.to_dict(),
+                                   total_s=plan.total_s, backward_s=plan.backward_s)
+
+
+def plan_again(walk_plan: WalkPlan, by: User | None) -> WalkPlan:
+    """The same walk planned anew with the client's settings of today: a new plan; the old one stays as it was."""
+    return make_plan(walk_plan.client, by, PlanOptions.from_dict(walk_plan.request), walk_plan.route)
 
 
 def _route_request(client: Profile, options: PlanOptions) -> RouteRequest:
@@ -125,32 +160,24 @@ def _route_request(client: Profile, options: PlanOptions) -> RouteRequest:
                         backward_s=None if options.backward_minutes is None else round(options.backward_minutes * 60))
 
 
-def _route_result(route: Route, client: Profile, options: PlanOptions) -> RoutePlan:
-    return route_plan(route_track(route), _route_request(client, options))
-
-
-def _save_plan(client: Profile, by: User | None, plan: Plan, options: PlanOptions, route: Route | None) -> WalkPlan:
-    return WalkPlan.objects.create(client=client, created_by=by, kind=plan.kind.value, route=route, week=client.week,
-                                   request=options.as_dict(), data=plan.to_dict(), total_s=plan.total_s,
-                                   backward_s=plan.backward_s)
+def saved_request(walk_plan: WalkPlan) -> RouteRequest:
+    """The request a route plan was made from, as saved with it."""
+    return RouteRequest.from_dict(walk_plan.request.get("route_request") or {"week": walk_plan.week})
 
 
 def route_result(walk_plan: WalkPlan) -> RoutePlan | None:
     """What a saved route plan was made from (for the profile, map, GPX, card and live coach), or None for a
     time plan.
 
-    Made again from the stored file and options. The plan served is always the one saved, which the client saw:
-    planned again, the bouts can come out elsewhere (a newer placement), and the profile and track they are
-    drawn on do not depend on that. Only when the plan covered a different stretch of the route (the client's
-    speeds changed since, with --minutes) is there no picture, rather than a wrong one."""
+    Made again from the stored file and the request saved with the plan, never the client's settings of today.
+    The plan served is always the one saved, which the client saw: made by an older engine, its bouts may differ
+    from what planning again would give, and the profile and track they are drawn on do not depend on that. Only
+    if even the stretch of route differs (an engine that reads the file otherwise) is there no picture, rather
+    than a wrong one."""
     if walk_plan.route is None:
         return None
-    req = walk_plan.request
-    options = PlanOptions(minutes=req.get("minutes"), reverse=bool(req.get("reverse")),
-                          backward_minutes=req.get("backward_minutes"))
-    request = replace(_route_request(walk_plan.client, options), week=walk_plan.week)
     try:
-        result = route_plan(route_track(walk_plan.route), request)
+        result = route_plan(route_track(walk_plan.route), saved_request(walk_plan))
     except (PlanError, TrackError):
         return None
     saved = walk_plan.plan

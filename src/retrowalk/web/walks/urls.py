@@ -10,6 +10,7 @@ urlpatterns = [
     path("clients/<int:client_id>/profile/", views.profile_edit, name="profile"),
     path("plans/<int:pk>/", views.plan_detail, name="plan"),
     path("plans/<int:pk>/profile.svg", views.plan_profile, name="plan_profile"),
+    path("plans/<int:pk>/again/", views.plan_again, name="plan_again"),
     path("plans/<int:pk>/walk/", live.walk_page, name="walk"),
     path("plans/<int:pk>/export/<str:fmt>/", views.plan_export, name="plan_export"),
     path("routes/<int:pk>/plan/", views.route_replan, name="route_replan"),

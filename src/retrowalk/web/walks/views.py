@@ -12,8 +12,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from retrowalk.core.plan import Kind, PlanError
-from retrowalk.core.units import format_clock, format_distance, format_grade, format_speed
+from retrowalk.core.plan import Kind, Plan, PlanError
+from retrowalk.core.refusal import Instead, Option
+from retrowalk.core.routeplan import ENGINE_VERSION
+from retrowalk.core.units import format_clock, format_distance, format_duration, format_grade, format_speed
 from retrowalk.formats.export import FORMATS, MEDIA_TYPES, ExportOptions
 from retrowalk.formats.export import render as render_export
 from retrowalk.web.accounts.access import client_or_404, owned, owned_or_404
@@ -87,7 +89,7 @@ def _streak_weeks(client: Profile, today: date) -> int:
 def plan_new(request: HttpRequest, client_id: int) -> HttpResponse:
     client = client_or_404(request.user, client_id)
     routes = owned(request.user, Route.objects.all()).filter(client=client)
-    minutes_form = MinutesPlanForm(prefix="t")
+    minutes_form = MinutesPlanForm(prefix="t", initial={"kind": request.GET.get("kind", Kind.OUTDOOR.value)})
     route_form = RoutePlanForm(prefix="r", routes=routes)
     context: dict[str, Any] = {"client": client, "minutes_form": minutes_form, "route_form": route_form}
     if request.method == "POST":
@@ -105,6 +107,7 @@ def plan_new(request: HttpRequest, client_id: int) -> HttpResponse:
                 plan = services.make_plan(client, request.user, services.PlanOptions(  # type: ignore[arg-type]
                     minutes=data.get("minutes"), kind=Kind.ROUTE, reverse=data.get("reverse", False)), route)
             except services.InputError as err:
+                context["instead"] = instead(err.options, client, route)
                 return refuse(request, "walks/plan_new.html", context, str(err))
         else:
             minutes_form = MinutesPlanForm(request.POST, prefix="t")
@@ -139,14 +142,32 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "where": format_distance(seg.start_m, units) if seg.start_m is not None else "",
             "ground": f"{seg.terrain or ''} {format_grade(seg.grade_pct) if seg.grade_pct is not None else ''}",
         })
+    request_made = walk_plan.request or {}
+    other_way: list[dict[str, Any]] = []
+    if walk_plan.route is not None and plan.route is not None and plan.route.reverse_backward_s > plan.backward_s:
+        other_way = instead((Option(Instead.REVERSE, plan.route.reverse_backward_s),), walk_plan.client,
+                            walk_plan.route, request_made.get("minutes"), bool(request_made.get("reverse")))
     context = {
-        "walk_plan": walk_plan, "plan": plan, "rows": rows, "client": walk_plan.client,
+        "walk_plan": walk_plan, "plan": plan, "rows": rows, "client": walk_plan.client, "instead": other_way,
+        "older_engine": walk_plan.route is not None and request_made.get("engine") != ENGINE_VERSION,
+        "speeds": _speeds_said(plan),
         "map": svg.route_map(plan, result.profile) if result else None, "legend": svg.legend(),
         "has_profile": result is not None, "formats": [f for f in FORMATS if f != "gpx" or result is not None],
         "total": format_clock(plan.total_s), "backward": format_clock(plan.backward_s),
         "distance": format_distance(plan.route.distance_m, units) if plan.route else "",
     }
     return render(request, "walks/plan_detail.html", context)
+
+
+def _speeds_said(plan: Plan) -> str:
+    """The speeds a plan was made for, in its units: "3.0 mph forward, 1.5 mph backward"."""
+    if plan.kind is not Kind.ROUTE and plan.kind is not Kind.OUTDOOR:
+        return ""
+    forward = next((s.speed_kmh for s in plan.segments if not s.backward and s.speed_kmh), None)
+    backward = next((s.speed_kmh for s in plan.segments if s.backward and s.speed_kmh), None)
+    if forward is None or backward is None:
+        return ""
+    return f"{format_speed(forward, plan.units)} forward, {format_speed(backward, plan.units)} backward"
 
 
 @login_required
@@ -191,10 +212,47 @@ def route_replan(request: HttpRequest, pk: int) -> HttpResponse:
             minutes = float(request.POST["minutes"])
         plan = services.make_plan(route.client, request.user,  # type: ignore[arg-type]
                                   services.PlanOptions(minutes=minutes, kind=Kind.ROUTE, reverse=reverse_walk), route)
-    except (ValueError, services.InputError) as err:
-        messages.error(request, str(err) if isinstance(err, services.InputError) else "Minutes must be a number.")
-        return HttpResponseRedirect(reverse("walks:plan_new", args=[route.client_id]), status=303)
+    except ValueError as err:
+        client = route.client
+        routes = owned(request.user, Route.objects.all()).filter(client=client)
+        context: dict[str, Any] = {"client": client, "minutes_form": MinutesPlanForm(prefix="t"),
+                                   "route_form": RoutePlanForm(prefix="r", routes=routes)}
+        if isinstance(err, services.InputError):
+            context["instead"] = instead(err.options, client, route, minutes, reverse_walk)
+            return refuse(request, "walks/plan_new.html", context, str(err))
+        return refuse(request, "walks/plan_new.html", context, "Minutes must be a number.")
     return redirect("walks:plan", pk=plan.pk)
+
+
+@login_required
+@require_POST
+def plan_again(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same walk planned anew with the client's settings of today; the saved plan stays as it was."""
+    walk_plan = owned_or_404(request.user, WalkPlan.objects.select_related("route", "client__user"), pk=pk)
+    try:
+        plan = services.plan_again(walk_plan, request.user)  # type: ignore[arg-type]
+    except services.InputError as err:
+        messages.error(request, str(err))
+        return HttpResponseRedirect(reverse("walks:plan", args=[walk_plan.pk]), status=303)
+    return redirect("walks:plan", pk=plan.pk)
+
+
+def instead(options: tuple[Option, ...], client: Profile, route: Route | None, minutes: float | None = None,
+            reversed_: bool = False) -> list[dict[str, Any]]:
+    """What to do instead, as this app's controls: a button that plans the route the other way, links to a plan
+    by time or on a treadmill. Core said what is possible; the page says how to get it."""
+    out: list[dict[str, Any]] = []
+    for option in options:
+        if option.instead is Instead.REVERSE and option.backward_s and route is not None:
+            out.append({"kind": "reverse", "label": f"Plan it the other way ({format_duration(option.backward_s)} "
+                        "backward)", "route": route, "minutes": minutes, "reverse": not reversed_})
+        elif option.instead is Instead.TIME_PLAN:
+            out.append({"kind": "link", "label": "Plan by time instead",
+                        "href": reverse("walks:plan_new", args=[client.pk]) + "#by-time"})
+        elif option.instead is Instead.TREADMILL:
+            out.append({"kind": "link", "label": "Plan a treadmill walk",
+                        "href": reverse("walks:plan_new", args=[client.pk]) + "?kind=treadmill#by-time"})
+    return out
 
 
 @login_required
