@@ -63,7 +63,7 @@ def test_a_six_minute_walk_by_default_holds_what_fits_and_says_the_minimum_is_mi
 
 
 def test_a_walk_too_short_for_warm_up_and_cool_down_is_refused() -> None:
-    with pytest.raises(PlanError, match="a walk needs at least 5:30 min"):
+    with pytest.raises(PlanError, match="a walk needs at least 5 min 30 s"):
         time_plan(TimeRequest(total_s=300))
 
 

@@ -26,8 +26,8 @@ def texts(plan: Plan) -> list[str]:
     return [s.cue for s in plan.segments] + list(plan.warnings) + list(plan.safety)
 
 
-def assert_well_said(plan: Plan) -> None:
-    for text in texts(plan):
+def assert_well_said(plan: Plan | None, refusal: str = "") -> None:
+    for text in ([*texts(plan)] if plan else []) + ([refusal] if refusal else []):
         for pattern, what in WRONG:
             assert not pattern.search(text), f"{what} in {text!r}"
 
@@ -39,17 +39,21 @@ def test_route_plans_say_it_right(grades: list[float], week: int, units: Units, 
     track, _, _ = make_route(grades, [600.0] * len(grades), noise_m=0.3)
     try:
         plan = route_plan(track, RouteRequest(units=units, week=week, minutes=minutes)).plan
-    except PlanError:
+    except PlanError as err:
+        assert_well_said(None, str(err))
         return
     assert_well_said(plan)
 
 
 @settings(deadline=None)
-@given(total=st.integers(6 * 60, 240 * 60), week=st.integers(1, 30), units=st.sampled_from(list(Units)),
-       kind=st.sampled_from([Kind.OUTDOOR, Kind.TREADMILL, Kind.DEADMILL]))
-def test_time_plans_say_it_right(total: int, week: int, units: Units, kind: Kind) -> None:
+@given(total=st.integers(60, 250 * 60), week=st.integers(1, 30), units=st.sampled_from(list(Units)),
+       kind=st.sampled_from([Kind.OUTDOOR, Kind.TREADMILL, Kind.DEADMILL]),
+       backward=st.one_of(st.none(), st.integers(60, 700)))
+def test_time_plans_and_their_refusals_say_it_right(total: int, week: int, units: Units, kind: Kind,
+                                                     backward: int | None) -> None:
     try:
-        plan = time_plan(TimeRequest(total_s=total, kind=kind, week=week, units=units))
-    except PlanError:
+        plan = time_plan(TimeRequest(total_s=total, kind=kind, week=week, units=units, backward_s=backward))
+    except PlanError as err:
+        assert_well_said(None, str(err))
         return
     assert_well_said(plan)

@@ -143,7 +143,7 @@ def _machine(plan: Plan, settings: Settings) -> list[Violation]:
             out.append(Violation("S4", "a deadmill has no motor speed; leave speed empty", i))
         if seg.speed_kmh is not None and seg.speed_kmh < 0:
             out.append(Violation("structure", "speed cannot be negative", i))
-    # DOMAIN.md:53: never increase speed in the middle of a backward bout.
+    # DOMAIN.md:55: never increase speed in the middle of a backward bout.
     for direction, first, last in plan.runs():
         if direction is not Direction.BACKWARD:
             continue

@@ -11,10 +11,10 @@ from enum import StrEnum
 
 
 class Terrain(StrEnum):
-    """DOMAIN.md:28-33 Terrain classes."""
+    """DOMAIN.md:28-35 Terrain classes."""
 
     UNKNOWN = "unknown"
-    """No usable elevation: never silently flat (DOMAIN.md:33)."""
+    """No usable elevation: never silently flat (DOMAIN.md:35)."""
     DOWNHILL = "downhill"
     """Anything that may go down by more than 1 % (S3: never backward)."""
     FLAT = "flat"
@@ -43,7 +43,7 @@ SAFE_BACKWARD = frozenset({Terrain.FLAT, Terrain.UPHILL, Terrain.STEEP})
 
 
 class Elevation(StrEnum):
-    """Whether a route's elevation could be read (DOMAIN.md:33)."""
+    """Whether a route's elevation could be read (DOMAIN.md:35)."""
 
     RECORDED = "recorded"
     UNKNOWN = "unknown"

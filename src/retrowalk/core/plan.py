@@ -43,7 +43,7 @@ class Flag(StrEnum):
     DOSE_BELOW_MINIMUM = "dose-below-minimum"
     """The plan holds less than S1's 5 backward minutes, and its warnings say why."""
     UNKNOWN_TERRAIN = "unknown-terrain"
-    """Backward bouts lie on ground of unknown grade, and the plan says so (DOMAIN.md:33)."""
+    """Backward bouts lie on ground of unknown grade, and the plan says so (DOMAIN.md:35)."""
 
 
 @dataclass(frozen=True, slots=True)

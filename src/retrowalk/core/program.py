@@ -1,4 +1,4 @@
-"""The programme: what a given level or week asks for, following DOMAIN.md:48's step order.
+"""The programme: what a given level or week asks for, following DOMAIN.md:50's step order.
 
 One step is, in order: +1 backward minute per session until S1's 10, then +0.2 mph of backward treadmill speed
 until the ceiling, then +1 % of incline until the ceiling. Week ``w`` is step ``w - 1`` of that ladder: the

@@ -1,22 +1,22 @@
-"""The next step on the programme from the session log: pain-gated progression (DOMAIN.md:43-48).
+"""The next step on the programme from the session log: pain-gated progression (DOMAIN.md:45-50).
 
-The rule, from the pain-monitoring model (Silbernagel 2007) as DOMAIN.md:43-47 gives it:
+The rule, from the pain-monitoring model (Silbernagel 2007) as DOMAIN.md:45-49 gives it:
 
 * pain during above 5/10, next-morning pain above the client's baseline, or pain rising week to week
-  → one step back (DOMAIN.md:47), at once;
-* pain 3–5 during and back to baseline next morning → repeat the same step (DOMAIN.md:46);
-* pain 0–2 during, back to baseline next morning, and the walk felt easy → one step forward (DOMAIN.md:45).
+  → one step back (DOMAIN.md:49), at once;
+* pain 3–5 during and back to baseline next morning → repeat the same step (DOMAIN.md:48);
+* pain 0–2 during, back to baseline next morning, and the walk felt easy → one step forward (DOMAIN.md:47).
 
 What this module adds, and why:
 
-* "Easy" is effort ≤ 3 on the 0–10 Borg CR10 scale ("moderate" or less): DOMAIN.md:40-41 says to progress when
+* "Easy" is effort ≤ 3 on the 0–10 Borg CR10 scale ("moderate" or less): DOMAIN.md:42-43 says to progress when
   effort drops.
 * A step forward needs a week on the current step (its first session at least 6 days before the latest): the
-  studies progress weekly (DOMAIN.md:49), and three good sessions in three days are not yet an adaptation.
+  studies progress weekly (DOMAIN.md:51), and three good sessions in three days are not yet an adaptation.
   A step back never waits.
 * "Rising week to week": the mean pain during in the last 7 days is at least 1 point above the 7 days before
   (both weeks logged) and above 2/10; a smaller change is within how people rate pain from day to day, and a
-  climb that stays within 0–2 is still in the range DOMAIN.md:45 calls fine to progress on.
+  climb that stays within 0–2 is still in the range DOMAIN.md:47 calls fine to progress on.
 * Without the next-morning answer for the latest session the rule cannot be applied: the decision is to wait and ask.
 * A session is acted on once: when the step has changed since the latest session (the rule moved it, or the coach
   did), that session has had its say, and the next decision waits for a session at the new step. Otherwise one
@@ -37,8 +37,8 @@ from retrowalk.core.program import MAX_WEEK, Dose, dose_for_week
 from retrowalk.core.rules import KMH_PER_MPH
 from retrowalk.core.units import Units, format_speed
 
-PAIN_ACCEPTABLE_MAX = 5  # DOMAIN.md:43
-PAIN_PROGRESS_MAX = 2  # DOMAIN.md:45
+PAIN_ACCEPTABLE_MAX = 5  # DOMAIN.md:45
+PAIN_PROGRESS_MAX = 2  # DOMAIN.md:47
 EFFORT_EASY_MAX = 3
 STEP_HOLD_DAYS = 6
 RISING_MIN_POINTS = 1.0

@@ -59,20 +59,20 @@ class Settings:
     """DOMAIN.md:25 Bout lengths: at least 60 s forward between two backward bouts."""
 
     forward_speed_kmh: float = 4.8
-    """DOMAIN.md:37 Speeds: forward 4.8 km/h (3.0 mph) by default, per client."""
+    """DOMAIN.md:39 Speeds: forward 4.8 km/h (3.0 mph) by default, per client."""
     backward_speed_kmh: float = 2.4
-    """DOMAIN.md:35-37 Speeds: outdoors about half the forward speed, 2.4 km/h (1.5 mph)."""
+    """DOMAIN.md:37-39 Speeds: outdoors about half the forward speed, 2.4 km/h (1.5 mph)."""
 
     treadmill_speed_step_kmh: float = 0.2 * KMH_PER_MPH
-    """DOMAIN.md:48 Progression: treadmill speed +0.1–0.2 mph a step; we take 0.2."""
+    """DOMAIN.md:50 Progression: treadmill speed +0.1–0.2 mph a step; we take 0.2."""
     treadmill_backward_max_kmh: float = 3.7 * KMH_PER_MPH
     """DOMAIN.md §4 Sources (Heath 2001): backward treadmill training ran at 3.2–3.7 mph; we never plan faster."""
     treadmill_incline_step_pct: float = 1.0
-    """DOMAIN.md:48 Progression: incline +0.5–1 % a step; we take 1 %."""
+    """DOMAIN.md:50 Progression: incline +0.5–1 % a step; we take 1 %."""
     treadmill_incline_max_pct: float = 10.0
     """DOMAIN.md §4 Sources (Cipriani 1995, 0/5/10 % grades): the programme stops adding incline at 10 %."""
     backward_minute_step_s: int = 60
-    """DOMAIN.md:48 Progression: +1 min backward per session and step, up to S1's 10 min."""
+    """DOMAIN.md:50 Progression: +1 min backward per session and step, up to S1's 10 min."""
 
     uphill_min_grade_pct: float = 2.0
     """DOMAIN.md:29 Terrain classes: uphill is a grade of +2 % or more."""
@@ -88,9 +88,9 @@ class Settings:
     """DOMAIN.md:32-34 Terrain classes: at least 10 m of straight ground between a bout's ends and a sharp turn."""
 
     treadmill_clearance_m: float = 2.0
-    """DOMAIN.md:52 Safety cues: keep about 2 m (6 ft) clear behind the treadmill."""
+    """DOMAIN.md:54 Safety cues: keep about 2 m (6 ft) clear behind the treadmill."""
     stop_pain_above: int = 5
-    """DOMAIN.md:43,52 Pain-monitoring model: stop, and step back, on pain above 5/10."""
+    """DOMAIN.md:45,54 Pain-monitoring model: stop, and step back, on pain above 5/10."""
 
     bout_granularity_s: int = 5
     """Not a rule: bout lengths are multiples of 5 s so a walker reads "1:15", not "1:13"."""

@@ -160,7 +160,7 @@ def profile(track: Track, step: float, settings: Settings = DEFAULTS, max_m: flo
 
 
 def _classify(grade: FloatArray, se_pct: float, piece: IntArray, settings: Settings) -> npt.NDArray[np.int8]:
-    """DOMAIN.md:28-33 on the estimate and its lower bound: downhill whenever the ground may go down."""
+    """DOMAIN.md:28-35 on the estimate and its lower bound: downhill whenever the ground may go down."""
     low = grade - CONFIDENCE_Z * se_pct
     terrain = np.full(len(grade), Terrain.UNKNOWN.code, dtype=np.int8)
     known = np.isfinite(grade) & (piece >= 0)

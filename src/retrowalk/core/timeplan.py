@@ -29,7 +29,7 @@ from retrowalk.core.rules import (
 from retrowalk.core.safety import KNEE_CUE, safety_notes
 from retrowalk.core.units import Units, format_clock, format_duration, format_speed
 
-# DOMAIN.md:36: older adults who walk backward slower than 0.6 m/s fall more often.
+# DOMAIN.md:38: older adults who walk backward slower than 0.6 m/s fall more often.
 SLOW_BACKWARD_KMH = 0.6 * 3.6
 
 
@@ -168,7 +168,7 @@ def _check_total(total_s: int, settings: Settings) -> None:
                         "for a longer day plan two walks, or plan on a route")
     shortest = shortest_session_s(settings)
     if total_s < shortest:
-        raise PlanError(f"a walk needs at least {format_clock(shortest)} min: "
+        raise PlanError(f"a walk needs at least {format_duration(shortest)}: "
                         f"{format_duration(settings.warmup_min_s)} warm-up, one {settings.bout_min_s} s "
                         f"backward bout and {format_duration(settings.cooldown_min_s)} cool-down")
 

@@ -22,7 +22,7 @@ from retrowalk.core.text import quoted
 from retrowalk.core.units import format_clock, format_distance, format_speed
 
 DEFAULT_DAYS = (0, 2, 4)
-"""Monday, Wednesday, Friday: three sessions a week, the studied dose (DOMAIN.md:49)."""
+"""Monday, Wednesday, Friday: three sessions a week, the studied dose (DOMAIN.md:51)."""
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 REMINDER_MIN = 15
 

@@ -36,7 +36,7 @@ class Profile(models.Model):
                                            validators=[MinValueValidator(0.5), MaxValueValidator(6.0)])
     week = models.PositiveSmallIntegerField(
         default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_WEEK)],
-        help_text="Step on the programme ladder (DOMAIN.md:48); moved by the pain-gated progression.")
+        help_text="Step on the programme ladder (DOMAIN.md:50); moved by the pain-gated progression.")
     treadmill = models.CharField(max_length=10, choices=HomeTreadmill.choices, default=HomeTreadmill.NONE)
     knee_notes = models.TextField(blank=True, max_length=2000)
     language = models.CharField(
@@ -49,7 +49,7 @@ class Profile(models.Model):
     progress_note = models.TextField(blank=True, help_text="Why the step last changed, as the client was told.")
     pain_baseline = models.PositiveSmallIntegerField(
         default=0, validators=[MaxValueValidator(10)],
-        help_text="Usual knee pain on waking, 0–10: next-morning pain is compared with it (DOMAIN.md:43).")
+        help_text="Usual knee pain on waking, 0–10: next-morning pain is compared with it (DOMAIN.md:45).")
 
     class Meta:
         indexes = [models.Index(fields=["coach", "role"])]

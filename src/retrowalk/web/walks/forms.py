@@ -129,7 +129,7 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
         data = super().clean() or {}
         forward, backward = data.get("speed_forward"), data.get("speed_backward")
         if forward is not None and backward is not None and backward >= forward:
-            raise forms.ValidationError("Backward speed should be slower than forward (about half, DOMAIN.md:36).")
+            raise forms.ValidationError("Backward speed should be slower than forward (about half, DOMAIN.md:38).")
         return data
 
     def save(self, commit: bool = True) -> Profile:

@@ -75,7 +75,7 @@ class WalkPlan(models.Model):
 
 
 class WalkSession(models.Model):
-    """One walk done, as the client logged it (DOMAIN.md:43: pain during, next morning, effort)."""
+    """One walk done, as the client logged it (DOMAIN.md:45: pain during, next morning, effort)."""
 
     client = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="sessions")
     plan = models.ForeignKey(WalkPlan, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions")

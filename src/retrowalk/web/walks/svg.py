@@ -114,7 +114,7 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], title: str, unit: 
 
 def line_chart(labels: Sequence[str], values: Sequence[float | None], title: str, limit: float = 5.0,
                width: int = 420, height: int = 190) -> SafeString:
-    """Pain 0–10 over time; the acceptable limit (5/10, DOMAIN.md:43) as a dashed line; gaps where nothing logged."""
+    """Pain 0–10 over time; the acceptable limit (5/10, DOMAIN.md:45) as a dashed line; gaps where nothing logged."""
     pad_l, pad_r, pad_b, pad_t = 30, 10, 28, 12
     n = max(len(values), 2)
     xs = [pad_l + i * (width - pad_l - pad_r) / (n - 1) for i in range(len(values))]
