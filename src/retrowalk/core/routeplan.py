@@ -153,6 +153,8 @@ def route_plan(track: Track, req: RouteRequest, settings: Settings = DEFAULTS) -
     reverse_s = _place(other, _usable(other, setup), setup, samples_only=True).samples * setup.tau
 
     warnings = list(track.notes) + list(prof.notes)
+    if prof.dropped:
+        warnings.append(routetext.dropped(prof.dropped, req.units))
     if track.damage is not None:
         # First: everything after it is about a walk the file may only partly hold.
         warnings.insert(0, routetext.damaged(track.damage, prof.track_m, req.units))

@@ -15,7 +15,8 @@ from retrowalk.core.refusal import REASONS, Why
 from retrowalk.core.safety import KNEE_CUE
 from retrowalk.core.terrain import Profile
 from retrowalk.core.track import Damage
-from retrowalk.core.units import Units, format_clock, format_distance, format_duration, format_grade
+from retrowalk.core.units import Units, format_clock, format_distance, format_duration, format_grade, format_speed
+from retrowalk.core.walk import PLAUSIBLE_SPEED_MS
 
 
 def segments(prof: Profile, placed: Placement, v_f: float, v_b: float, tau: int, units: Units) -> tuple[Segment, ...]:
@@ -108,3 +109,10 @@ def damaged(damage: Damage, kept_m: float, units: Units) -> str:
                 f"after {format_distance(kept_m, units)}, and the plan goes no further.")
     return (f"The file's checksum does not match: it was changed or damaged after it was recorded. All "
             f"{damage.records_read:,} records were read, but any of them may be wrong: check the route on the map.")
+
+
+def dropped(count: int, units: Units) -> str:
+    """How many fixes were dropped as glitches, and why, in the walker's speed unit."""
+    what = "1 fix was dropped as a jump: it" if count == 1 else f"{count:,} fixes were dropped as jumps: they"
+    return (f"{what} would mean moving faster than {format_speed(PLAUSIBLE_SPEED_MS * 3.6, units, whole=True)} "
+            "(a GPS glitch, or a damaged file).")

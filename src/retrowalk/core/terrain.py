@@ -89,6 +89,8 @@ class Profile:
     """What cleaning removed or could not use, for the plan's warnings."""
     track_m: float = 0.0
     """The whole track's walked length, of which the profile may cover only the first part (``max_m``)."""
+    dropped: int = 0
+    """Fixes the walk dropped as glitches (:attr:`~retrowalk.core.walk.Walked.dropped`)."""
 
     def reversed(self, settings: Settings = DEFAULTS) -> Profile:
         """The same ground walked the other way: grades change sign and the classes follow.
@@ -101,7 +103,7 @@ class Profile:
         return Profile(self.step_m, self.dist_m.copy(), self.lat_deg[::-1].copy(), self.lon_deg[::-1].copy(),
                        self.raw_ele_m[::-1].copy(), self.ele_m[::-1].copy(), grade, self.grade_se_pct,
                        _classify(grade, self.grade_se_pct, piece, settings), self.turns.reversed(self.length_m), piece,
-                       self.noise_m, self.window_m, self.elevation, self.notes, self.track_m)
+                       self.noise_m, self.window_m, self.elevation, self.notes, self.track_m, self.dropped)
 
     @property
     def trimmed(self) -> bool:
@@ -156,7 +158,8 @@ def profile(track: Track, step: float, settings: Settings = DEFAULTS, max_m: flo
         grade[h:n - h] = (smooth[2 * h:] - smooth[:n - 2 * h]) / (2 * h * step) * 100.0
     se = _grade_se_pct(noise, 2 * h * step, step)
     return Profile(step, s_dist, s_lat, s_lon, raw, smooth, grade, se, _classify(grade, se, piece, settings),
-                   find_turns(walk, step, n, settings), piece, noise, 2 * h * step, elevation, tuple(notes), track_m)
+                   find_turns(walk, step, n, settings), piece, noise, 2 * h * step, elevation, tuple(notes), track_m,
+                   walk.dropped)
 
 
 def _classify(grade: FloatArray, se_pct: float, piece: IntArray, settings: Settings) -> npt.NDArray[np.int8]:

@@ -66,6 +66,9 @@ NOISE_SPACING_M = 2.0
 """Readings closer than this are thinned before estimating the jitter: 1 Hz fixes a metre apart share their error."""
 NOISE_GAP_MAX_M = 6.0
 SMEAR_MAX_M = 15.0
+SMOOTH_M = 6.0
+"""Fixes within this much track of each other are averaged before chords are drawn: a metre-apart 1 Hz walk
+averages five, and its chords' headings err half as much."""
 NOISE_MIN_READINGS = 30
 NOISE_READINGS = 2000
 MAX_MARKED = 60
@@ -120,14 +123,18 @@ def find_turns(walk: Walked, step: float, n: int, settings: Settings = DEFAULTS)
     east, north = _plane(walk)
     dist = walk.dist_m
     jitter = _jitter_m(dist, east, north)
+    # Positions averaged over SMOOTH_M of the track: the jitter left at a chord's end falls with the fixes
+    # averaged there (one, on a sparse track). A turn is then smeared by half that much more.
+    east, north, averaged = _smoothed(dist, east, north)
+    left = jitter / math.sqrt(averaged)
     per_step = max(1, math.ceil(step / FINE_M))
     fine = step / per_step
-    k = max(1, round(_half_chord_m(jitter) / fine))  # the half-chord in readings, so chords are index shifts
+    k = max(1, round(_half_chord_m(left) / fine))  # the half-chord in readings, so chords are index shifts
     half = k * fine
-    se_deg = math.degrees(math.sqrt(2.0) * jitter / (2.0 * half))
+    se_deg = math.degrees(math.sqrt(2.0) * left / (2.0 * half))
     limit = settings.sharp_turn_deg - DRIFT_DEG - MARGIN_Z * math.sqrt(2.0) * se_deg
     c = math.ceil(settings.turn_clearance_m / fine - 1e-9)  # the clearance in readings, rounded outward
-    g = math.ceil(_smear_m(dist) / (2.0 * fine) - 1e-9)
+    g = math.ceil((_smear_m(dist) + (SMOOTH_M if averaged > 1 else 0.0)) / (2.0 * fine) - 1e-9)
     # Headings from c + k + g readings before the first boundary to as many past the last; readings beyond the
     # walk's ends take the end's heading.
     reach = c + k + g
@@ -172,6 +179,17 @@ def _headings(at: FloatArray, dist: FloatArray, east: FloatArray, north: FloatAr
     np.cumsum(turn, out=out[1:])
     out[1:] += raw[0]
     return out
+
+
+def _smoothed(dist: FloatArray, east: FloatArray, north: FloatArray) -> tuple[FloatArray, FloatArray, float]:
+    """Each fix's position averaged with the fixes within SMOOTH_M/2 of it along the track (running sums), and
+    how many fixes that averages, typically (at least one)."""
+    sum_e, sum_n = cumsum0(east, np.float64), cumsum0(north, np.float64)
+    lo = np.searchsorted(dist, dist - SMOOTH_M / 2, side="left")
+    hi = np.searchsorted(dist, dist + SMOOTH_M / 2, side="right")
+    count = hi - lo
+    averaged = float(np.median(count)) if len(count) else 1.0
+    return (sum_e[hi] - sum_e[lo]) / count, (sum_n[hi] - sum_n[lo]) / count, max(averaged, 1.0)
 
 
 def _plane(walk: Walked) -> tuple[FloatArray, FloatArray]:

@@ -47,9 +47,9 @@ def from_kmh(speed_kmh: float, units: Units) -> float:
     return speed_kmh / KMH_PER_MPH if units is Units.MPH else speed_kmh
 
 
-def format_speed(speed_kmh: float, units: Units) -> str:
-    """``3.2 km/h`` or ``2.0 mph``: one decimal, the resolution of a treadmill's display."""
-    return f"{from_kmh(speed_kmh, units):.1f} {units.speed_label}"
+def format_speed(speed_kmh: float, units: Units, whole: bool = False) -> str:
+    """``3.2 km/h`` or ``2.0 mph``: one decimal, the resolution of a treadmill's display (``whole``: none)."""
+    return f"{from_kmh(speed_kmh, units):.{0 if whole else 1}f} {units.speed_label}"
 
 
 def format_length_m(length_m: float, units: Units) -> str:

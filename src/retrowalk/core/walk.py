@@ -45,6 +45,8 @@ class Walked:
     jump: npt.NDArray[np.bool_]
     """``jump[i]``: the step from point ``i`` to ``i + 1`` was not walked (a gap between segments, a lost fix)."""
     notes: tuple[str, ...]
+    dropped: int = 0
+    """Fixes dropped as glitches: ones that would mean moving faster than PLAUSIBLE_SPEED_MS."""
 
 
 def walked(track: Track) -> Walked:
@@ -83,10 +85,6 @@ def walked(track: Track) -> Walked:
             if size < PIECE_MIN_FIXES and len(lat) - size >= 2:
                 drop[start:start + size] = True
     if drop.any():
-        count = int(drop.sum())
-        what = "1 fix was dropped as a jump: it" if count == 1 else f"{count} fixes were dropped as jumps: they"
-        notes.append(f"{what} would mean moving faster than {PLAUSIBLE_SPEED_MS * 3.6:.0f} km/h (a GPS glitch, "
-                     "or a damaged file).")
         keep = ~drop
         lat, lon, ele, seg, time = lat[keep], lon[keep], ele[keep], seg[keep], time[keep]
         steps = step_m(lat, lon)
@@ -95,7 +93,7 @@ def walked(track: Track) -> Walked:
         if again is not None:
             jump |= again[1]
     dist = cumsum0(np.where(jump, 0.0, steps), np.float64)
-    return Walked(lat, lon, ele, dist, jump, tuple(notes))
+    return Walked(lat, lon, ele, dist, jump, tuple(notes), int(drop.sum()))
 
 
 def _glitches(lat: FloatArray, lon: FloatArray, time: FloatArray, steps: FloatArray) \
