@@ -16,26 +16,6 @@ from retrowalk.core.units import Units
 from tests.builders import make_route, sample_turns
 
 
-def brute_force(usable, uphill, k_lo, k_hi, budget, warmup, cooldown, recovery, turns=None):
-    """Every arrangement of bouts, scored (total, uphill, −bouts): the reference the DP must match."""
-    n = len(usable)
-    best = (0, 0, 0)
-
-    def extend(start: int, total: int, up: int, count: int) -> None:
-        nonlocal best
-        best = max(best, (total, up, -count))
-        for s in range(start, n):
-            for k in range(k_lo, k_hi + 1):
-                e = s + k
-                if e > n - cooldown or total + k > budget:
-                    break
-                if usable[s:e].all() and (turns is None or turns.range_deg(s, e) <= turns.limit_deg):
-                    extend(e + recovery, total + k, up + int(uphill[s:e].sum()), count + 1)
-
-    extend(warmup, 0, 0, 0)
-    return best
-
-
 def arrangements(usable, k_lo, k_hi, budget, warmup, cooldown, recovery, turns=None):
     """Every arrangement of bouts that keeps the constraints, as lists of (start, end)."""
     n = len(usable)
@@ -53,6 +33,12 @@ def arrangements(usable, k_lo, k_hi, budget, warmup, cooldown, recovery, turns=N
 
     extend(warmup, 0, [])
     return out
+
+
+def brute_force(usable, uphill, k_lo, k_hi, budget, warmup, cooldown, recovery, turns=None):
+    """Every arrangement of bouts, scored (total, uphill, −bouts): the reference the DP must match."""
+    return max((sum(e - s for s, e in a), sum(int(uphill[s:e].sum()) for s, e in a), -len(a))
+               for a in arrangements(usable, k_lo, k_hi, budget, warmup, cooldown, recovery, turns))
 
 
 def spares(bouts, n, warmup, cooldown, recovery):
