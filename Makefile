@@ -32,9 +32,9 @@ test: $(STAMP) lint browser
 	@if command -v node >/dev/null 2>&1; then node --test tests/js/; \
 	else echo "SKIPPED: node is not installed; the live coach's geometry tests (tests/js) did not run"; fi
 	$(BIN)/python -m pytest
-	@# The web tests again on PostgreSQL, the production database, when a server is reachable.
+	@# The web and security tests again on PostgreSQL, the production database, when a server is reachable.
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_SERVER)', connect_timeout=3).close()" 2>/dev/null; then \
-	  echo "Web tests on PostgreSQL ($(PG_URL))"; DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q tests/web; \
+	  echo "Web tests on PostgreSQL ($(PG_URL))"; DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q tests/web tests/security; \
 	else echo "SKIPPED: PostgreSQL is not reachable at $(PG_URL); the web tests ran on SQLite only"; fi
 
 PG_URL ?= postgres://postgres@127.0.0.1:5432/retrowalk

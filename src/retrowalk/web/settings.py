@@ -7,6 +7,7 @@ Without any of them this is a development site on an embedded SQLite database in
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -37,9 +38,11 @@ INSTALLED_APPS = [
     "retrowalk.web.walks",
     "retrowalk.web.coach",
     "retrowalk.web.frontdesk",
+    "axes",
 ]
 
 MIDDLEWARE = [
+    "retrowalk.web.clientip.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -48,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as axes asks: it turns a locked-out login into the lockout page
 ]
 
 ROOT_URLCONF = "retrowalk.web.urls"
@@ -139,9 +143,22 @@ if SMS_BACKEND == "twilio" and not (TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN and
     raise ImproperlyConfigured("RETROWALK_SMS_BACKEND=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "retrowalk_cache"}}
-"""The login throttle's counters live here: shared by every worker through the database, no extra service."""
-LOGIN_ATTEMPTS = env_int("RETROWALK_LOGIN_ATTEMPTS", 10)
-LOGIN_WINDOW_S = 15 * 60
+"""The intro form's hourly limit lives here: shared by every worker through the database, no extra service."""
+
+# The client's address: only requests from these proxies (addresses or networks) have X-Forwarded-For read.
+TRUSTED_PROXIES = env_list("RETROWALK_TRUSTED_PROXIES", [])
+
+# Logging in (django-axes; retrowalk.web.accounts.throttle): 10 failures for one name from one address lock that
+# pair out for 15 minutes, on every form that logs in (the site's, the admin's).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("RETROWALK_LOGIN_ATTEMPTS", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "retrowalk.web.accounts.throttle.login_name"
+AXES_CLIENT_IP_CALLABLE = "retrowalk.web.clientip.client_ip"
+AXES_LOCKOUT_CALLABLE = "retrowalk.web.accounts.throttle.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -165,5 +182,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("RETROWALK_LOG_LEVEL", "INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {"django.server": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

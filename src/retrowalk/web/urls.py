@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from retrowalk.web.accounts.views import ThrottledLoginView
+from retrowalk.web.accounts.throttle import one_at_a_time
+from retrowalk.web.accounts.views import LoginView
 from retrowalk.web.api.api import api
 from retrowalk.web.walks import live
 from retrowalk.web.walks import views as walks
@@ -10,12 +11,13 @@ from retrowalk.web.walks import views as walks
 urlpatterns = [
     path("", walks.home, name="home"),
     path("walk-sw.js", live.service_worker, name="service_worker"),
-    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("coach/", include("retrowalk.web.coach.urls")),
     path("", include("retrowalk.web.frontdesk.urls")),
     path("", include("retrowalk.web.walks.urls")),
     path("api/", api.urls),
+    path("admin/login/", one_at_a_time(admin.site.login)),  # the admin's own login, taking turns like the site's
     path("admin/", admin.site.urls),
 ]

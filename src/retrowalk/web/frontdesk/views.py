@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from retrowalk.formats.ics import event_ics
 from retrowalk.web.accounts.access import visible_clients
 from retrowalk.web.accounts.models import Profile, Role
+from retrowalk.web.clientip import client_ip
 from retrowalk.web.frontdesk import services, sms
 from retrowalk.web.frontdesk.forms import AnswerForm, IntroForm, QuestionForm, ScheduleIntroForm, SeriesForm
 from retrowalk.web.frontdesk.models import (
@@ -41,7 +42,7 @@ DUPLICATE_WINDOW = timedelta(days=1)
 
 
 def _ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "0.0.0.0"
+    return client_ip(request)
 
 
 # --- public ------------------------------------------------------------------------------------------------------
