@@ -134,7 +134,9 @@ def test_requests_are_rate_limited_per_address_for_an_hour(db) -> None:
 def test_a_second_request_with_the_box_ticked_keeps_the_consent(db) -> None:
     Client().post(reverse("frontdesk:intro"), intro_post(sms_consent=None))
     again = Client().post(reverse("frontdesk:intro"), intro_post())
-    assert again.status_code == 409 and IntroRequest.objects.count() == 1 and sms.has_consent(PHONE)
+    assert again.status_code == 409 and IntroRequest.objects.count() == 1
+    waiting = sms.consent_state(PHONE)  # recorded, and waiting for the phone's own YES
+    assert waiting is not None and waiting.granted and waiting.pending and not sms.has_consent(PHONE)
 
 
 def test_consent_records_are_never_edited_or_deleted(db) -> None:

@@ -5,10 +5,13 @@ the reminder shows up in the console SMS backend, and a question is answered and
 from __future__ import annotations
 
 import json
+import urllib.parse
+import urllib.request
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from django.urls import reverse
 from django.utils import timezone
 
 from retrowalk.web.frontdesk import services, sms
@@ -60,9 +63,23 @@ def test_intro_to_client_to_booking_waitlist_reminder_and_answer(chromium, live_
     page.click("button.primary")
     page.wait_for_load_state("networkidle")
     assert "Thank you, Dana Diaz" in page.locator("h1").inner_text()
+    assert "reply YES" in page.locator("main").inner_text()
     visitor.close()
     intro = IntroRequest.objects.get()
-    assert intro.phone == "+12125550123" and sms.has_consent(intro.phone)
+    # The ticked box alone sends no reminders: one text asks the phone to confirm, and its YES (the provider's
+    # signed webhook) makes it consent.
+    assert intro.phone == "+12125550123" and not sms.has_consent(intro.phone)
+    asked = [json.loads(x) for x in Path(settings.SMS_FILE).read_text().splitlines()]
+    assert [x["to"] for x in asked] == [intro.phone] and "YES" in asked[0]["body"]
+    settings.TWILIO_AUTH_TOKEN = "secret-token"
+    webhook = live_server.url + reverse("frontdesk:sms_inbound")
+    reply = {"From": intro.phone, "Body": "Yes", "MessageSid": "SM1"}
+    signature = sms.twilio_signature(webhook, reply, "secret-token")
+    post = urllib.request.Request(webhook, urllib.parse.urlencode(reply).encode(),
+                                  {"X-Twilio-Signature": signature})
+    with urllib.request.urlopen(post, timeout=10) as answer:
+        assert answer.status == 200
+    assert sms.has_consent(intro.phone)
 
     # The coach schedules the intro, then makes Dana a client.
     coach = chromium.new_context(viewport=VIEWPORTS["desktop"])

@@ -62,6 +62,7 @@ class SmsConsent(models.Model):
     source = models.CharField(max_length=200, help_text="The page, or sms:KEYWORD for a reply.")
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=400, blank=True)
+    pending = models.BooleanField(default=False, help_text="A grant from the form, waiting for the phone's YES.")
     at = models.DateTimeField(auto_now_add=True)
     supersedes = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
                                       related_name="superseded_by")
@@ -70,7 +71,8 @@ class SmsConsent(models.Model):
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.phone} {'granted' if self.granted else 'withdrawn'} {self.at:%Y-%m-%d %H:%M}"
+        state = ("asked to confirm" if self.pending else "granted") if self.granted else "withdrawn"
+        return f"{self.phone} {state} {self.at:%Y-%m-%d %H:%M}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
@@ -79,6 +81,20 @@ class SmsConsent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ImmutableError("consent records are never deleted")
+
+
+class InboundMessage(models.Model):
+    """A text the studio's number received, kept once by the provider's own id: a provider that delivers the
+    same message again (it retries until it hears back) cannot make it count twice."""
+
+    provider_id = models.CharField(max_length=64, unique=True)
+    phone = models.CharField(max_length=20)
+    body = models.TextField(max_length=1600)
+    received_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(max_length=40, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.phone}: {self.body[:40]} ({self.outcome})"
 
 
 class Message(models.Model):

@@ -101,10 +101,14 @@ def _tell_promoted(booking: Booking) -> None:
     notify(booking.client, text, "waitlist-promotion", f"You have a place: {session.title}")
 
 
+STOP_LINE = " Reply STOP to stop texts."
+
+
 def notify(client: Profile, text: str, purpose: str, subject: str) -> Message:
-    """A text message when the client agreed to texts and it is daytime for them; otherwise an e-mail."""
+    """A text message when the client agreed to texts and it is daytime for them; otherwise an e-mail. Only the
+    text says how to stop texts; an e-mail never mentions STOP."""
     if client.phone:
-        message = send_sms(client.phone, text, purpose, client.timezone)
+        message = send_sms(client.phone, text + STOP_LINE, purpose, client.timezone)
         if message.status == "sent":
             return message
     return send_email(client.user.email, subject, text, purpose)
@@ -199,7 +203,7 @@ def _send_reminder(reminder: Reminder, now: datetime) -> str:
         if session.starts_at <= now:
             return "dropped: too late"
         when = timezone.localtime(session.starts_at).strftime("%a %d %b at %H:%M")
-        text = f"retrowalk: reminder, {session.title} {when}, {session.place}. Reply STOP to stop texts."
+        text = f"retrowalk: reminder, {session.title} {when}, {session.place}."
         message = notify(booking.client, text, "session-reminder", f"Tomorrow: {session.title}")
         return f"sent by {message.channel}" if message.status == "sent" else f"{message.channel} {message.status}"
     intro = reminder.intro
@@ -208,9 +212,9 @@ def _send_reminder(reminder: Reminder, now: datetime) -> str:
     if reminder.due_at != intro.scheduled_at - REMINDER_LEAD:
         return "dropped: the intro moved"
     when = timezone.localtime(intro.scheduled_at).strftime("%a %d %b at %H:%M")
-    text = f"retrowalk: reminder, your free intro is {when}. Reply STOP to stop texts."
-    message = send_sms(intro.phone, text, "intro-reminder", intro.timezone, now=now)
-    if message.status != "sent":
+    text = f"retrowalk: reminder, your free intro is {when}."
+    message = send_sms(intro.phone, text + STOP_LINE, "intro-reminder", intro.timezone, now=now)
+    if message.status != "sent":  # an e-mail says nothing of replying STOP: that is for texts
         message = send_email(intro.email, "Your free intro tomorrow", text, "intro-reminder")
     return f"sent by {message.channel}" if message.status == "sent" else f"{message.channel} {message.status}"
 

@@ -10,6 +10,7 @@ import base64
 import hashlib
 import hmac
 import json
+import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -25,15 +26,26 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from retrowalk.web.frontdesk.models import Message, SmsConsent
+from retrowalk.web.frontdesk.models import InboundMessage, Message, SmsConsent
 
 QUIET_START = time(21, 0)
 QUIET_END = time(8, 0)
 """No text between 21:00 and 08:00 in the recipient's own time zone (TCPA: 8 am to 9 pm local time)."""
 STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"}
-START_WORDS = {"START", "UNSTOP"}
+"""The carriers' opt-out keywords (CTIA), and the words the FCC's 2024 revocation rule names (47 CFR
+64.1200(a)(10): "stop", "quit", "end", "revoke", "opt out", "cancel", "unsubscribe")."""
+START_WORDS = {"START", "UNSTOP", "YES"}
 STOP_REPLY = "retrowalk: you will get no more texts from us. Reply START to get them again."
 START_REPLY = "retrowalk: texts are on again. Reply STOP to stop them."
+CONFIRM_ASK = ("retrowalk: reply YES to get texts about your free intro and sessions (up to 4 a month; message "
+               "and data rates may apply). Reply STOP to stop. If you did not ask for this, ignore it.")
+CONFIRMED_REPLY = "retrowalk: thank you, texts are on. Reply STOP at any time to stop them."
+FILLER = {"please", "pls", "plz", "all", "me", "now", "texts", "text", "texting", "messages", "message", "sms",
+          "thanks", "thank", "you", "these", "this", "sending", "us", "from", "out"}
+"""Words an opt-out may come with ("stop texting me please") that do not change what it asks for."""
+DECISIVE = {"stop", "stopall", "unsubscribe", "optout", "revoke", "quit"}
+"""An opt-out word that, first in a message, makes the whole message one ("stop sending these"); "cancel" and
+"end" do not, since they start other sentences ("cancel Tuesday?")."""
 
 
 class PhoneError(ValueError):
@@ -58,12 +70,13 @@ def consent_state(phone: str) -> SmsConsent | None:
 
 
 def has_consent(phone: str) -> bool:
+    """Texts may go: the newest record is a grant the phone itself confirmed."""
     record = consent_state(phone)
-    return record is not None and record.granted
+    return record is not None and record.granted and not record.pending
 
 
 def record_consent(phone: str, granted: bool, text: str, version: str, source: str, ip: str | None = None,
-                   user_agent: str = "") -> SmsConsent:
+                   user_agent: str = "", pending: bool = False) -> SmsConsent:
     """A new record superseding the newest one: the history is kept whole. Two at once for one number (a STOP
     delivered twice) would both supersede the same record; the second then supersedes the first instead."""
     for attempt in range(3):
@@ -72,7 +85,7 @@ def record_consent(phone: str, granted: bool, text: str, version: str, source: s
                 previous = consent_state(phone)
                 return SmsConsent.objects.create(phone=phone, granted=granted, text=text, version=version,
                                                  source=source[:200], ip=ip, user_agent=user_agent[:400],
-                                                 supersedes=previous)
+                                                 pending=pending, supersedes=previous)
         except IntegrityError:
             if attempt == 2:
                 raise
@@ -143,7 +156,8 @@ def send_sms(to: str, body: str, purpose: str, tz_name: str, *, now: datetime | 
              confirmation: bool = False) -> Message:
     """Send ``body`` to ``to`` if, and only if, the number's consent stands and it is not night there.
 
-    ``confirmation`` is for the one reply confirming a STOP (the law requires it, consent just ended).
+    ``confirmation`` is for the replies the phone asked for by texting: a STOP's confirmation (the law requires
+    it, consent just ended), a YES's, and the one text asking a new grant to be confirmed.
     The returned Message says what happened: ``sent``, ``refused: no consent``, ``deferred: quiet hours``,
     ``failed: …``."""
     now = now or timezone.now()
@@ -169,23 +183,92 @@ def send_email(to: str, subject: str, body: str, purpose: str) -> Message:
                                   status="sent" if sent else "failed: mail")
 
 
-def inbound(phone: str, text: str, source: str = "sms") -> str | None:
-    """A reply to the studio's number: STOP-like words withdraw consent at once, START/UNSTOP restore it.
-    Returns the one confirmation sent, or None when the message was not a keyword."""
-    word = text.strip().upper().rstrip(".!")
-    if word in STOP_WORDS:
-        if has_consent(phone) or consent_state(phone) is None:
-            record_consent(phone, False, word, "keyword", f"{source}:{word}")
+def words(text: str) -> list[str]:
+    """A text's words as the keyword rules read them: Unicode NFKC (full-width letters become letters), format
+    characters (zero-width spaces) gone, case folded, punctuation a space; "opt-out" and "opt out" are "optout"."""
+    plain = "".join(c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c) != "Cf").casefold()
+    tokens = "".join(c if c.isalnum() else " " for c in plain).split()
+    out: list[str] = []
+    for token in tokens:
+        if token == "out" and out and out[-1] == "opt":
+            out[-1] = "optout"
+        else:
+            out.append(token)
+    return out
+
+
+def is_opt_out(text: str) -> bool:
+    """STOP in any of its wordings: only opt-out words and filler ("Stop all!", "please stop", "ＳＴＯＰ"), or a
+    decisive opt-out word first ("stop sending these")."""
+    tokens = words(text)
+    keys = {w.upper() for w in tokens} & STOP_WORDS
+    if not keys:
+        return False
+    return all(w.upper() in STOP_WORDS or w in FILLER for w in tokens) or tokens[0] in DECISIVE
+
+
+def is_opt_in(text: str) -> bool:
+    """START, UNSTOP or YES, alone or with filler ("yes please" is not an opt-out, and is an opt-in)."""
+    tokens = words(text)
+    return bool(tokens) and tokens[0].upper() in START_WORDS and all(
+        w.upper() in START_WORDS or w in FILLER for w in tokens)
+
+
+def confirm(phone: str, source: str) -> bool:
+    """The phone's YES: a grant waiting for it becomes consent. False when none was waiting."""
+    current = consent_state(phone)
+    if current is None or not current.granted or not current.pending:
+        return False
+    record_consent(phone, True, current.text, current.version, source)
+    return True
+
+
+def ask_to_confirm(phone: str) -> Message:
+    """The one text a new grant sends: asking the phone itself to say YES (so a typo'd or someone else's number
+    never gets reminders)."""
+    return send_sms(phone, CONFIRM_ASK, "consent-ask", settings.TIME_ZONE, confirmation=True)
+
+
+def inbound(phone: str, text: str, source: str = "sms", message_id: str = "") -> str | None:
+    """A reply to the studio's number: an opt-out in any wording withdraws consent at once, with one confirmation
+    for each withdrawal; YES confirms a grant from the form; START/UNSTOP restore one that was withdrawn.
+
+    ``message_id`` is the provider's: a message delivered again is recorded once (a unique key, not a look-up)
+    and acted on once. Returns the reply sent, or None."""
+    if message_id:
+        try:
+            with transaction.atomic():
+                record = InboundMessage.objects.create(provider_id=message_id[:64], phone=phone, body=text[:1600])
+        except IntegrityError:
+            return None  # this very message was received before
+    else:
+        record = None
+    reply = _act(phone, text, source)
+    if record is not None:
+        InboundMessage.objects.filter(pk=record.pk).update(outcome=(reply or "none")[:40])
+    return reply
+
+
+def _act(phone: str, text: str, source: str) -> str | None:
+    label = " ".join(words(text))[:40]
+    if is_opt_out(text):
+        current = consent_state(phone)
+        if current is not None and not current.granted:
+            return None  # already off: nothing to withdraw, nothing more to say
+        record_consent(phone, False, label, "keyword", f"{source}:{label}")
         send_sms(phone, STOP_REPLY, "stop-confirmation", settings.TIME_ZONE, confirmation=True)
         return STOP_REPLY
-    if word in START_WORDS:
-        # START restores consent the person gave and later withdrew; it cannot create consent out of nothing
-        # (that needs the form and its sentence). The restored record repeats the sentence agreed to.
+    if is_opt_in(text):
+        if confirm(phone, f"{source}:{label}"):
+            send_sms(phone, CONFIRMED_REPLY, "consent-confirmed", settings.TIME_ZONE, confirmation=True)
+            return CONFIRMED_REPLY
+        # START restores consent the person gave, confirmed, and later withdrew; it cannot create consent out of
+        # nothing (that needs the form, its sentence and a YES). The restored record repeats the sentence.
         current = consent_state(phone)
-        grant = SmsConsent.objects.filter(phone=phone, granted=True).order_by("-at", "-pk").first()
+        grant = SmsConsent.objects.filter(phone=phone, granted=True, pending=False).order_by("-at", "-pk").first()
         if current is None or current.granted or grant is None:
             return None
-        record_consent(phone, True, grant.text, grant.version, f"{source}:{word}")
+        record_consent(phone, True, grant.text, grant.version, f"{source}:{label}")
         send_sms(phone, START_REPLY, "start-confirmation", settings.TIME_ZONE, confirmation=True)
         return START_REPLY
     return None

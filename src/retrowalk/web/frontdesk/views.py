@@ -45,6 +45,17 @@ def _ip(request: HttpRequest) -> str:
     return client_ip(request)
 
 
+def _grant(request: HttpRequest, phone: str) -> None:
+    """The ticked box: a grant recorded as it happened, waiting for the phone's own YES, and the one text that
+    asks for it (a second ticked box while one waits asks no more)."""
+    waiting = sms.consent_state(phone)
+    if waiting is not None and waiting.granted and waiting.pending:
+        return
+    sms.record_consent(phone, True, CONSENT_TEXT, CONSENT_VERSION, request.build_absolute_uri(), _ip(request),
+                       request.META.get("HTTP_USER_AGENT", ""), pending=True)
+    sms.ask_to_confirm(phone)
+
+
 # --- public ------------------------------------------------------------------------------------------------------
 
 @require_http_methods(["GET", "POST"])
@@ -64,8 +75,7 @@ def intro(request: HttpRequest) -> HttpResponse:
     same_person = Q(email__iexact=data["email"]) | Q(phone=data["phone"])
     if IntroRequest.objects.filter(same_person, created__gte=since).exists():
         if data.get("sms_consent") and not sms.has_consent(data["phone"]):  # the box ticked this time: keep that
-            sms.record_consent(data["phone"], True, CONSENT_TEXT, CONSENT_VERSION, request.build_absolute_uri(),
-                               _ip(request), request.META.get("HTTP_USER_AGENT", ""))
+            _grant(request, data["phone"])
         return refuse(request, "frontdesk/intro.html", context,
                     "We already have your request from today; we will be in touch soon.", 409)
     # set, not incr: incr would give the key the cache's default lifetime instead of the hour.
@@ -74,8 +84,7 @@ def intro(request: HttpRequest) -> HttpResponse:
         name=data["name"], email=data["email"], phone=data["phone"], goals=data.get("goals", ""),
         preferred_times=data.get("preferred_times", ""), timezone=data["timezone"], ip=_ip(request))
     if data.get("sms_consent"):
-        sms.record_consent(data["phone"], True, CONSENT_TEXT, CONSENT_VERSION, request.build_absolute_uri(),
-                           _ip(request), request.META.get("HTTP_USER_AGENT", ""))
+        _grant(request, data["phone"])
     return render(request, "frontdesk/intro_thanks.html", {"intro": intro_request, "texts": data.get("sms_consent")})
 
 
@@ -103,7 +112,8 @@ def sms_inbound(request: HttpRequest) -> HttpResponse:
         phone = sms.e164(request.POST.get("From", ""))
     except sms.PhoneError as err:
         return HttpResponse(str(err), status=400, content_type="text/plain")
-    sms.inbound(phone, request.POST.get("Body", ""))
+    sms.inbound(phone, request.POST.get("Body", ""),
+                message_id=request.POST.get("MessageSid", "") or request.POST.get("SmsSid", ""))
     # The confirmation (if any) went out through the backend; answer the webhook with an empty reply.
     return HttpResponse('<?xml version="1.0" encoding="UTF-8"?><Response></Response>', content_type="text/xml")
 
@@ -125,11 +135,11 @@ def coach_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
 def inbox(request: HttpRequest) -> HttpResponse:
     intros = list(IntroRequest.objects.exclude(status=IntroRequest.Status.CLOSED).select_related("client")[:200])
     # Each number's newest consent record, in one query: the newest first, the first seen per number kept.
-    newest: dict[str, bool] = {}
-    for phone, granted in (SmsConsent.objects.filter(phone__in={i.phone for i in intros})
-                           .order_by("-at", "-pk").values_list("phone", "granted")):
-        newest.setdefault(phone, granted)
-    rows = [(i, newest.get(i.phone)) for i in intros]
+    newest: dict[str, str] = {}
+    for phone, granted, pending in (SmsConsent.objects.filter(phone__in={i.phone for i in intros})
+                                    .order_by("-at", "-pk").values_list("phone", "granted", "pending")):
+        newest.setdefault(phone, "waiting for YES" if granted and pending else "yes" if granted else "withdrawn")
+    rows = [(i, newest.get(i.phone, "no")) for i in intros]
     questions = Question.objects.filter(client__in=visible_clients(request.user), answered_at__isnull=True)
     return render(request, "frontdesk/inbox.html", {"rows": rows, "questions": questions.select_related(
         "client__user")[:100]})
