@@ -85,3 +85,56 @@ def test_the_plan_says_how_many_fixes_were_dropped_in_the_walkers_units(units: s
         lat[i], lon[i] = destination(lat[i], lon[i], 0.0, 500.0)
     plan = route_plan(make_track(lat, lon, np.full(len(lat), 300.0), t), RouteRequest(units=Units(units))).plan
     assert f"2 fixes were dropped as jumps: they would mean moving {said}" in " ".join(plan.warnings)
+
+
+def spiky(count: int = 3000, at: tuple[int, ...] = (1000, 2000), metres: float = 500.0):
+    lat, lon, t = line(count)
+    for i in at:
+        lat[i], lon[i] = destination(lat[i], lon[i], 0.0, metres)
+    return lat, lon, t
+
+
+def test_the_walk_the_other_way_drops_the_same_glitches() -> None:
+    lat, lon, t = spiky()
+    track = make_track(lat, lon, np.full(len(lat), 300.0), t)
+    there, back = walked(track), walked(track.reversed())
+    assert there.dropped == back.dropped == 2
+    assert back.dist_m[-1] == pytest.approx(there.dist_m[-1], rel=1e-9)
+
+
+@pytest.mark.parametrize("garbled", [0.0, -1e9, 4e9, np.nan], ids=["zeroed", "far-back", "far-ahead", "missing"])
+def test_a_spike_whose_clock_is_garbled_is_still_a_glitch(garbled: float) -> None:
+    lat, lon, t = line(300, t0=1.5e9)
+    lat[100], lon[100] = destination(lat[100], lon[100], 0.0, 350.0)
+    t[100] = garbled  # the damaged record's timestamp: the clock cannot vouch for the step
+    points = walk_of(lat, lon, t)
+    assert points.dropped == 1
+    assert points.dist_m[-1] == pytest.approx(298 * 1.3, rel=0.02)
+
+
+def test_a_paused_walk_keeps_its_clock_and_its_distance() -> None:
+    """A long pause is no garbled clock: the step across it is judged on the time it really had."""
+    lat1, lon1, t1 = line(200)
+    lat2, lon2, t2 = line(200, start=(float(lat1[-1]), float(lon1[-1]) + 0.004), t0=t1[-1] + 1800)  # 300 m, 30 min
+    points = walk_of(np.r_[lat1, lat2], np.r_[lon1, lon2], np.r_[t1, t2])
+    assert points.dropped == 0 and not points.jump.any()
+
+
+def test_two_pieces_too_short_to_be_walked_still_leave_a_walk() -> None:
+    lat = np.array([47.0, 47.0001, 47.1, 47.1001])  # two fixes, then 11 km on, two more
+    lon = np.array([8.0, 8.0, 8.0, 8.0])
+    points = walk_of(lat, lon, np.arange(4.0))
+    assert len(points.lat_deg) == len(points.dist_m) >= 2
+
+
+def test_a_damaged_fix_that_comes_back_costs_nothing_after_it() -> None:
+    """In a damaged file, a record 4 km off with its clock zeroed is a glitch the walk comes back from: the
+    records after it are trusted, and the walk drops the bad one."""
+    from retrowalk.core.walk import trusted_fixes
+
+    lat, lon, t = line(300, t0=1.5e9)
+    lat[100], lon[100] = destination(lat[100], lon[100], 0.0, 4000.0)
+    t[100] = 6.3e8
+    track = make_track(lat, lon, np.full(300, 300.0), t)
+    assert trusted_fixes(track) == 300
+    assert walked(track).dropped == 1

@@ -66,7 +66,7 @@ def walked(track: Track) -> Walked:
         lat, lon, ele, seg, time = lat[keep], lon[keep], ele[keep], seg[keep], time[keep]
         # Measured again, not summed: ten minutes of sub-centimetre jitter standing still would add metres.
         steps = step_m(lat, lon)
-    glitches = _glitches(lat, lon, time, steps)
+    glitches = _glitches(lat, lon, time := _clock(time), steps)
     far = steps > TELEPORT_M
     # Not walked: the line between two file segments far apart, a step longer than TELEPORT_M, or a step no
     # one could have made in its time that no later fix comes back from (a fix re-acquired far away, a drive).
@@ -81,9 +81,11 @@ def walked(track: Track) -> Walked:
         # A piece cut off by such jumps and too short to be walked is a stray fix: dropped with the glitches.
         starts = np.flatnonzero(lead(True, far))
         sizes = np.diff(np.append(starts, len(lat)))
+        left = len(lat)
         for start, size in zip(starts, sizes, strict=True):
-            if size < PIECE_MIN_FIXES and len(lat) - size >= 2:
+            if size < PIECE_MIN_FIXES and left - size >= 2:  # never the whole walk: its last piece stays
                 drop[start:start + size] = True
+                left -= size
     if drop.any():
         keep = ~drop
         lat, lon, ele, seg, time = lat[keep], lon[keep], ele[keep], seg[keep], time[keep]
@@ -94,6 +96,46 @@ def walked(track: Track) -> Walked:
             jump |= again[1]
     dist = cumsum0(np.where(jump, 0.0, steps), np.float64)
     return Walked(lat, lon, ele, dist, jump, tuple(notes), int(drop.sum()))
+
+
+def _clock(time: FloatArray) -> FloatArray:
+    """The times to judge speed by. A walk planned the other way has its clock running back: it is turned round.
+    A few fixes (at most GLITCH_MAX_FIXES in a row) whose times are missing or out of order with the fixes either
+    side, as a zeroed or garbled timestamp in a damaged file is, get times between their neighbours', so the steps
+    to and from them are judged like any other. A clock that really goes back (two recordings joined) or a long
+    stretch without one is left as it is: its steps are judged by TELEPORT_M alone."""
+    t = np.asarray(time, dtype=np.float64)
+    finite = np.isfinite(t)
+    if np.count_nonzero(finite) < 2:
+        return t
+    if np.median(np.diff(t[finite])) < 0:
+        t = -t
+    if finite.all() and (np.diff(t) >= 0).all():  # nearly every file: nothing to mend
+        return t
+    t = t.copy()
+    n = len(t)
+    for i in map(int, np.flatnonzero(np.diff(t) < 0)):  # the clock steps back from fix i to i + 1
+        if not (np.isfinite(t[i]) and np.isfinite(t[i + 1])) or t[i + 1] >= t[i]:
+            continue  # mended by an earlier step already
+        for size in range(1, GLITCH_MAX_FIXES + 1):
+            after, before = i + 1 + size, i - size
+            if after < n and t[after] >= t[i]:  # fixes i+1 … i+size are too early
+                t[i + 1:after] = np.nan
+                break
+            if before >= 0 and t[before] <= t[i + 1]:  # fixes i-size+1 … i are too late
+                t[before + 1:i + 1] = np.nan
+                break
+    gone = ~np.isfinite(t)
+    if not gone.any() or gone.all():
+        return t
+    index = np.arange(n)
+    filled = np.interp(index, index[~gone], t[~gone])
+    starts = np.flatnonzero(gone & ~lead(False, gone[:-1]))
+    ends = np.flatnonzero(gone & ~np.append(gone[1:], False)) + 1
+    for start, end in zip(map(int, starts), map(int, ends), strict=True):
+        if start > 0 and end < n and end - start <= GLITCH_MAX_FIXES:  # a few fixes between two with a clock
+            t[start:end] = filled[start:end]
+    return t
 
 
 def _glitches(lat: FloatArray, lon: FloatArray, time: FloatArray, steps: FloatArray) \
@@ -148,7 +190,10 @@ def trusted_fixes(track: Track) -> int:
         dt = np.diff(time)
         odd = (steps > TELEPORT_M) | ((dt > 0) & (steps > PLAUSIBLE_SPEED_MS * dt + GPS_SLACK_M)) | \
             (dt < -CLOCK_BACK_S) | (dt > CLOCK_AHEAD_S)
+    returned = 0  # a glitch that came back ends at this fix: the odd steps inside it are the glitch's own
     for i in map(int, np.flatnonzero(odd)):
+        if i < returned:
+            continue
         if steps[i] > TELEPORT_M:
             return i + 1  # no GPS glitch goes that far: what follows was never recorded
         far = np.arange(i + 2, min(i + 2 + GLITCH_MAX_FIXES, len(lat)))
@@ -158,6 +203,7 @@ def trusted_fixes(track: Track) -> int:
                 since = np.clip(time[far] - time[i], 0.0, GLITCH_MAX_S)
                 back = (gap <= PLAUSIBLE_SPEED_MS * since + GPS_SLACK_M) | (~np.isfinite(since) & (gap <= GPS_SLACK_M))
             if back.any():
-                continue  # a glitch: it comes back
+                returned = int(far[np.argmax(back)])  # a glitch: it comes back
+                continue
         return i + 1
     return len(lat)
