@@ -5,18 +5,20 @@ to be damaged, and nothing is read or planned that the file does not hold (issue
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+import struct
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from retrowalk.core import routetext
 from retrowalk.core.plan import PlanError
 from retrowalk.core.routeplan import RouteRequest, route_plan
 from retrowalk.core.track import Track, TrackError
 from retrowalk.core.units import Units
 from retrowalk.core.walk import Walked, walked
-from retrowalk.formats.fit import read_fit
+from retrowalk.formats.fit import _crc16, read_fit
 from tests.real import REAL, needs_real
 
 ORIGINALS = ["fit/fitparse-fenix2-run.fit", "fit/workoutizer-walk-2020-08-20-fr645m.fit",
@@ -99,10 +101,10 @@ def test_one_deleted_byte_keeps_the_run_before_it_and_says_what_was_kept() -> No
     track = read_fit(data[:at] + data[at + 1:])
     assert track.damage is not None and track.damage.cut
     assert 0.5 * 2809 < track.damage.records_read < 2809
-    assert track.damage.records_read < track.damage.records_expected <= 2809 * 1.05
+    assert track.damage.share_read == pytest.approx(2 / 3, abs=0.02)
     plan = route_plan(track, RouteRequest(units=Units.KMH)).plan
     assert plan.route is not None and plan.route.distance_m < 8996
-    assert plan.warnings[0].startswith(f"Read {track.damage.records_read:,} of about ")
+    assert plan.warnings[0].startswith(f"Read {track.damage.records_read:,} records (about 67 % of the file)")
     assert "the file is damaged after" in plan.warnings[0]
 
 
@@ -113,3 +115,68 @@ def test_a_wrong_checksum_alone_reads_the_whole_file_and_says_it_may_be_wrong() 
     track = read_fit(bytes(data))
     assert len(track) == 2809
     assert track.damage is not None and track.damage.checksum_failed and not track.damage.cut
+
+
+def rewritten(data: bytes, base_type: Callable[[int], int]) -> bytes:
+    """The same FIT file with each field definition's base type byte replaced by ``base_type(byte)`` and its
+    checksum made good again: a writer's own way of spelling its definitions, not damage."""
+    out = bytearray(data)
+    header_size = out[0]
+    (data_size,) = struct.unpack_from("<I", out, 4)
+    pos, end, sizes = header_size, header_size + data_size, {}
+    while pos < end:
+        header = out[pos]
+        pos += 1
+        if header & 0x80:  # compressed timestamp
+            pos += sizes[(header >> 5) & 0x03]
+        elif header & 0x40:  # definition: reserved, architecture, global number, fields, [developer fields]
+            fields = out[pos + 4]
+            size = 0
+            for i in range(fields):
+                at = pos + 5 + 3 * i
+                size += out[at + 1]
+                out[at + 2] = base_type(out[at + 2])
+            pos += 5 + 3 * fields
+            if header & 0x20:
+                size += sum(out[pos + 1 + 3 * i + 1] for i in range(out[pos]))
+                pos += 1 + 3 * out[pos]
+            sizes[header & 0x0F] = size
+        else:
+            pos += sizes[header & 0x0F]
+    struct.pack_into("<H", out, end, _crc16(bytes(out[:end])))
+    return bytes(out)
+
+
+@needs_real
+def test_base_types_written_without_their_endian_bit_read_as_the_sdk_reads_them() -> None:
+    """Garmin's SDK masks a field's base type to its low five bits: a writer that leaves the endian-capable bit
+    off writes a valid file, which is read whole and undamaged."""
+    data = (REAL / "fit/fitparse-fenix2-run.fit").read_bytes()
+    track = read_fit(rewritten(data, lambda b: b & 0x1F))
+    assert len(track) == len(read_fit(data)) and track.damage is None
+
+
+@needs_real
+@pytest.mark.parametrize("name", ["fit/workoutizer-walk-2020-09-12-fr645m-gaps.fit", *ORIGINALS])
+def test_a_file_whose_only_fault_is_its_checksum_is_read_whole(name: str) -> None:
+    """A real GPS jump in a file that decodes to its end is the walk's (walked() judges it), not damage."""
+    data = bytearray((REAL / name).read_bytes())
+    data[-1] ^= 0xFF
+    track = read_fit(bytes(data))
+    assert len(track) == len(read_fit((REAL / name).read_bytes()))
+    assert track.damage is not None and track.damage.checksum_failed and not track.damage.cut
+
+
+@needs_real
+@pytest.mark.parametrize("name", ["fit/fitparse-wahoo-elemnt-ride.fit", "fit/fitparse-fenix2-run.fit",
+                                  "fit/sportslib-6910052863-suunto9baro-trail.fit"])
+@pytest.mark.parametrize("share", [0.1, 0.2, 0.5])
+def test_a_cut_file_says_how_much_of_it_was_read(name: str, share: float) -> None:
+    """Records with a position are not spread evenly through a file (a ride's first minutes wait for GPS), so
+    what a cut file can honestly say is the share of its own stated length that was read."""
+    data = (REAL / name).read_bytes()
+    track = read_fit(data[: int(len(data) * share)])
+    assert track.damage is not None and track.damage.cut
+    assert track.damage.share_read == pytest.approx(share, abs=0.02)
+    said = routetext.damaged(track.damage, 1000.0, Units.KMH)
+    assert f"about {round(track.damage.share_read * 100)} % of the file" in said and "of about" not in said

@@ -105,8 +105,10 @@ def late_gap(prof: Profile, placed: Placement, late_m: float, why: Why, units: U
 def damaged(damage: Damage, kept_m: float, units: Units) -> str:
     """What a damaged file gave: how much of it was read and where the walk stops, or that it may be wrong."""
     if damage.cut:
-        return (f"Read {damage.records_read:,} of about {damage.records_expected:,} records: the file is damaged "
-                f"after {format_distance(kept_m, units)}, and the plan goes no further.")
+        share = round(damage.share_read * 100)
+        of_file = "less than 1 %" if share < 1 else f"about {share} %"
+        return (f"Read {damage.records_read:,} records ({of_file} of the file): the file is damaged after "
+                f"{format_distance(kept_m, units)}, and the plan goes no further.")
     return (f"The file's checksum does not match: it was changed or damaged after it was recorded. All "
             f"{damage.records_read:,} records were read, but any of them may be wrong: check the route on the map.")
 

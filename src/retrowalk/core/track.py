@@ -22,8 +22,8 @@ class Damage:
 
     records_read: int
     """The recorded points kept."""
-    records_expected: int
-    """About how many the file held: from its own stated length (the same as read when nothing was cut)."""
+    share_read: float
+    """How much of the file, by its own stated length, the kept points were read from (1 when nothing was cut)."""
     checksum_failed: bool
     cut: bool
     """Reading stopped where the data stopped making sense; nothing after that was read."""

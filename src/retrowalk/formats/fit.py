@@ -47,6 +47,9 @@ _BASE = {
 
 
 # Every base type byte FIT defines and the size of one value of it (FIT Protocol, base type table).
+MULTI_BYTE = {0x03, 0x04, 0x05, 0x06, 0x08, 0x09, 0x0B, 0x0C, 0x0E, 0x0F, 0x10}
+"""Base types of more than one byte: the SDK masks a base type to its low five bits, so these may be written with
+or without the endian-capable bit (0x80) and are the same type."""
 BASE_SIZES = {0x00: 1, 0x01: 1, 0x02: 1, 0x83: 2, 0x84: 2, 0x85: 4, 0x86: 4, 0x07: 1, 0x88: 4, 0x89: 8, 0x0A: 1,
               0x8B: 2, 0x8C: 4, 0x0D: 1, 0x8E: 8, 0x8F: 8, 0x90: 8}
 
@@ -80,10 +83,14 @@ def read_fit(data: bytes, name: str = "") -> Track:
         start = pos + header_size
         end = start + data_size
         expected_bytes += data_size
-        checksum_failed |= not _checksums_hold(data, pos, header_size, end)
+        whole = _checksums_hold(data, pos, header_size, end)
+        checksum_failed |= not whole
         if header_size < 12 or end + 2 > len(data):
             cut = True  # the file ends before its stated length (or the length itself is damaged)
-        stop = _decode(data, start, min(end, len(data)), out)
+        out.piece_at.append((start, decoded_bytes))
+        # A file whose checksum holds is as its writer made it: read as leniently as Garmin's SDK reads it. One
+        # that fails is read strictly: anything no encoder writes means the bytes are no longer in step.
+        stop = _decode(data, start, min(end, len(data)), out, strict=not whole)
         decoded_bytes += stop - start
         if stop < min(end, len(data)) or cut:
             cut = True
@@ -104,23 +111,25 @@ def read_fit(data: bytes, name: str = "") -> Track:
             raise TrackError("this FIT file is damaged before its first recorded position; nothing could be read")
         raise TrackError("this FIT file has no recorded positions (an indoor session, or a watch without GPS)")
     damage = None
-    if checksum_failed or cut:
+    if cut:
+        # Decoding lost step somewhere: the bytes just before it may already be shifted ones that happened to
+        # make sense. Where the damage starts can then only be told from what it decodes into: the first fix
+        # the walk cannot have reached. That and everything after it go. (A file that decoded to its end with
+        # only its checksum wrong keeps every fix: a GPS jump in it is the walk's, for walked() to judge.)
         track = Track(np.asarray(out.lat) * SEMICIRCLE_DEG, np.asarray(out.lon) * SEMICIRCLE_DEG,
                       np.asarray(out.ele, dtype=np.float64), np.asarray(out.ts, dtype=np.float64),
                       np.asarray(out.seg, dtype=np.int64), name)
         trusted = trusted_fixes(track)
         if trusted < len(out.lat):
-            # Where the damage starts can only be told from what it decodes into: the first fix the walk cannot
-            # have reached. That and everything after it go (they may already be the shifted bytes).
-            cut = True
-            decoded_bytes = round(decoded_bytes * trusted / len(out.lat))
-            for column in (out.lat, out.lon, out.ele, out.ts, out.seg):
+            start, before = out.piece_at[out.seg[trusted]]
+            decoded_bytes = before + out.at[trusted] - start
+            for column in (out.lat, out.lon, out.ele, out.ts, out.seg, out.at):
                 del column[trusted:]
-        read = len(out.lat)
-        # The file's own stated lengths tell how much was meant to be there: the records per byte decoded so far,
-        # over all of it, is the best estimate a damaged file allows.
-        expected = max(read, round(read * expected_bytes / max(decoded_bytes, 1))) if cut else read
-        damage = Damage(read, expected, checksum_failed, cut)
+    if checksum_failed or cut:
+        # How much was read is told by the file's own stated length: records with a position are not spread
+        # evenly through it (a ride's first minutes may wait for GPS), bytes are.
+        share = min(1.0, decoded_bytes / max(expected_bytes, 1)) if cut else 1.0
+        damage = Damage(len(out.lat), share, checksum_failed, cut)
     return Track(np.asarray(out.lat) * SEMICIRCLE_DEG, np.asarray(out.lon) * SEMICIRCLE_DEG,
                  np.asarray(out.ele, dtype=np.float64), np.asarray(out.ts, dtype=np.float64),
                  np.asarray(out.seg, dtype=np.int64), name, (), damage)
@@ -147,16 +156,22 @@ class _Records:
     ts: list[float] = field(default_factory=list)
     seg: list[int] = field(default_factory=list)
     file_types: list[int] = field(default_factory=list)
+    at: list[int] = field(default_factory=list)
+    """Where each record starts in the data."""
     piece: int = 0
+    piece_at: list[tuple[int, int]] = field(default_factory=list)
+    """For each file in the data: where its records start, and how many record bytes came before them."""
 
 
-def _decode(data: bytes, pos: int, end: int, out: _Records) -> int:
+def _decode(data: bytes, pos: int, end: int, out: _Records, strict: bool = True) -> int:
     """Decode one FIT file's records from ``pos`` into ``out``; return where decoding stopped: ``end`` when the
     records ran to their end, earlier where the data stopped making sense (a header with its reserved bits set,
     a definition no encoder writes, a message never defined or running past the end, a position off the globe).
 
     Stopping there, rather than reading on, is the point: one deleted byte shifts every later message, and read
-    on, the shifted bytes decode into positions that were never recorded (issue 12: a 9 km run became 57 km)."""
+    on, the shifted bytes decode into positions that were never recorded (issue 12: a 9 km run became 57 km).
+    With ``strict`` off (a file whose checksum holds) only what cannot be read at all stops it, as in Garmin's
+    SDK: reserved bits are ignored, odd field sizes read as bytes, a position off the globe is no fix."""
     defs: dict[int, _Definition] = {}
     last_ts = -1
     nan = float("nan")
@@ -172,13 +187,13 @@ def _decode(data: bytes, pos: int, end: int, out: _Records) -> int:
                 last_ts = (last_ts & ~0x1F) + offset + (0x20 if offset < (last_ts & 0x1F) else 0)
             compressed_ts = last_ts
         elif header & 0x40:  # definition message
-            definition = _define(data, pos, end, header)
+            definition = _define(data, pos, end, header, strict)
             if definition is None:
                 return at
             local, defs[header & 0x0F], pos = header & 0x0F, definition[0], definition[1]
             continue
         else:
-            if header & 0x30:  # bits 4 and 5 of a data message's header are reserved: sync is lost
+            if header & 0x30 and strict:  # bits 4 and 5 of a data message's header are reserved: sync is lost
                 return at
             local = header & 0x0F
             compressed_ts = -1
@@ -198,7 +213,11 @@ def _decode(data: bytes, pos: int, end: int, out: _Records) -> int:
             if found.global_num == MESG_RECORD:
                 if "lat" in record and "lon" in record:
                     if abs(record["lat"]) > SEMICIRCLES_90:
-                        return at  # a latitude beyond the pole: these bytes are not the record they claim to be
+                        if strict:
+                            return at  # a latitude beyond the pole: these bytes are not the record they claim to be
+                        pos += found.size
+                        continue
+                    out.at.append(at)
                     lat.append(record["lat"])
                     lon.append(record["lon"])
                     alt = record.get("enhanced_altitude", record.get("altitude"))
@@ -217,11 +236,12 @@ def _decode(data: bytes, pos: int, end: int, out: _Records) -> int:
     return end
 
 
-def _define(data: bytes, pos: int, end: int, header: int) -> tuple[_Definition, int] | None:
-    """The definition message at ``pos`` and where the next message starts, or None where it cannot be one: a
-    reserved bit or byte set, an architecture other than little or big endian, a base type FIT does not have, a
-    field whose size is not a whole number of its base type, or a message running past the end."""
-    if header & 0x10 or pos + 5 > end or data[pos] != 0 or data[pos + 1] > 1:
+def _define(data: bytes, pos: int, end: int, header: int, strict: bool = True) -> tuple[_Definition, int] | None:
+    """The definition message at ``pos`` and where the next message starts, or None where it cannot be one: an
+    architecture other than little or big endian, a message running past the end, and when ``strict``, a
+    reserved bit or byte set, a base type FIT does not have, or a field whose size is not a whole number of its
+    base type (a file whose checksum holds may have those: its fields are then read as bytes, as the SDK does)."""
+    if pos + 5 > end or data[pos + 1] > 1 or (strict and (header & 0x10 or data[pos] != 0)):
         return None
     big = data[pos + 1] == 1
     global_num = struct.unpack_from(">H" if big else "<H", data, pos + 2)[0]
@@ -230,10 +250,11 @@ def _define(data: bytes, pos: int, end: int, header: int) -> tuple[_Definition, 
     if pos + 3 * nfields > end:
         return None
     raw_fields = [(data[pos + 3 * i], data[pos + 3 * i + 1], data[pos + 3 * i + 2]) for i in range(nfields)]
-    for _, size, base in raw_fields:
-        width = BASE_SIZES.get(base)
-        if width is None or size == 0 or size % width:
-            return None
+    if strict:
+        for _, size, base in raw_fields:
+            width = BASE_SIZES.get(base) or BASE_SIZES.get(base | 0x80 if base & 0x1F in MULTI_BYTE else -1)
+            if width is None or size == 0 or size % width:
+                return None
     pos += 3 * nfields
     dev_size = 0
     if header & 0x20:  # developer fields: skipped, only their sizes matter
