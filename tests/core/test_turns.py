@@ -105,6 +105,21 @@ def test_a_corner_just_past_a_bout_is_measured_at_its_full_angle() -> None:
     assert_clear_of_turns(walk, bouts)
 
 
+@pytest.mark.parametrize(("first", "second"), [(38.0, 14.0), (35.0, 14.0), (30.0, 20.0)])
+def test_two_gentle_turns_either_side_of_a_bouts_end_are_added_up(first: float, second: float) -> None:
+    """Neither turn is sharp, but together they turn the bout's clearance by more than 45°: a turn at the very
+    edge of the 10 m is read whole (the chords reach a half-chord past the clearance), not half of it."""
+    for seed in range(12):
+        pieces = [(600.0, 0.0)]
+        for _ in range(12):
+            pieces += [(1.0, first), (40.0, 0.0), (1.0, second), (47.0 + seed % 7, 0.0),
+                       (1.0, -first), (40.0, 0.0), (1.0, -second), (47.0 + seed % 7, 0.0)]
+        walk = Winding([*pieces, (600.0, 0.0)], spacing_m=1.0, drift_m=0.0, jitter_m=0.0, seed=seed)
+        bouts = bouts_on_true_path(walk)
+        assert bouts is not None
+        assert_clear_of_turns(walk, bouts)
+
+
 def test_a_straight_walk_is_not_held_back_by_gps_jitter() -> None:
     walk = Winding([(3000.0, 0.0)], jitter_m=1.0, drift_m=4.0, seed=2)
     result = route_plan(walk.track, RouteRequest(units=Units.KMH, week=6))

@@ -16,8 +16,9 @@ How the heading is measured, and why it can be trusted at a bout's edge:
   be smeared between two fixes (the recording's longer steps, up to 15 m). Such a window holds a chord wholly
   before the turn and one wholly after it, so it sees the turn's full angle even where the turn fell between two
   fixes and even at the very edge of a bout's clearance.
-* A bout is allowed where no corner lies within 10 m of it and the chords centred on ``[start − 10 m,
-  end + 10 m]`` range over no more than the limit (which catches bends that turn gradually).
+* A bout is allowed where no corner lies within 10 m of it and the chords centred on ``[start − 10 m − L,
+  end + 10 m + L]`` range over no more than the limit (which catches bends that turn gradually). The chords
+  reach a half-chord past the clearance so that a turn at its very edge is read whole, not half of it.
 * Noise: each reading's sideways residual against the line through its neighbours gives the position jitter σ
   (a robust standard deviation, as for elevation in :mod:`~retrowalk.core.terrain`; only fixes under 6 m apart,
   since further apart the residual is the path's own curve). A chord's heading errs by about ``√2·σ / 2L``
@@ -135,9 +136,12 @@ def find_turns(walk: Walked, step: float, n: int, settings: Settings = DEFAULTS)
     limit = settings.sharp_turn_deg - DRIFT_DEG - MARGIN_Z * math.sqrt(2.0) * se_deg
     c = math.ceil(settings.turn_clearance_m / fine - 1e-9)  # the clearance in readings, rounded outward
     g = math.ceil((_smear_m(dist) + (SMOOTH_M if averaged > 1 else 0.0)) / (2.0 * fine) - 1e-9)
-    # Headings from c + k + g readings before the first boundary to as many past the last; readings beyond the
+    # A bout's edge reads chords centred up to e = c + k readings past it: the outermost is wholly beyond the
+    # clearance, so a turn anywhere in the clearance, even at its far edge, is read at its full angle.
+    e = c + k
+    # Headings from e + k + g readings before the first boundary to as many past the last; readings beyond the
     # walk's ends take the end's heading.
-    reach = c + k + g
+    reach = e + k + g
     at: FloatArray = np.arange(-reach, n * per_step + reach + 1, dtype=np.float64) * fine
     heading = _headings(at, dist, east, north, k)
     # A reading is a corner when the chords centred within L + g/2 of it range over more than the limit: then it
@@ -149,13 +153,13 @@ def find_turns(walk: Walked, step: float, n: int, settings: Settings = DEFAULTS)
     corner = spread > limit
     hi = np.where(corner, np.inf, centre)
     lo = np.where(corner, -np.inf, centre)
-    # Within each sample, and within c readings of each boundary: strided slices, one per offset.
-    inner_hi = _strided(hi, np.maximum, range(c, c + per_step), per_step, n)
-    inner_lo = _strided(lo, np.minimum, range(c, c + per_step), per_step, n)
-    edge_hi = _strided(hi, np.maximum, range(2 * c + 1), per_step, n + 1)
-    edge_lo = _strided(lo, np.minimum, range(2 * c + 1), per_step, n + 1)
+    # Within each sample, and within e readings of each boundary: strided slices, one per offset.
+    inner_hi = _strided(hi, np.maximum, range(e, e + per_step), per_step, n)
+    inner_lo = _strided(lo, np.minimum, range(e, e + per_step), per_step, n)
+    edge_hi = _strided(hi, np.maximum, range(2 * e + 1), per_step, n + 1)
+    edge_lo = _strided(lo, np.minimum, range(2 * e + 1), per_step, n + 1)
     corners = _corners(spread, at[k + g:len(at) - k - g], settings.sharp_turn_deg, n * step)
-    return Turns(inner_lo, inner_hi, edge_lo, edge_hi, limit, c * fine, half, jitter, corners)
+    return Turns(inner_lo, inner_hi, edge_lo, edge_hi, limit, e * fine, half, jitter, corners)
 
 
 def _headings(at: FloatArray, dist: FloatArray, east: FloatArray, north: FloatArray, k: int) -> FloatArray:
