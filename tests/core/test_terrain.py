@@ -174,3 +174,16 @@ def test_a_few_impossible_elevations_are_dropped_and_counted() -> None:
     assert prof.elevation is Elevation.RECORDED
     assert any(n.startswith("3 elevations outside") for n in prof.notes)
     assert classes(prof, 200, 1800) == {Terrain.UPHILL}
+
+
+def test_a_route_of_two_points_far_apart_is_cut_where_the_minutes_end() -> None:
+    """A drawn route may be a single 3.3 km line: planned for 20 minutes, its first 1.6 km are planned, not
+    "0 m" of it (the cut falls between its two points)."""
+    from retrowalk.core.routeplan import RouteRequest, route_plan
+    from retrowalk.core.track import make_track
+    from retrowalk.core.units import Units
+
+    track = make_track([47.0, 47.03], [8.0, 8.0], [400.0, 460.0])  # 3.3 km gently uphill
+    plan = route_plan(track, RouteRequest(units=Units.KMH, minutes=20)).plan
+    assert plan.route is not None
+    assert 1000 < plan.route.distance_m < 2000 and plan.backward_s > 0

@@ -133,7 +133,14 @@ def profile(track: Track, step: float, settings: Settings = DEFAULTS, max_m: flo
     track_m = float(dist[-1])
     if max_m is not None and dist[-1] > max_m:
         cut = int(np.searchsorted(dist, max_m, side="right"))
-        lat, lon, ele, dist, jump = lat[:cut], lon[:cut], ele[:cut], dist[:cut], jump[:cut - 1]
+        lat, lon, ele, dist, jump = lat[:cut + 1], lon[:cut + 1], ele[:cut + 1], dist[:cut + 1], jump[:cut]
+        if not jump[-1]:  # the walk ends between two points: at a point of its own, max_m along
+            share = (max_m - dist[-2]) / (dist[-1] - dist[-2])
+            d_lon = (lon[-1] - lon[-2] + 180.0) % 360.0 - 180.0  # the short way, also across ±180°
+            lon = np.append(lon[:-1], (lon[-2] + share * d_lon + 180.0) % 360.0 - 180.0)
+            lat, ele, dist = (np.append(a[:-1], a[-2] + share * (a[-1] - a[-2])) for a in (lat, ele, dist))
+        else:  # the walk ends at a jump: it stops where the walking did
+            lat, lon, ele, dist, jump = lat[:-1], lon[:-1], ele[:-1], dist[:-1], jump[:-1]
     if dist[-1] < 10 * step:
         raise TooShortError(float(dist[-1]))
 
