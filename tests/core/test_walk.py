@@ -138,3 +138,16 @@ def test_a_damaged_fix_that_comes_back_costs_nothing_after_it() -> None:
     track = make_track(lat, lon, np.full(300, 300.0), t)
     assert trusted_fixes(track) == 300
     assert walked(track).dropped == 1
+
+
+def test_a_damaged_file_in_step_is_trusted_until_its_clock_runs_back() -> None:
+    """Records swapped in a damaged file: each decodes, but the clock runs back where the swapped ones end.
+    A few garbled timestamps are no such sign (they are mended from their neighbours)."""
+    from retrowalk.core.walk import clock_trusted
+
+    lat, lon, t = line(300, t0=1.5e9)
+    order = np.r_[0:100, 150:200, 100:150, 200:300]  # fixes 150-199 written before 100-149
+    track = make_track(lat[order], lon[order], np.full(300, 300.0), t[order])
+    assert clock_trusted(track) == 150
+    t[120], t[121] = 0.0, 4e9
+    assert clock_trusted(make_track(lat, lon, np.full(300, 300.0), t)) == 300

@@ -207,3 +207,14 @@ def trusted_fixes(track: Track) -> int:
                 continue
         return i + 1
     return len(lat)
+
+
+def clock_trusted(track: Track) -> int:
+    """For a damaged file that still decoded to its end: how many of its first fixes to trust. Its records all
+    made sense one by one, but where its clock runs back by more than CLOCK_BACK_S, or on by more than
+    CLOCK_AHEAD_S, for more than a few fixes (a few are mended, see :func:`_clock`), records are out of place."""
+    t = _clock(track.time_s)
+    with np.errstate(invalid="ignore"):
+        dt = np.diff(t)
+        odd = np.flatnonzero((dt < -CLOCK_BACK_S) | (dt > CLOCK_AHEAD_S))
+    return int(odd[0]) + 1 if len(odd) else len(t)

@@ -22,7 +22,7 @@ import crcmod.predefined
 import numpy as np
 
 from retrowalk.core.track import Damage, Track, TrackError
-from retrowalk.core.walk import trusted_fixes
+from retrowalk.core.walk import clock_trusted, trusted_fixes
 
 # Profile.xlsx numbers.
 MESG_FILE_ID = 0
@@ -111,16 +111,18 @@ def read_fit(data: bytes, name: str = "") -> Track:
             raise TrackError("this FIT file is damaged before its first recorded position; nothing could be read")
         raise TrackError("this FIT file has no recorded positions (an indoor session, or a watch without GPS)")
     damage = None
-    if cut:
+    if checksum_failed or cut:
         # Decoding lost step somewhere: the bytes just before it may already be shifted ones that happened to
         # make sense. Where the damage starts can then only be told from what it decodes into: the first fix
-        # the walk cannot have reached. That and everything after it go. (A file that decoded to its end with
-        # only its checksum wrong keeps every fix: a GPS jump in it is the walk's, for walked() to judge.)
+        # the walk cannot have reached. That and everything after it go. A file that decoded to its end with
+        # only its checksum wrong is trusted until its clock runs back (records swapped or repeated): a GPS
+        # jump in it is the walk's, for walked() to judge.
         track = Track(np.asarray(out.lat) * SEMICIRCLE_DEG, np.asarray(out.lon) * SEMICIRCLE_DEG,
                       np.asarray(out.ele, dtype=np.float64), np.asarray(out.ts, dtype=np.float64),
                       np.asarray(out.seg, dtype=np.int64), name)
-        trusted = trusted_fixes(track)
+        trusted = trusted_fixes(track) if cut else clock_trusted(track)
         if trusted < len(out.lat):
+            cut = True
             start, before = out.piece_at[out.seg[trusted]]
             decoded_bytes = before + out.at[trusted] - start
             for column in (out.lat, out.lon, out.ele, out.ts, out.seg, out.at):
