@@ -162,11 +162,15 @@ def sample_turns(heading_deg, clear: int = 0, limit_deg: float = 45.0):
     return Turns(h, h, lo, hi, limit_deg, 0.0, 0.0, 0.0, ())
 
 
-def write_gpx(track, path) -> None:
+def gpx_bytes(track) -> bytes:
     """A track as the plainest GPX 1.1 file: points with their elevation, nothing else."""
     import math
 
     points = "".join(f'<trkpt lat="{la:.8f}" lon="{lo:.8f}">' + ("" if math.isnan(e) else f"<ele>{e:.2f}</ele>")
                      + "</trkpt>" for la, lo, e in zip(track.lat_deg, track.lon_deg, track.ele_m, strict=True))
-    path.write_text('<?xml version="1.0" encoding="UTF-8"?><gpx version="1.1" creator="tests" '
-                    f'xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg>{points}</trkseg></trk></gpx>')
+    return ('<?xml version="1.0" encoding="UTF-8"?><gpx version="1.1" creator="tests" '
+            f'xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg>{points}</trkseg></trk></gpx>').encode()
+
+
+def write_gpx(track, path) -> None:
+    path.write_bytes(gpx_bytes(track))

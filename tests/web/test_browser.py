@@ -111,3 +111,45 @@ def test_a_file_that_is_not_a_route_shows_the_readers_sentence(chromium, live_se
     assert "not well-formed XML" in page.locator(".error").inner_text()
     shoot(page, "phone-upload-error", tmp_path)
     context.close()
+
+
+def in_view(page, selector: str) -> bool:
+    return page.locator(selector).evaluate(
+        "el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight && r.height > 0; }")
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["with-script", "without-script"])
+def test_a_refused_upload_is_shown_beside_the_form_on_a_phone_and_nothing_is_saved(
+        chromium, live_server, studio: Studio, tmp_path: Path, script: bool) -> None:
+    """A route that holds no bout (straight down a hill) on a phone: the reason, naming the file, is scrolled to
+    and focused; no route is saved. With the script, the chosen file stays chosen and "Plan it the other way"
+    plans it walked uphill, saving it once."""
+    from retrowalk.web.walks.models import Route, WalkPlan
+    from tests.builders import gpx_bytes, make_route
+
+    routes, plans = Route.objects.count(), WalkPlan.objects.count()
+    downhill = tmp_path / "down-the-hill.gpx"
+    downhill.write_bytes(gpx_bytes(make_route([-6.0], [1500.0])[0]))
+    context = chromium.new_context(viewport=VIEWPORTS["phone"], java_script_enabled=script)
+    page = context.new_page()
+    log_in(page, live_server.url, "ann")
+    page.goto(f"{live_server.url}/clients/{studio.ann.pk}/plans/new/")
+    page.set_input_files("input[name=r-file]", str(downhill))
+    page.click("button[name=route-plan]")
+    page.wait_for_selector("#route-refusal .error")
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'route-refusal'")
+    text = page.locator("#route-refusal").inner_text()
+    assert "down-the-hill.gpx was not saved" in text and "flat or rising" in text
+    assert in_view(page, "#route-refusal .error")
+    shoot(page, f"phone-upload-refused-{'script' if script else 'plain'}", tmp_path)
+    assert (Route.objects.count(), WalkPlan.objects.count()) == (routes, plans)
+    if script:
+        assert page.locator("input[name=r-file]").evaluate("i => i.files.length") == 1
+        page.click("#route-refusal button:has-text('Plan it the other way')")
+        page.wait_for_url("**/plans/*/")
+        page.wait_for_load_state("networkidle")
+        assert page.locator("tr.backward").count() >= 1
+        assert (Route.objects.count(), WalkPlan.objects.count()) == (routes + 1, plans + 1)
+    else:
+        assert "choose the file again" in text
+    context.close()

@@ -132,7 +132,12 @@ def test_a_route_that_holds_nothing_offers_this_pages_own_controls_not_the_comma
     assert page.status_code == 400 and "nowhere safe to walk backward" in text
     assert not any(flag in text for flag in ("--reverse", "--minutes", "--treadmill"))
     assert "Plan it the other way (5 min backward)" in text and "Plan by time instead" in text
-    route = Route.objects.filter(client=studio.ann).latest("created")
+    assert not Route.objects.filter(client=studio.ann, original_name="down.gpx").exists()  # refused: not kept
+    # A saved route (the API stores routes without planning) gets a button that plans it the other way.
+    route = services.save_route(studio.ann, "Down", "down.gpx", path.read_bytes())
+    page = ann.post(reverse("walks:plan_new", args=[studio.ann.pk]), {"route-plan": "1", "r-route": route.pk})
+    assert page.status_code == 400
+    assert reverse("walks:route_replan", args=[route.pk]) in page.content.decode()
     other_way = ann.post(reverse("walks:route_replan", args=[route.pk]), {"reverse": "on"})
     plan = WalkPlan.objects.filter(client=studio.ann).latest("created")
     assert other_way.status_code == 302 and plan.route == route and plan.backward_s == 300

@@ -7,6 +7,8 @@ leaves half a route behind.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -17,7 +19,7 @@ from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from retrowalk.core.plan import Kind, PlanError
+from retrowalk.core.plan import Kind, Plan, PlanError
 from retrowalk.core.progression import Decision, LoggedSession, next_step
 from retrowalk.core.refusal import Option, RouteRefusedError
 from retrowalk.core.routeplan import ENGINE_VERSION, RoutePlan, RouteRequest, route_plan
@@ -45,8 +47,17 @@ class InputError(ValueError):
         self.options = options
 
 
-def save_route(client: Profile, name: str, filename: str, data: bytes) -> Route:
-    """Read and check the file, then store it and its summary. Refuses with the reader's own sentence."""
+@dataclass(frozen=True)
+class Upload:
+    """A route file read and checked, not stored yet: the route it would be, and its track."""
+
+    route: Route
+    track: Track
+    data: bytes
+
+
+def read_upload(client: Profile, name: str, filename: str, data: bytes) -> Upload:
+    """Read and check a route file; nothing is stored. Refuses with the reader's own sentence."""
     suffix = Path(filename).suffix.lower()
     if suffix not in ROUTE_SUFFIXES:
         raise InputError(f"{filename}: upload a .gpx, .tcx or .fit file")
@@ -60,14 +71,41 @@ def save_route(client: Profile, name: str, filename: str, data: bytes) -> Route:
     route = Route(client=client, name=(name or track.name or Path(filename).stem)[:120],
                   original_name=filename[:255], size_bytes=len(data), distance_m=prof.track_m,
                   ascent_m=prof.ascent_m, descent_m=prof.descent_m, elevation=prof.elevation)
-    with transaction.atomic():
-        route.file.save(f"route{suffix}", ContentFile(data), save=False)
-        try:
+    # The route's name as the client gave it, as route_track() gives it for a stored route.
+    return Upload(route, replace(track, name=route.name), data)
+
+
+@contextmanager
+def _storing(upload: Upload) -> Iterator[Route]:
+    """Store the upload's file and row, with whatever else the caller saves inside: all of it, or (on any error,
+    the database's included) none of it, the file removed again."""
+    route = upload.route
+    route.file.save(f"route{Path(route.original_name).suffix.lower()}", ContentFile(upload.data), save=False)
+    try:
+        with transaction.atomic():
             route.save()
-        except Exception:
-            route.file.delete(save=False)  # no orphan file when the row cannot be written
-            raise
-    return route
+            yield route
+    except BaseException:
+        route.file.delete(save=False)
+        route.pk = None
+        raise
+
+
+def save_route(client: Profile, name: str, filename: str, data: bytes) -> Route:
+    """Read and check the file, then store it and its summary. Refuses with the reader's own sentence."""
+    with _storing(read_upload(client, name, filename, data)) as route:
+        return route
+
+
+def plan_upload(client: Profile, by: User | None, name: str, filename: str, data: bytes,
+                options: PlanOptions) -> WalkPlan:
+    """A plan on a route file just uploaded. The file is read and the plan made first; only when both succeed
+    are the route, its file and the plan stored, together. A refused upload leaves nothing behind."""
+    upload = read_upload(client, name, filename, data)
+    options = replace(options, kind=Kind.ROUTE)
+    plan, made = _made(client, options, upload.track)
+    with _storing(upload) as route:
+        return _store_plan(client, by, options, route, plan, made)
 
 
 def _read(data: bytes, filename: str) -> Track:
@@ -115,13 +153,20 @@ def make_plan(client: Profile, by: User | None, options: PlanOptions, route: Rou
     The plan is saved with the whole request it was made from (speeds, units, step, direction, the engine's
     version), so that its page, exports and live coach show it as it was made, whatever the client changes
     later (:func:`route_result`)."""
+    plan, made = _made(client, options, None if route is None else route_track(route))
+    return _store_plan(client, by, options, route, plan, made)
+
+
+def _made(client: Profile, options: PlanOptions, track: Track | None) -> tuple[Plan, dict[str, Any]]:
+    """The plan for ``client`` (on ``track`` when it is a route plan) and the request it was made from; nothing
+    is stored. :class:`InputError` when it cannot be made."""
     units = Units(client.units)
     backward_s = None if options.backward_minutes is None else round(options.backward_minutes * 60)
     made: dict[str, Any] = {}
     try:
-        if route is not None:
+        if track is not None:
             request = _route_request(client, options)
-            plan = route_plan(route_track(route), request).plan
+            plan = route_plan(track, request).plan
             made = {"route_request": request.to_dict(), "engine": ENGINE_VERSION}
         else:
             if options.minutes is None:
@@ -143,6 +188,11 @@ def make_plan(client: Profile, by: User | None, options: PlanOptions, route: Rou
         raise InputError(err.reason(), err.options) from None
     except (PlanError, TrackError) as err:
         raise InputError(one_line(str(err))) from None
+    return plan, made
+
+
+def _store_plan(client: Profile, by: User | None, options: PlanOptions, route: Route | None, plan: Plan,
+                made: dict[str, Any]) -> WalkPlan:
     return WalkPlan.objects.create(client=client, created_by=by, kind=plan.kind.value, route=route,
                                    week=client.week, request=options.as_dict() | made, data=plan.to_dict(),
                                    total_s=plan.total_s, backward_s=plan.backward_s)

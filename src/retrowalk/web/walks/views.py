@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -96,19 +96,22 @@ def plan_new(request: HttpRequest, client_id: int) -> HttpResponse:
         if "route-plan" in request.POST:
             route_form = RoutePlanForm(request.POST, request.FILES, prefix="r", routes=routes)
             context["route_form"] = route_form
+            upload = request.FILES.get("r-file")
             if not route_form.is_valid():
-                return refuse(request, "walks/plan_new.html", context, first_error(route_form))
+                return _route_refused(request, context, first_error(route_form), upload)
             data = route_form.cleaned_data
+            options = services.PlanOptions(minutes=data.get("minutes"), kind=Kind.ROUTE,
+                                           reverse=data.get("reverse", False))
             try:
-                route = data["route"]
-                if data.get("file"):
-                    upload = data["file"]
-                    route = services.save_route(client, data.get("name") or "", upload.name, upload.read())
-                plan = services.make_plan(client, request.user, services.PlanOptions(  # type: ignore[arg-type]
-                    minutes=data.get("minutes"), kind=Kind.ROUTE, reverse=data.get("reverse", False)), route)
+                if upload is not None:  # stored only if the plan on it can be made: all or nothing
+                    plan = services.plan_upload(client, request.user,  # type: ignore[arg-type]
+                                                data.get("name") or "", upload.name or "route", upload.read(), options)
+                else:
+                    plan = services.make_plan(client, request.user, options, data["route"])  # type: ignore[arg-type]
             except services.InputError as err:
-                context["instead"] = instead(err.options, client, route)
-                return refuse(request, "walks/plan_new.html", context, str(err))
+                return _route_refused(request, context, str(err), upload,
+                                      instead(err.options, client, None if upload else data["route"],
+                                              data.get("minutes"), options.reverse))
         else:
             minutes_form = MinutesPlanForm(request.POST, prefix="t")
             context["minutes_form"] = minutes_form
@@ -124,6 +127,20 @@ def plan_new(request: HttpRequest, client_id: int) -> HttpResponse:
             return HttpResponse(reverse("walks:plan", args=[plan.pk]), content_type="text/plain", status=201)
         return redirect("walks:plan", pk=plan.pk)
     return render(request, "walks/plan_new.html", context)
+
+
+def _route_refused(request: HttpRequest, context: dict[str, Any], reason: str, upload: Any,
+                   options: list[dict[str, Any]] | None = None) -> HttpResponse:
+    """The route form refused: beside the form (scrolled to and focused), naming the file, with what to do
+    instead. The upload page's script asks for the same as data, so the chosen file stays chosen."""
+    name = getattr(upload, "name", None) or ""
+    options = options or []
+    if request.headers.get("x-requested-with") == "fetch":
+        return JsonResponse({"error": reason, "file": name,
+                             "instead": [{k: o[k] for k in ("kind", "label", "href") if k in o} for o in options]},
+                            status=400)
+    context |= {"route_error": reason, "refused_file": name, "instead": options}
+    return render(request, "walks/plan_new.html", context, status=400)
 
 
 @login_required
@@ -218,9 +235,9 @@ def route_replan(request: HttpRequest, pk: int) -> HttpResponse:
         context: dict[str, Any] = {"client": client, "minutes_form": MinutesPlanForm(prefix="t"),
                                    "route_form": RoutePlanForm(prefix="r", routes=routes)}
         if isinstance(err, services.InputError):
-            context["instead"] = instead(err.options, client, route, minutes, reverse_walk)
-            return refuse(request, "walks/plan_new.html", context, str(err))
-        return refuse(request, "walks/plan_new.html", context, "Minutes must be a number.")
+            return _route_refused(request, context, str(err), None,
+                                  instead(err.options, client, route, minutes, reverse_walk))
+        return _route_refused(request, context, "Minutes must be a number.", None)
     return redirect("walks:plan", pk=plan.pk)
 
 
@@ -243,7 +260,9 @@ def instead(options: tuple[Option, ...], client: Profile, route: Route | None, m
     by time or on a treadmill. Core said what is possible; the page says how to get it."""
     out: list[dict[str, Any]] = []
     for option in options:
-        if option.instead is Instead.REVERSE and option.backward_s and route is not None:
+        if option.instead is Instead.REVERSE and option.backward_s:
+            # On a saved route, a button that plans it; on an upload (stored only once a plan succeeds), the
+            # upload page's script sends the same file again the other way.
             out.append({"kind": "reverse", "label": f"Plan it the other way ({format_duration(option.backward_s)} "
                         "backward)", "route": route, "minutes": minutes, "reverse": not reversed_})
         elif option.instead is Instead.TIME_PLAN:
