@@ -1,3 +1,3 @@
 """The security probes use the web tests' studio and their fast password hasher."""
 
-from tests.web.conftest import _fast_passwords, chromium, studio  # noqa: F401  (fixtures)
+from tests.web.conftest import _fast_passwords, studio  # noqa: F401  (fixtures)

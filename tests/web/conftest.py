@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -17,6 +14,7 @@ from retrowalk.web.accounts.models import Profile, Role
 from retrowalk.web.walks import services
 from retrowalk.web.walks.management.commands.demo import loop_gpx
 from retrowalk.web.walks.models import Route, WalkPlan, WalkSession
+from tests.browser import CHROMIUM, CSP_VIOLATIONS, needs_chromium  # noqa: F401  (for the browser tests)
 
 PASSWORD = "a-long-test-password-1"
 
@@ -75,26 +73,3 @@ def logged_in(user: User) -> Client:
     client.force_login(user)
     return client
 
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists() or shutil.which("chromium") is None,
-                                    reason="Debian's chromium is not installed (`make test` installs it as root)")
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    """Debian's Chromium, headless, driven by Playwright (never Playwright's own browser download)."""
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test itself are still
-    # synchronous, so allow them (the documented setting for exactly this pairing).
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            yield browser
-            browser.close()
-    finally:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]

@@ -137,7 +137,7 @@ def test_a_refused_upload_is_shown_beside_the_form_on_a_phone_and_nothing_is_sav
     page.set_input_files("input[name=r-file]", str(downhill))
     page.click("button[name=route-plan]")
     page.wait_for_selector("#route-refusal .error")
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'route-refusal'")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'route-refusal'")
     text = page.locator("#route-refusal").inner_text()
     assert "down-the-hill.gpx was not saved" in text and "flat or rising" in text
     assert in_view(page, "#route-refusal .error")

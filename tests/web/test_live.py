@@ -167,9 +167,9 @@ def test_offline_reload_keeps_walking_and_the_log_syncs_when_back_online(chromiu
     plan = services.make_plan(studio.ann, studio.ann.user, services.PlanOptions(minutes=30, kind=Kind.OUTDOOR))
     context, page = phone(chromium, live_server)
     page.goto(f"{live_server.url}/plans/{plan.pk}/walk/")
-    page.wait_for_function("navigator.serviceWorker.controller !== null || navigator.serviceWorker.ready")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null || navigator.serviceWorker.ready")
     page.reload()  # now under the service worker's control, and cached
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.click("#start")
     page.wait_for_timeout(1500)
     context.set_offline(True)
@@ -182,10 +182,10 @@ def test_offline_reload_keeps_walking_and_the_log_syncs_when_back_online(chromiu
     page.locator(".scale[data-name=effort] button", has_text="3").first.click()
     before = WalkSession.objects.count()
     page.click("#save")
-    page.wait_for_function("document.getElementById('sync').textContent.includes('online')")
+    page.wait_for_function("() => document.getElementById('sync').textContent.includes('online')")
     assert WalkSession.objects.count() == before
     context.set_offline(False)
-    page.wait_for_function("document.getElementById('sync').textContent.startsWith('In your log')")
+    page.wait_for_function("() => document.getElementById('sync').textContent.startsWith('In your log')")
     logged = WalkSession.objects.latest("created")
     assert logged.plan_id == plan.pk and logged.forward_s >= 2 and logged.backward_s == 0 and not logged.followed
     assert (logged.pain_during, logged.effort) == (2, 3)

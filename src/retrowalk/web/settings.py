@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from retrowalk.web.env import env_bool, env_int, env_list, env_str
@@ -34,16 +35,19 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "ninja",  # its API docs viewer from its own static files, not a CDN
     "retrowalk.web.accounts",
     "retrowalk.web.walks",
     "retrowalk.web.coach",
     "retrowalk.web.frontdesk",
     "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "retrowalk.web.clientip.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -160,6 +164,25 @@ AXES_LOCKOUT_CALLABLE = "retrowalk.web.accounts.throttle.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
+# Content-Security-Policy (django-csp): everything from this site only, no inline script without the response's
+# nonce, no inline style, no plugins, no framing. The live coach's service worker, the map (inline SVG drawn from
+# the route, no tiles) and the API docs (django-ninja's own static files) need nothing more.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -21,3 +21,5 @@ urlpatterns = [
     path("admin/login/", one_at_a_time(admin.site.login)),  # the admin's own login, taking turns like the site's
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "retrowalk.web.errors.server_error"

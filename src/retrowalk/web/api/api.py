@@ -1,33 +1,40 @@
 """The JSON API (OpenAPI document at /api/openapi.json, browsable at /api/docs).
 
 Authentication: ``Authorization: Bearer rw_…`` (a token from the admin or ``retrowalk-admin token USER``), or the
-browser's session (with its CSRF token). Ownership goes through :mod:`retrowalk.web.accounts.access`, as for
-pages: another client's objects answer 404, also when named inside a request body. Refusals are 400 with the same
-sentence a page shows: ``{"detail": "…"}``.
+browser's session (with its CSRF token). Without either: 401, as JSON, saying how to get a token; a session
+without its CSRF token: 403. With the database unreachable: 503, as JSON. Ownership goes through
+:mod:`retrowalk.web.accounts.access`, as for pages: another client's objects answer 404, also when named inside a
+request body. Refusals are 400 with the same sentence a page shows: ``{"detail": "…"}``.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import IntegrityError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, IntegrityError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import File, Form, NinjaAPI, Schema, Status
-from ninja.errors import HttpError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.files import UploadedFile
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 from pydantic import Field
 
 from retrowalk.core.plan import Kind
 from retrowalk.web.accounts.access import client_or_404, owned, owned_or_404
 from retrowalk.web.accounts.models import ApiToken, Profile
+from retrowalk.web.errors import DATABASE_DOWN, SERVER_FAULT
 from retrowalk.web.walks import services
 from retrowalk.web.walks.models import Route, Setting, WalkPlan, WalkSession
 
 
 class TokenAuth(HttpBearer):
+    """``Authorization: Bearer rw_…``: a token issued by ``retrowalk-admin token USER`` (only its digest is kept)."""
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         found = ApiToken.objects.select_related("user").filter(digest=ApiToken.hash(token)).first()
         if found is None or not found.user.is_active:
@@ -37,8 +44,57 @@ class TokenAuth(HttpBearer):
         return found.user
 
 
-api = NinjaAPI(title="retrowalk", version="1", auth=[TokenAuth(), django_auth],
+class BrowserSession(SessionAuth):
+    """The browser's own session, CSRF-checked. A request without a session is simply not this kind: it is
+    refused as unauthenticated (401), not as a failed CSRF check (403)."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+
+api = NinjaAPI(title="retrowalk", version="1", auth=[TokenAuth(), BrowserSession()],
                description="Backward-walking plans, routes and the session log.")
+
+log = logging.getLogger(__name__)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    if request.headers.get("Authorization", "").lower().startswith("bearer "):
+        detail = "That token is not valid (mistyped, or revoked): make a new one with retrowalk-admin token USER."
+    else:
+        detail = ("Send a token as 'Authorization: Bearer rw_…' (retrowalk-admin token USER makes one), or log in "
+                  "in this browser.")
+    response = api.create_response(request, {"detail": detail}, status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="retrowalk"'
+    return response
+
+
+@api.exception_handler(DatabaseError)
+def database_down(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
+    """Only a database that cannot be reached is 503; any other database error is a fault of ours (500)."""
+    log.error("API request failed on the database", exc_info=exc)
+    if isinstance(exc, OperationalError):
+        response = api.create_response(request, {"detail": DATABASE_DOWN}, status=503)
+        response["Retry-After"] = "60"
+        return response
+    return api.create_response(request, {"detail": SERVER_FAULT}, status=500)
+
+
+@api.exception_handler(PermissionDenied)
+def not_allowed(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "You may not do that."}, status=403)
+
+
+@api.exception_handler(Exception)
+def fault(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Anything else: JSON, never Django's HTML error page, and logged with its traceback."""
+    if settings.DEBUG:
+        raise exc  # a developer gets Django's debug page
+    log.error("API request failed", exc_info=exc)
+    return api.create_response(request, {"detail": SERVER_FAULT}, status=500)
 
 
 @api.exception_handler(services.InputError)
