@@ -1,4 +1,5 @@
-"""Who may see what: the one place ownership is decided (pages and API both come through here).
+"""Who may see what, and who may open which page: the one place ownership and roles are decided (pages and API
+both come through here).
 
 A client sees their own things; a coach sees their clients' things; staff see everything. Every owned model has
 a ``client`` foreign key to :class:`Profile`, so one filter covers routes, plans and sessions alike.
@@ -6,16 +7,20 @@ a ``client`` foreign key to :class:`Profile`, so one filter covers routes, plans
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser, User
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 
 from retrowalk.web.accounts.models import Profile, Role
 
 M = TypeVar("M", bound=Model)
+P = ParamSpec("P")
 
 
 def visible_clients(user: User | AnonymousUser) -> QuerySet[Profile]:
@@ -51,3 +56,59 @@ def client_or_404(user: User | AnonymousUser, pk: int) -> Profile:
         return visible_clients(user).select_related("user").get(pk=pk)
     except Profile.DoesNotExist:
         raise Http404("No such client.") from None
+
+
+# --- roles: who may open which kind of page -------------------------------------------------------------------
+#
+# One rule, used by every view: coach pages need a coach profile (the coach is who publishes sessions, schedules
+# intros and answers questions, so an account without one has nobody to act as); client pages need a client profile.
+# Staff are not a third role here: what staff may *see* is widened in visible_clients above, and the studio is run
+# from the admin. A staff member who also coaches gets a coach profile like any coach.
+
+COACHES_ONLY = "This page is for coaches; staff without a coach profile run the studio from the admin."
+CLIENTS_ONLY = "This page is for clients."
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """A request that passed :func:`signed_in`: its user is a real, signed-in :class:`User` (healthchecks' model)."""
+
+    user: User
+
+
+class ProfileRequest(AuthenticatedHttpRequest):
+    """A request that passed :func:`coach_required` or :func:`client_required`: ``profile`` is the signed-in
+    person's own profile, of the role the decorator asked for."""
+
+    profile: Profile
+
+
+def own_profile(user: User | AnonymousUser) -> Profile | None:
+    return getattr(user, "profile", None) if user.is_authenticated else None
+
+
+def signed_in(view: Callable[Concatenate[AuthenticatedHttpRequest, P], HttpResponse]
+              ) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+    """Django's ``login_required`` (to the login page and back), typed: the view's request has a ``User``."""
+    return login_required(view)  # type: ignore[return-value]
+
+
+def _role_required(role: Role, refusal: str) -> Callable[[Callable[Concatenate[ProfileRequest, P], HttpResponse]],
+                                                         Callable[Concatenate[HttpRequest, P], HttpResponse]]:
+    def decorator(view: Callable[Concatenate[ProfileRequest, P], HttpResponse]
+                  ) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+            profile = own_profile(request.user)
+            if profile is None or profile.role != role:
+                raise PermissionDenied(refusal)
+            request.profile = profile  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)  # type: ignore[arg-type]
+        return cast(Callable[Concatenate[HttpRequest, P], HttpResponse], login_required(wrapped))
+    return decorator
+
+
+coach_required = _role_required(Role.COACH, COACHES_ONLY)
+"""A coach page: signed in (else to the login page), with a coach profile (else 403), as ``request.profile``."""
+
+client_required = _role_required(Role.CLIENT, CLIENTS_ONLY)
+"""A client page: signed in (else to the login page), with a client profile (else 403), as ``request.profile``."""

@@ -6,18 +6,16 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Max, OuterRef, QuerySet, Subquery, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from retrowalk.core.progression import PAIN_ACCEPTABLE_MAX
-from retrowalk.web.accounts.access import visible_clients
-from retrowalk.web.accounts.models import Profile, Role
+from retrowalk.web.accounts.access import ProfileRequest, coach_required, visible_clients
+from retrowalk.web.accounts.models import Profile
 from retrowalk.web.walks.models import WalkSession
 
 QUIET_DAYS = 7
@@ -90,11 +88,8 @@ def client_rows(clients: QuerySet[Profile], today: date) -> list[ClientRow]:
     return rows
 
 
-@login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    profile = getattr(request.user, "profile", None)
-    if not request.user.is_staff and (profile is None or profile.role != Role.COACH):
-        raise PermissionDenied("The dashboard is for coaches.")
+@coach_required
+def dashboard(request: ProfileRequest) -> HttpResponse:
     rows = client_rows(visible_clients(request.user), date.today())
     return render(request, "coach/dashboard.html", {"rows": rows, "table": rows_html(rows),
                                                     "flagged": sum(1 for r in rows if r.flags)})

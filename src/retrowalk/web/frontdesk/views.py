@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from datetime import timedelta
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,8 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from retrowalk.formats.ics import event_ics
-from retrowalk.web.accounts.access import visible_clients
-from retrowalk.web.accounts.models import Profile, Role
+from retrowalk.web.accounts.access import ProfileRequest, client_required, coach_required, visible_clients
 from retrowalk.web.clientip import client_ip
 from retrowalk.web.frontdesk import services, sms
 from retrowalk.web.frontdesk.forms import AnswerForm, IntroForm, QuestionForm, ScheduleIntroForm, SeriesForm
@@ -120,19 +115,8 @@ def sms_inbound(request: HttpRequest) -> HttpResponse:
 
 # --- coach -------------------------------------------------------------------------------------------------------
 
-def coach_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    @login_required
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        profile = getattr(request.user, "profile", None)
-        if profile is None or profile.role != Role.COACH:
-            raise PermissionDenied("This page is for coaches.")
-        return view(request, *args, **kwargs)
-    return wrapped
-
-
-@coach_only
-def inbox(request: HttpRequest) -> HttpResponse:
+@coach_required
+def inbox(request: ProfileRequest) -> HttpResponse:
     intros = list(IntroRequest.objects.exclude(status=IntroRequest.Status.CLOSED).select_related("client")[:200])
     # Each number's newest consent record, in one query: the newest first, the first seen per number kept.
     newest: dict[str, str] = {}
@@ -145,14 +129,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "client__user")[:100]})
 
 
-@coach_only
+@coach_required
 @require_http_methods(["GET", "POST"])
-def intro_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def intro_detail(request: ProfileRequest, pk: int) -> HttpResponse:
     try:
         intro_request = IntroRequest.objects.get(pk=pk)
     except IntroRequest.DoesNotExist:
         raise Http404("No such request.") from None
-    coach: Profile = request.user.profile  # type: ignore[union-attr]
+    coach = request.profile
     form = ScheduleIntroForm(request.POST if "schedule" in request.POST else None)
     context: dict[str, Any] = {"intro": intro_request, "form": form, "consent": sms.consent_state(intro_request.phone),
                                "history": list(intro_request.phone and
@@ -174,10 +158,10 @@ def intro_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "frontdesk/intro_detail.html", context)
 
 
-@coach_only
+@coach_required
 @require_http_methods(["GET", "POST"])
-def coach_sessions(request: HttpRequest) -> HttpResponse:
-    coach: Profile = request.user.profile  # type: ignore[union-attr]
+def coach_sessions(request: ProfileRequest) -> HttpResponse:
+    coach = request.profile
     form = SeriesForm(request.POST or None, initial={"capacity": 6, "duration_min": 45, "cancel_cutoff_h": 12})
     sessions = (GroupSession.objects.filter(coach=coach, starts_at__gte=timezone.now() - timedelta(days=1))
                 .annotate(booked=Count("bookings", filter=Q(bookings__status=Booking.Status.BOOKED)),
@@ -196,11 +180,11 @@ def coach_sessions(request: HttpRequest) -> HttpResponse:
     return render(request, "frontdesk/coach_sessions.html", context)
 
 
-@coach_only
+@coach_required
 @require_http_methods(["GET", "POST"])
-def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+def attendance(request: ProfileRequest, pk: int) -> HttpResponse:
     try:
-        session = GroupSession.objects.get(pk=pk, coach=request.user.profile)  # type: ignore[union-attr]
+        session = GroupSession.objects.get(pk=pk, coach=request.profile)
     except GroupSession.DoesNotExist:
         raise Http404("No such session.") from None
     bookings = list(session.bookings.exclude(status=Booking.Status.CANCELLED).select_related("client__user"))
@@ -215,9 +199,9 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "frontdesk/attendance.html", {"session": session, "bookings": bookings})
 
 
-@coach_only
+@coach_required
 @require_http_methods(["GET", "POST"])
-def answer(request: HttpRequest, pk: int) -> HttpResponse:
+def answer(request: ProfileRequest, pk: int) -> HttpResponse:
     try:
         question = Question.objects.select_related("client__user").get(pk=pk, client__in=visible_clients(request.user))
     except Question.DoesNotExist:
@@ -231,7 +215,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
             return refuse(request, "frontdesk/answer.html", context, first_error(form))
         data = form.cleaned_data
         question.answer = data["answer"]
-        question.answered_by = request.user  # type: ignore[assignment]
+        question.answered_by = request.user
         question.answered_at = timezone.now()
         question.published = data["publish"]
         question.public_question = data.get("public_question", "") if data["publish"] else ""
@@ -244,26 +228,19 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- client ------------------------------------------------------------------------------------------------------
 
-def _client(request: HttpRequest) -> Profile:
-    profile: Profile | None = getattr(request.user, "profile", None)
-    if profile is None or profile.role != Role.CLIENT:
-        raise PermissionDenied("Booking is for clients.")
-    return profile
-
-
-@login_required
-def sessions(request: HttpRequest) -> HttpResponse:
-    client = _client(request)
+@client_required
+def sessions(request: ProfileRequest) -> HttpResponse:
+    client = request.profile
     upcoming = (GroupSession.objects.filter(coach=client.coach, starts_at__gt=timezone.now())
                 .annotate(booked=Count("bookings", filter=Q(bookings__status=Booking.Status.BOOKED)))[:60])
     mine = {b.session_id: b for b in Booking.objects.filter(client=client).exclude(status=Booking.Status.CANCELLED)}
     return render(request, "frontdesk/sessions.html", {"sessions": upcoming, "mine": mine, "client": client})
 
 
-@login_required
+@client_required
 @require_POST
-def book(request: HttpRequest, pk: int) -> HttpResponse:
-    client = _client(request)
+def book(request: ProfileRequest, pk: int) -> HttpResponse:
+    client = request.profile
     if not GroupSession.objects.filter(pk=pk, coach=client.coach).exists():
         raise Http404("No such session.")
     try:
@@ -276,10 +253,10 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("frontdesk:sessions")
 
 
-@login_required
+@client_required
 @require_POST
-def cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    client = _client(request)
+def cancel(request: ProfileRequest, pk: int) -> HttpResponse:
+    client = request.profile
     try:
         booking = Booking.objects.get(pk=pk, client=client)
     except Booking.DoesNotExist:
@@ -293,9 +270,9 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("frontdesk:sessions")
 
 
-@login_required
-def booking_ics(request: HttpRequest, pk: int) -> HttpResponse:
-    client = _client(request)
+@client_required
+def booking_ics(request: ProfileRequest, pk: int) -> HttpResponse:
+    client = request.profile
     try:
         booking = Booking.objects.select_related("session").get(pk=pk, client=client, status=Booking.Status.BOOKED)
     except Booking.DoesNotExist:
@@ -308,10 +285,10 @@ def booking_ics(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@login_required
+@client_required
 @require_http_methods(["GET", "POST"])
-def ask(request: HttpRequest) -> HttpResponse:
-    client = _client(request)
+def ask(request: ProfileRequest) -> HttpResponse:
+    client = request.profile
     form = QuestionForm(request.POST or None)
     mine = client.questions.all()[:20]
     context = {"form": form, "questions": mine}

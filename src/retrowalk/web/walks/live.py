@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -18,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from retrowalk.core.routeplan import RoutePlan
-from retrowalk.web.accounts.access import owned_or_404
+from retrowalk.web.accounts.access import AuthenticatedHttpRequest, owned_or_404, signed_in
 from retrowalk.web.walks import services
 from retrowalk.web.walks.models import WalkPlan
 
@@ -64,9 +63,9 @@ def walk_data(request: HttpRequest, walk_plan: WalkPlan) -> dict[str, Any]:
     return data
 
 
-@login_required
+@signed_in
 @never_cache
-def walk_page(request: HttpRequest, pk: int) -> HttpResponse:
+def walk_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     walk_plan = owned_or_404(request.user, WalkPlan.objects.select_related("route", "client"), pk=pk)
     return render(request, "walks/walk.html", {"walk_plan": walk_plan, "data": walk_data(request, walk_plan)})
 

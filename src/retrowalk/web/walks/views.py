@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +17,14 @@ from retrowalk.core.routeplan import ENGINE_VERSION
 from retrowalk.core.units import format_clock, format_distance, format_duration, format_grade, format_speed
 from retrowalk.formats.export import FORMATS, MEDIA_TYPES, ExportOptions
 from retrowalk.formats.export import render as render_export
-from retrowalk.web.accounts.access import client_or_404, owned, owned_or_404
+from retrowalk.web.accounts.access import (
+    AuthenticatedHttpRequest,
+    client_or_404,
+    own_profile,
+    owned,
+    owned_or_404,
+    signed_in,
+)
 from retrowalk.web.accounts.models import Profile, Role
 from retrowalk.web.pages import first_error, refuse
 from retrowalk.web.walks import services, svg
@@ -28,18 +34,20 @@ from retrowalk.web.walks.models import Route, WalkPlan, WalkSession
 WEEKS_SHOWN = 8
 
 
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    profile = getattr(request.user, "profile", None)
-    if (profile is not None and profile.role == Role.COACH) or (request.user.is_staff and profile is None):
-        return redirect("coach:dashboard")
+@signed_in
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    profile = own_profile(request.user)
     if profile is None:
+        if request.user.is_staff:  # the studio is run from the admin (accounts/access.py, roles)
+            return redirect("admin:index")
         raise Http404("This account has no client or coach profile.")
+    if profile.role == Role.COACH:
+        return redirect("coach:dashboard")
     return redirect("walks:dashboard", client_id=profile.pk)
 
 
-@login_required
-def dashboard(request: HttpRequest, client_id: int) -> HttpResponse:
+@signed_in
+def dashboard(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     client = client_or_404(request.user, client_id)
     today = date.today()
     monday = today - timedelta(days=today.weekday())
@@ -84,9 +92,9 @@ def _streak_weeks(client: Profile, today: date) -> int:
     return streak
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "POST"])
-def plan_new(request: HttpRequest, client_id: int) -> HttpResponse:
+def plan_new(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     client = client_or_404(request.user, client_id)
     routes = owned(request.user, Route.objects.all()).filter(client=client)
     minutes_form = MinutesPlanForm(prefix="t", initial={"kind": request.GET.get("kind", Kind.OUTDOOR.value)})
@@ -104,10 +112,10 @@ def plan_new(request: HttpRequest, client_id: int) -> HttpResponse:
                                            reverse=data.get("reverse", False))
             try:
                 if upload is not None:  # stored only if the plan on it can be made: all or nothing
-                    plan = services.plan_upload(client, request.user,  # type: ignore[arg-type]
+                    plan = services.plan_upload(client, request.user,
                                                 data.get("name") or "", upload.name or "route", upload.read(), options)
                 else:
-                    plan = services.make_plan(client, request.user, options, data["route"])  # type: ignore[arg-type]
+                    plan = services.make_plan(client, request.user, options, data["route"])
             except services.InputError as err:
                 return _route_refused(request, context, str(err), upload,
                                       instead(err.options, client, None if upload else data["route"],
@@ -119,7 +127,7 @@ def plan_new(request: HttpRequest, client_id: int) -> HttpResponse:
                 return refuse(request, "walks/plan_new.html", context, first_error(minutes_form))
             data = minutes_form.cleaned_data
             try:
-                plan = services.make_plan(client, request.user, services.PlanOptions(  # type: ignore[arg-type]
+                plan = services.make_plan(client, request.user, services.PlanOptions(
                     minutes=data["minutes"], kind=Kind(data["kind"]), backward_minutes=data.get("backward_minutes")))
             except services.InputError as err:
                 return refuse(request, "walks/plan_new.html", context, str(err))
@@ -143,8 +151,8 @@ def _route_refused(request: HttpRequest, context: dict[str, Any], reason: str, u
     return render(request, "walks/plan_new.html", context, status=400)
 
 
-@login_required
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+@signed_in
+def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     walk_plan = owned_or_404(request.user, WalkPlan.objects.select_related("route", "client__user"), pk=pk)
     plan = walk_plan.plan
     result = services.route_result(walk_plan)
@@ -187,8 +195,8 @@ def _speeds_said(plan: Plan) -> str:
     return f"{format_speed(forward, plan.units)} forward, {format_speed(backward, plan.units)} backward"
 
 
-@login_required
-def plan_profile(request: HttpRequest, pk: int) -> HttpResponse:
+@signed_in
+def plan_profile(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     walk_plan = owned_or_404(request.user, WalkPlan.objects.select_related("route", "client"), pk=pk)
     result = services.route_result(walk_plan)
     if result is None:
@@ -201,8 +209,8 @@ def plan_profile(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@login_required
-def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+@signed_in
+def plan_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     walk_plan = owned_or_404(request.user, WalkPlan.objects.select_related("route", "client"), pk=pk)
     if fmt not in FORMATS:
         raise Http404("No such format.")
@@ -218,16 +226,16 @@ def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return response
 
 
-@login_required
+@signed_in
 @require_POST
-def route_replan(request: HttpRequest, pk: int) -> HttpResponse:
+def route_replan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     route = owned_or_404(request.user, Route.objects.select_related("client"), pk=pk)
     minutes = None
     reverse_walk = request.POST.get("reverse") in ("on", "true", "1")
     try:
         if request.POST.get("minutes"):
             minutes = float(request.POST["minutes"])
-        plan = services.make_plan(route.client, request.user,  # type: ignore[arg-type]
+        plan = services.make_plan(route.client, request.user,
                                   services.PlanOptions(minutes=minutes, kind=Kind.ROUTE, reverse=reverse_walk), route)
     except ValueError as err:
         client = route.client
@@ -241,13 +249,13 @@ def route_replan(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("walks:plan", pk=plan.pk)
 
 
-@login_required
+@signed_in
 @require_POST
-def plan_again(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_again(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The same walk planned anew with the client's settings of today; the saved plan stays as it was."""
     walk_plan = owned_or_404(request.user, WalkPlan.objects.select_related("route", "client__user"), pk=pk)
     try:
-        plan = services.plan_again(walk_plan, request.user)  # type: ignore[arg-type]
+        plan = services.plan_again(walk_plan, request.user)
     except services.InputError as err:
         messages.error(request, str(err))
         return HttpResponseRedirect(reverse("walks:plan", args=[walk_plan.pk]), status=303)
@@ -274,9 +282,9 @@ def instead(options: tuple[Option, ...], client: Profile, route: Route | None, m
     return out
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "POST"])
-def session_new(request: HttpRequest, client_id: int) -> HttpResponse:
+def session_new(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     client = client_or_404(request.user, client_id)
     plan = None
     if request.GET.get("plan") or request.POST.get("plan"):
@@ -304,9 +312,9 @@ def session_new(request: HttpRequest, client_id: int) -> HttpResponse:
     return render(request, "walks/session_new.html", context)
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "POST"])
-def session_morning(request: HttpRequest, pk: int) -> HttpResponse:
+def session_morning(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = owned_or_404(request.user, WalkSession.objects.select_related("client"), pk=pk)
     form = MorningForm(request.POST or None)
     context = {"session": session, "form": form, "client": session.client}
@@ -321,9 +329,9 @@ def session_morning(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "walks/session_morning.html", context)
 
 
-@login_required
+@signed_in
 @require_http_methods(["GET", "POST"])
-def profile_edit(request: HttpRequest, client_id: int) -> HttpResponse:
+def profile_edit(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     client = client_or_404(request.user, client_id)
     coach_edits = request.user.is_staff or (client.coach is not None and client.coach.user_id == request.user.pk)
     form = ProfileForm(request.POST or None, instance=client, coach_edits=coach_edits)
