@@ -74,12 +74,13 @@ def test_reverse_walks_the_route_the_other_way(capsys: pytest.CaptureFixture[str
         ([str(HILLY), "--incline", "2"], "--incline does not go with a route file"),
         ([str(HILLY), "--profile", "out.jpg"], "written as .png or .svg"),
         ([str(HILLY), "--backward-minutes", "12"], "more than S1's 10 minutes"),
-        ([str(HILLY), "--speed-backward", "5", "--speed-forward", "3"], "at most your forward speed"),
+        ([str(HILLY), "--speed-backward", "3", "--speed-forward", "2.5"], "slower than forward"),
+        ([str(HILLY), "--speed-backward", "5", "--speed-forward", "3"], "backward speed must be at most 3.7 mph"),
         (["--reverse", "--minutes", "30"], "--reverse needs a route file"),
         (["--units", "kmh"], "give --minutes for a walk by time, or a route file"),
         (["--minutes", "1e308"], "far too large"),
         ([str(HILLY), "--profile", "/nonexistent-dir/x.png"], "cannot write /nonexistent-dir/x.png"),
-        ([str(HILLY), "--speed-backward", "0.01", "--units", "kmh"], "too slow to place bouts"),
+        ([str(HILLY), "--speed-backward", "0.01", "--units", "kmh"], "backward speed must be at least 0.5 km/h"),
     ],
 )
 def test_bad_route_input_gets_one_line_and_exit_2(

@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from retrowalk.core import routetext
 from retrowalk.core.arrays import cumsum0
+from retrowalk.core.bounds import ROUTE_MINUTES, check_speeds
 from retrowalk.core.check import check
 from retrowalk.core.ground import Elevation, Terrain
 from retrowalk.core.placement import Placement, place, place_spread
@@ -29,7 +30,6 @@ from retrowalk.core.rules import (
     BACKWARD_MIN_S,
     DEFAULTS,
     ROUTE_SESSION_MAX_S,
-    TREADMILL_FORWARD_MAX_KMH,
     Settings,
 )
 from retrowalk.core.safety import safety_notes
@@ -221,11 +221,7 @@ def _setup(req: RouteRequest, settings: Settings) -> _Setup:
     dose = dose_for_week(req.week, settings)
     fwd_kmh = req.forward_speed_kmh if req.forward_speed_kmh is not None else settings.forward_speed_kmh
     back_kmh = req.backward_speed_kmh if req.backward_speed_kmh is not None else settings.backward_speed_kmh
-    if not 0 < fwd_kmh <= TREADMILL_FORWARD_MAX_KMH:
-        raise PlanError("forward speed must be more than 0 and a walking pace (8 km/h, 5 mph at most)")
-    if not 0 < back_kmh <= fwd_kmh:
-        raise PlanError("backward speed must be more than 0 and at most your forward speed "
-                        "(about half of it, DOMAIN.md §2 Speeds)")
+    check_speeds(fwd_kmh, back_kmh, req.units)
     v_f, v_b = fwd_kmh / 3.6, back_kmh / 3.6
     g = max(settings.bout_granularity_s, ROUTE_GRANULARITY_S)
     # One sample is g seconds of backward walking, so bout lengths come out in whole multiples of g.
@@ -259,10 +255,8 @@ def _setup(req: RouteRequest, settings: Settings) -> _Setup:
 def _max_distance_m(req: RouteRequest, setup: _Setup) -> float | None:
     """How far the plan may go: ``--minutes`` of walking, or the 12-hour ceiling. ``None``: no cut needed."""
     seconds = ROUTE_SESSION_MAX_S if req.minutes is None else req.minutes * 60
-    if req.minutes is not None and req.minutes <= 0:
-        raise PlanError("a walk lasts more than 0 minutes")
-    if seconds > ROUTE_SESSION_MAX_S:
-        raise PlanError(f"a route plan lasts at most {ROUTE_SESSION_MAX_S // 3600} hours")
+    if req.minutes is not None:
+        ROUTE_MINUTES.check(req.minutes)
     # Time = forward distance / v_f + backward seconds; backward seconds cover v_b metres each.
     backward = min(setup.target_s, seconds * BACKWARD_MAX_SHARE)
     return setup.v_f * (seconds - backward) + backward * setup.v_b

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from retrowalk.core.bounds import BACKWARD_MINUTES, BELT_SPEED, FORWARD_SPEED, WALK_MINUTES, check_speeds
 from retrowalk.core.check import check
 from retrowalk.core.plan import Direction, Flag, Kind, Plan, PlanError, Segment
 from retrowalk.core.program import Dose, dose_for_week
@@ -21,7 +22,6 @@ from retrowalk.core.rules import (
     BACKWARD_MIN_S,
     DEFAULTS,
     SESSION_MAX_S,
-    TREADMILL_FORWARD_MAX_KMH,
     TREADMILL_MIN_INCLINE_PCT,
     Settings,
     backward_cap_s,
@@ -158,14 +158,12 @@ def refuse_outside_s1(backward_s: int, allow_below_minimum: bool = False) -> Non
         raise PlanError(f"{format_duration(backward_s)} backward is more than S1's 10 minutes per session")
     if not allow_below_minimum and backward_s < BACKWARD_MIN_S:
         raise PlanError(f"{format_duration(backward_s)} backward is less than S1's 5 minutes per session")
+    BACKWARD_MINUTES.check(backward_s / 60)
 
 
 def _check_total(total_s: int, settings: Settings) -> None:
-    if total_s <= 0:
-        raise PlanError("minutes must be more than 0")
-    if total_s > SESSION_MAX_S:
-        raise PlanError(f"a time plan lasts at most {SESSION_MAX_S // 60} minutes; "
-                        "for a longer day plan two walks, or plan on a route")
+    if total_s > SESSION_MAX_S or total_s <= 0:
+        WALK_MINUTES.check(total_s / 60)
     shortest = shortest_session_s(settings)
     if total_s < shortest:
         raise PlanError(f"a walk needs at least {format_duration(shortest)}: "
@@ -256,16 +254,12 @@ def _speeds(req: TimeRequest, dose: Dose, settings: Settings,
         return None, None, None
 
     fwd = req.forward_speed_kmh if req.forward_speed_kmh is not None else settings.forward_speed_kmh
-    if not 0 < fwd <= TREADMILL_FORWARD_MAX_KMH:
-        raise PlanError(f"forward speed must be between 0 and {format_speed(TREADMILL_FORWARD_MAX_KMH, units)}; "
-                        "this is a walking plan")
+    FORWARD_SPEED.check(fwd, units)
     if req.kind is Kind.OUTDOOR:
         if req.incline_pct is not None:
             raise PlanError("incline is for a treadmill; outdoors the ground decides (plan on a route)")
         back = req.backward_speed_kmh if req.backward_speed_kmh is not None else settings.backward_speed_kmh
-        if not 0 < back <= fwd:
-            raise PlanError("backward speed must be more than 0 and at most your forward speed "
-                            "(about half of it, DOMAIN.md §2 Speeds)")
+        check_speeds(fwd, back, units)
         if back < SLOW_BACKWARD_KMH:
             warnings.append(f"A backward pace under {format_speed(SLOW_BACKWARD_KMH, units)} goes with more falls: "
                             "take the shortest bouts on the flattest ground, or use a treadmill with your hips "
@@ -274,8 +268,7 @@ def _speeds(req: TimeRequest, dose: Dose, settings: Settings,
 
     # Locked powered treadmill, S5.
     back = req.backward_speed_kmh if req.backward_speed_kmh is not None else dose.treadmill_backward_kmh
-    if not back > 0:
-        raise PlanError("backward belt speed must be more than 0")
+    BELT_SPEED.check(back, units)
     if back > dose.treadmill_backward_kmh + 1e-6:
         start = "starts at" if dose.week == 1 else "is at"
         raise PlanError(f"week {dose.week} on a locked treadmill {start} "

@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from retrowalk.core.program import MAX_WEEK
 from retrowalk.core.rules import DEFAULTS
 from retrowalk.core.units import Units
+from retrowalk.web.bounds import WithinBound
 
 
 class Role(models.TextChoices):
@@ -31,11 +30,11 @@ class Profile(models.Model):
                               limit_choices_to={"role": Role.COACH})
     units = models.CharField(max_length=4, choices=[(u.value, u.value) for u in Units], default=Units.MPH.value)
     speed_forward_kmh = models.FloatField(default=DEFAULTS.forward_speed_kmh,
-                                          validators=[MinValueValidator(1.0), MaxValueValidator(8.0)])
+                                          validators=[WithinBound("FORWARD_SPEED")])
     speed_backward_kmh = models.FloatField(default=DEFAULTS.backward_speed_kmh,
-                                           validators=[MinValueValidator(0.5), MaxValueValidator(6.0)])
+                                           validators=[WithinBound("BACKWARD_SPEED")])
     week = models.PositiveSmallIntegerField(
-        default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_WEEK)],
+        default=1, validators=[WithinBound("WEEK")],
         help_text="Step on the programme ladder (DOMAIN.md:50); moved by the pain-gated progression.")
     treadmill = models.CharField(max_length=10, choices=HomeTreadmill.choices, default=HomeTreadmill.NONE)
     knee_notes = models.TextField(blank=True, max_length=2000)
@@ -48,7 +47,7 @@ class Profile(models.Model):
                                 help_text="IANA time zone: reminders keep out of the night here.")
     progress_note = models.TextField(blank=True, help_text="Why the step last changed, as the client was told.")
     pain_baseline = models.PositiveSmallIntegerField(
-        default=0, validators=[MaxValueValidator(10)],
+        default=0, validators=[WithinBound("PAIN")],
         help_text="Usual knee pain on waking, 0–10: next-morning pain is compared with it (DOMAIN.md:45).")
 
     class Meta:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -19,14 +19,31 @@ from django.db import DatabaseError, IntegrityError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import File, Form, NinjaAPI, Schema, Status
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer, SessionAuth
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
+from retrowalk.core.bounds import (
+    BACKWARD_MINUTES,
+    BACKWARD_SPEED,
+    BELT_SPEED,
+    DISTANCE_M,
+    DONE_BACKWARD_MINUTES,
+    DONE_FORWARD_MINUTES,
+    EFFORT,
+    FORWARD_SPEED,
+    LOGGED_INCLINE,
+    PAIN,
+    ROUTE_MINUTES,
+    WALK_MINUTES,
+    OutOfBoundsError,
+    check_speeds,
+)
 from retrowalk.core.plan import Kind
-from retrowalk.web.accounts.access import client_or_404, owned, owned_or_404
+from retrowalk.web.accounts.access import AuthenticatedHttpRequest, client_or_404, owned, owned_or_404
 from retrowalk.web.accounts.models import ApiToken, Profile
+from retrowalk.web.bounds import Within
 from retrowalk.web.errors import DATABASE_DOWN, SERVER_FAULT
 from retrowalk.web.walks import services
 from retrowalk.web.walks.models import Route, Setting, WalkPlan, WalkSession
@@ -70,6 +87,29 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
     response = api.create_response(request, {"detail": detail}, status=401)
     response["WWW-Authenticate"] = 'Bearer realm="retrowalk"'
     return response
+
+
+def refusal(error: dict[str, Any]) -> str:
+    """One pydantic error as the sentence a person reads: the field, and what is wrong with it."""
+    where = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "payload", "query", "path"))
+    kind, message = error.get("type", ""), str(error.get("msg", ""))
+    if kind == "extra_forbidden":
+        return f"{where} is not a field of this request; see /api/docs for the fields it takes"
+    if kind == "missing":
+        return f"{where} is missing"
+    if kind == "value_error":  # a bound's own sentence (core/bounds.py), as the forms and the planner say it
+        return message.removeprefix("Value error, ")
+    return f"{where}: {message[:1].lower()}{message[1:]}" if where else message
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """400, as every refusal: the first problem as a sentence, and each problem with its field."""
+    errors = [dict(e) for e in exc.errors]
+    body = {"detail": refusal(errors[0]) if errors else "The request could not be read.",
+            "errors": [{"field": ".".join(str(p) for p in e.get("loc", ())[2:] or e.get("loc", ())[-1:]),
+                        "detail": refusal(e)} for e in errors]}
+    return api.create_response(request, body, status=400)
 
 
 @api.exception_handler(DatabaseError)
@@ -120,14 +160,21 @@ class ProfileOut(Schema):
     pain_baseline: int
 
 
-class ProfileIn(Schema):
+class Body(Schema):
+    """A request body: a field it does not know is refused, not ignored (a misspelt or misplaced field would
+    otherwise be planned without, and the answer would look right)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ProfileIn(Body):
     units: str | None = Field(None, pattern="^(mph|kmh)$")
     language: str | None = Field(None, pattern="^en-(US|GB|CA|AU|IE)$")
-    speed_forward_kmh: float | None = Field(None, ge=1.0, le=8.0)
-    speed_backward_kmh: float | None = Field(None, ge=0.5, le=6.0)
+    speed_forward_kmh: Annotated[float, Within(FORWARD_SPEED)] | None = None
+    speed_backward_kmh: Annotated[float, Within(BACKWARD_SPEED)] | None = None
     treadmill: str | None = Field(None, pattern="^(none|locked|deadmill)$")
     knee_notes: str | None = Field(None, max_length=2000)
-    pain_baseline: int | None = Field(None, ge=0, le=10)
+    pain_baseline: Annotated[int, Within(PAIN)] | None = None
 
 
 def _profile_out(p: Profile) -> dict[str, Any]:
@@ -138,7 +185,7 @@ def _profile_out(p: Profile) -> dict[str, Any]:
 
 
 @api.get("/me", response=ProfileOut, summary="The signed-in person's profile")
-def me(request: HttpRequest) -> dict[str, Any]:
+def me(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     profile = getattr(request.user, "profile", None)
     if profile is None:
         raise HttpError(404, "This account has no profile.")
@@ -146,26 +193,27 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 
 @api.get("/clients", response=list[ProfileOut], summary="Clients you may see (yourself, or a coach's clients)")
-def clients(request: HttpRequest) -> list[dict[str, Any]]:
+def clients(request: AuthenticatedHttpRequest) -> list[dict[str, Any]]:
     from retrowalk.web.accounts.access import visible_clients
 
     return [_profile_out(p) for p in visible_clients(request.user).select_related("user")[:500]]
 
 
 @api.get("/clients/{client_id}/profile", response=ProfileOut)
-def profile_get(request: HttpRequest, client_id: int) -> dict[str, Any]:
+def profile_get(request: AuthenticatedHttpRequest, client_id: int) -> dict[str, Any]:
     return _profile_out(client_or_404(request.user, client_id))
 
 
 @api.patch("/clients/{client_id}/profile", response=ProfileOut)
-def profile_patch(request: HttpRequest, client_id: int, payload: ProfileIn) -> dict[str, Any]:
+def profile_patch(request: AuthenticatedHttpRequest, client_id: int, payload: ProfileIn) -> dict[str, Any]:
     client = client_or_404(request.user, client_id)
     changes = payload.dict(exclude_unset=True, exclude_none=True)
     for name, value in changes.items():
         setattr(client, name, value)
-    forward = changes.get("speed_forward_kmh", client.speed_forward_kmh)
-    if client.speed_backward_kmh >= forward:
-        raise services.InputError("backward speed should be slower than forward")
+    try:
+        check_speeds(client.speed_forward_kmh, client.speed_backward_kmh)
+    except OutOfBoundsError as err:
+        raise services.InputError(str(err)) from None
     client.save()
     return _profile_out(client)
 
@@ -185,44 +233,44 @@ def _plan_out(p: WalkPlan) -> dict[str, Any]:
             "created": p.created, "plan": p.data}
 
 
-class MinutesPlanIn(Schema):
-    minutes: float = Field(..., gt=0, le=240)
+class MinutesPlanIn(Body):
+    minutes: Annotated[float, Within(WALK_MINUTES)]
     kind: str = Field("outdoor", pattern="^(outdoor|treadmill|deadmill)$")
-    backward_minutes: float | None = Field(None, ge=1, le=10)
+    backward_minutes: Annotated[float, Within(BACKWARD_MINUTES)] | None = None
 
 
-class RoutePlanIn(Schema):
+class RoutePlanIn(Body):
     route_id: int
-    minutes: float | None = Field(None, gt=0, le=240)
+    minutes: Annotated[float, Within(ROUTE_MINUTES)] | None = None
     reverse: bool = False
 
 
 @api.get("/clients/{client_id}/plans", response=list[PlanOut])
-def plans(request: HttpRequest, client_id: int, limit: int = 20) -> list[dict[str, Any]]:
+def plans(request: AuthenticatedHttpRequest, client_id: int, limit: int = 20) -> list[dict[str, Any]]:
     client = client_or_404(request.user, client_id)
     return [_plan_out(p) for p in client.plans.all()[: max(1, min(limit, 100))]]
 
 
 @api.post("/clients/{client_id}/plans/minutes", response={201: PlanOut}, summary="Plan a walk by time")
-def plan_minutes(request: HttpRequest, client_id: int, payload: MinutesPlanIn) -> Status[dict[str, Any]]:
+def plan_minutes(request: AuthenticatedHttpRequest, client_id: int, payload: MinutesPlanIn) -> Status[dict[str, Any]]:
     client = client_or_404(request.user, client_id)
-    plan = services.make_plan(client, request.user, services.PlanOptions(  # type: ignore[arg-type]
+    plan = services.make_plan(client, request.user, services.PlanOptions(
         minutes=payload.minutes, kind=Kind(payload.kind), backward_minutes=payload.backward_minutes))
     return Status(201, _plan_out(plan))
 
 
 @api.post("/clients/{client_id}/plans/route", response={201: PlanOut}, summary="Plan a walk on a saved route")
-def plan_route(request: HttpRequest, client_id: int, payload: RoutePlanIn) -> Status[dict[str, Any]]:
+def plan_route(request: AuthenticatedHttpRequest, client_id: int, payload: RoutePlanIn) -> Status[dict[str, Any]]:
     client = client_or_404(request.user, client_id)
     # The route named in the body must be one this user may see, and this client's own.
     route = owned_or_404(request.user, Route.objects.all(), pk=payload.route_id, client=client)
-    plan = services.make_plan(client, request.user, services.PlanOptions(  # type: ignore[arg-type]
+    plan = services.make_plan(client, request.user, services.PlanOptions(
         minutes=payload.minutes, kind=Kind.ROUTE, reverse=payload.reverse), route)
     return Status(201, _plan_out(plan))
 
 
 @api.get("/plans/{plan_id}", response=PlanOut)
-def plan_get(request: HttpRequest, plan_id: int) -> dict[str, Any]:
+def plan_get(request: AuthenticatedHttpRequest, plan_id: int) -> dict[str, Any]:
     return _plan_out(owned_or_404(request.user, WalkPlan.objects.all(), pk=plan_id))
 
 
@@ -242,7 +290,7 @@ def _route_out(r: Route) -> dict[str, Any]:
 
 
 @api.post("/clients/{client_id}/routes", response={201: RouteOut}, summary="Upload a GPX, TCX or FIT route")
-def route_upload(request: HttpRequest, client_id: int, file: File[UploadedFile],
+def route_upload(request: AuthenticatedHttpRequest, client_id: int, file: File[UploadedFile],
                  name: Form[str] = "") -> Status[dict[str, Any]]:
     client = client_or_404(request.user, client_id)
     route = services.save_route(client, name, file.name or "route", file.read())
@@ -250,24 +298,24 @@ def route_upload(request: HttpRequest, client_id: int, file: File[UploadedFile],
 
 
 @api.get("/clients/{client_id}/routes", response=list[RouteOut])
-def routes(request: HttpRequest, client_id: int) -> list[dict[str, Any]]:
+def routes(request: AuthenticatedHttpRequest, client_id: int) -> list[dict[str, Any]]:
     client = client_or_404(request.user, client_id)
     return [_route_out(r) for r in owned(request.user, Route.objects.filter(client=client))[:100]]
 
 
-class SessionIn(Schema):
+class SessionIn(Body):
     plan_id: int | None = None
     day: date
     followed: bool = True
     setting: str = Field("outdoor", pattern="^(outdoor|treadmill|deadmill|route)$")
-    backward_s: int = Field(..., ge=0, le=4 * 3600)
-    forward_s: int = Field(..., ge=0, le=12 * 3600)
-    distance_m: float | None = Field(None, ge=0, le=200_000)
-    speed_kmh: float | None = Field(None, ge=0.1, le=12)
-    incline_pct: float | None = Field(None, ge=0, le=25)
-    pain_during: int = Field(..., ge=0, le=10)
-    pain_next_morning: int | None = Field(None, ge=0, le=10)
-    effort: int = Field(..., ge=0, le=10)
+    backward_s: int = Field(..., ge=0, le=round(DONE_BACKWARD_MINUTES.hi * 60))
+    forward_s: int = Field(..., ge=0, le=round(DONE_FORWARD_MINUTES.hi * 60))
+    distance_m: Annotated[float, Within(DISTANCE_M)] | None = None
+    speed_kmh: Annotated[float, Within(BELT_SPEED)] | None = None
+    incline_pct: Annotated[float, Within(LOGGED_INCLINE)] | None = None
+    pain_during: Annotated[int, Within(PAIN)]
+    pain_next_morning: Annotated[int, Within(PAIN)] | None = None
+    effort: Annotated[int, Within(EFFORT)]
     notes: str = Field("", max_length=2000)
     ref: str = Field("", max_length=40, description="Your id for this entry: sending it again logs nothing new.")
 
@@ -297,19 +345,19 @@ class LoggedOut(Schema):
     reason: str
 
 
-class MorningIn(Schema):
-    pain_next_morning: int = Field(..., ge=0, le=10)
+class MorningIn(Body):
+    pain_next_morning: Annotated[int, Within(PAIN)]
 
 
 @api.get("/clients/{client_id}/sessions", response=list[SessionOut])
-def sessions(request: HttpRequest, client_id: int, limit: int = 50) -> list[dict[str, Any]]:
+def sessions(request: AuthenticatedHttpRequest, client_id: int, limit: int = 50) -> list[dict[str, Any]]:
     client = client_or_404(request.user, client_id)
     return [s.as_dict() for s in client.sessions.all()[: max(1, min(limit, 500))]]
 
 
 @api.post("/clients/{client_id}/sessions", response={200: LoggedOut, 201: LoggedOut},
           summary="Log a session; returns the next step (200 when its ref was logged already)")
-def session_log(request: HttpRequest, client_id: int, payload: SessionIn) -> Status[dict[str, Any]]:
+def session_log(request: AuthenticatedHttpRequest, client_id: int, payload: SessionIn) -> Status[dict[str, Any]]:
     client = client_or_404(request.user, client_id)
     plan = None
     if payload.plan_id is not None:  # a plan named in the body: checked like any other object
@@ -339,7 +387,7 @@ def session_log(request: HttpRequest, client_id: int, payload: SessionIn) -> Sta
 
 
 @api.patch("/sessions/{session_id}", response=LoggedOut, summary="Add the next-morning pain to a session")
-def session_morning(request: HttpRequest, session_id: int, payload: MorningIn) -> dict[str, Any]:
+def session_morning(request: AuthenticatedHttpRequest, session_id: int, payload: MorningIn) -> dict[str, Any]:
     session = owned_or_404(request.user, WalkSession.objects.select_related("client"), pk=session_id)
     session.pain_next_morning = payload.pain_next_morning
     session.save(update_fields=["pain_next_morning"])

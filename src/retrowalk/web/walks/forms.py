@@ -7,10 +7,25 @@ from typing import Any
 
 from django import forms
 
+from retrowalk.core.bounds import (
+    BACKWARD_MINUTES,
+    BACKWARD_SPEED,
+    BELT_SPEED,
+    DISTANCE_M,
+    DONE_BACKWARD_MINUTES,
+    DONE_FORWARD_MINUTES,
+    FORWARD_SPEED,
+    LOGGED_INCLINE,
+    ROUTE_MINUTES,
+    WALK_MINUTES,
+    WEEK,
+    OutOfBoundsError,
+    check_speeds,
+)
 from retrowalk.core.plan import Kind
-from retrowalk.core.rules import SESSION_MAX_S
-from retrowalk.core.units import Units, to_kmh
+from retrowalk.core.units import Units, from_kmh, to_kmh
 from retrowalk.web.accounts.models import Profile
+from retrowalk.web.bounds import form_field
 from retrowalk.web.walks.models import Route, Setting, WalkSession
 
 PAIN_CHOICES = [(i, f"{i}") for i in range(11)]
@@ -23,11 +38,10 @@ def speed_label(units: str) -> str:
 
 
 class MinutesPlanForm(forms.Form):
-    minutes = forms.FloatField(min_value=5.5, max_value=SESSION_MAX_S / 60, initial=30,
-                               help_text="The whole walk, forward and backward.")
+    minutes = form_field(WALK_MINUTES, initial=30, help_text="The whole walk, forward and backward.")
     kind = forms.ChoiceField(choices=TIME_KINDS, label="Where", initial=Kind.OUTDOOR.value)
-    backward_minutes = forms.FloatField(min_value=1, max_value=10, required=False,
-                                        help_text="Leave empty for your programme's amount.")
+    backward_minutes = form_field(BACKWARD_MINUTES, required=False,
+                                  help_text="Leave empty for your programme's amount.")
 
 
 class RoutePlanForm(forms.Form):
@@ -36,8 +50,8 @@ class RoutePlanForm(forms.Form):
                            label="Route file (.gpx, .tcx or .fit, up to 50 MiB)")
     route = forms.ModelChoiceField(queryset=Route.objects.none(), required=False, label="or a saved route")
     name = forms.CharField(max_length=120, required=False)
-    minutes = forms.FloatField(min_value=5.5, max_value=SESSION_MAX_S / 60, required=False,
-                               help_text="Walk only the first part of the route; empty for all of it.")
+    minutes = form_field(ROUTE_MINUTES, required=False,
+                         help_text="Walk only the first part of the route; empty for all of it.")
     reverse = forms.BooleanField(required=False, label="Walk it the other way")
 
     def __init__(self, *args: Any, routes: Any = None, **kwargs: Any) -> None:
@@ -53,9 +67,10 @@ class RoutePlanForm(forms.Form):
 
 
 class SessionForm(forms.ModelForm):  # type: ignore[type-arg]
-    backward_minutes = forms.FloatField(min_value=0, max_value=240)
-    forward_minutes = forms.FloatField(min_value=0, max_value=720)
-    speed = forms.FloatField(required=False, min_value=0.1, max_value=8, help_text="Treadmill belt speed backward.")
+    backward_minutes = form_field(DONE_BACKWARD_MINUTES)
+    forward_minutes = form_field(DONE_FORWARD_MINUTES)
+    incline_pct = form_field(LOGGED_INCLINE, required=False, label="Incline (%)")
+    distance_m = form_field(DISTANCE_M, required=False, label="Distance (m)")
     pain_during = forms.TypedChoiceField(choices=PAIN_CHOICES, coerce=int, label="Knee pain during (0–10)")
     pain_next_morning = forms.TypedChoiceField(choices=[("", "not yet"), *PAIN_CHOICES], coerce=int, required=False,
                                                empty_value=None, label="Knee pain next morning (0–10)")
@@ -65,7 +80,7 @@ class SessionForm(forms.ModelForm):  # type: ignore[type-arg]
         model = WalkSession
         fields = ["day", "followed", "setting", "incline_pct", "distance_m", "notes"]
         widgets = {"day": forms.DateInput(attrs={"type": "date"}), "notes": forms.Textarea(attrs={"rows": 3})}
-        labels = {"incline_pct": "Incline (%)", "distance_m": "Distance (m)", "followed": "Walked as planned"}
+        labels = {"followed": "Walked as planned"}
 
     field_order = ["day", "setting", "followed", "backward_minutes", "forward_minutes", "speed", "incline_pct",
                    "distance_m", "pain_during", "pain_next_morning", "effort", "notes"]
@@ -74,7 +89,10 @@ class SessionForm(forms.ModelForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         self.units = units
         self.fields["followed"].help_text = ""
-        self.fields["speed"].label = f"Backward speed ({speed_label(units)})"
+        self.fields["speed"] = form_field(BELT_SPEED, Units(units), required=False,
+                                          label=f"Backward speed ({speed_label(units)})",
+                                          help_text="Treadmill belt speed backward.")
+        self.order_fields(self.field_order)
         self.fields["setting"].choices = Setting.choices  # type: ignore[attr-defined]
 
     def clean_day(self) -> date:
@@ -102,8 +120,10 @@ class MorningForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
-    speed_forward = forms.FloatField(min_value=0.5, max_value=5.0)
-    speed_backward = forms.FloatField(min_value=0.3, max_value=4.0)
+    # Speeds are typed in the units chosen on this same form, so their range is checked in clean(), once the
+    # units are known; the fields carry the profile's current units for the browser's own min and max.
+    speed_forward = forms.FloatField()
+    speed_backward = forms.FloatField()
 
     class Meta:
         model = Profile
@@ -114,22 +134,24 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, coach_edits: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         profile: Profile = self.instance
-        factor = 1.609344 if profile.units == Units.MPH.value else 1.0
-        unit = speed_label(profile.units)
-        self.fields["speed_forward"].label = f"Forward speed ({unit})"
-        self.fields["speed_backward"].label = f"Backward speed ({unit})"
-        self.fields["speed_forward"].initial = round(profile.speed_forward_kmh / factor, 1)
-        self.fields["speed_backward"].initial = round(profile.speed_backward_kmh / factor, 1)
+        units = Units(profile.units)
+        for name, bound, kmh in (("speed_forward", FORWARD_SPEED, profile.speed_forward_kmh),
+                                 ("speed_backward", BACKWARD_SPEED, profile.speed_backward_kmh)):
+            self.fields[name] = form_field(bound, units, label=f"{bound.what.capitalize()} ({units.speed_label})",
+                                           initial=round(from_kmh(kmh, units), 1))
+            self.fields[name].validators.clear()  # checked in clean(), in the units chosen on this form
         if coach_edits:
-            self.fields["week"] = forms.IntegerField(min_value=1, max_value=104, initial=profile.week, required=False,
-                                                     label="Programme step (week)",
-                                                     help_text="Set by the progression rule; change it to override.")
+            self.fields["week"] = form_field(WEEK, initial=profile.week, required=False, label="Programme step (week)",
+                                             help_text="Set by the progression rule; change it to override.")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        forward, backward = data.get("speed_forward"), data.get("speed_backward")
-        if forward is not None and backward is not None and backward >= forward:
-            raise forms.ValidationError("Backward speed should be slower than forward (about half, DOMAIN.md:38).")
+        forward, backward, units = data.get("speed_forward"), data.get("speed_backward"), data.get("units")
+        if forward is not None and backward is not None and units:
+            try:
+                check_speeds(to_kmh(forward, Units(units)), to_kmh(backward, Units(units)), Units(units))
+            except OutOfBoundsError as err:
+                raise forms.ValidationError(str(err)) from None
         return data
 
     def save(self, commit: bool = True) -> Profile:

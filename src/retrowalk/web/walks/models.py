@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
 from django.db import models
 
+from retrowalk.core.bounds import DONE_BACKWARD_MINUTES, DONE_FORWARD_MINUTES
 from retrowalk.core.plan import Kind, Plan, plan_from_dict
 from retrowalk.web.accounts.models import Profile
-
-PAIN = [MinValueValidator(0), MaxValueValidator(10)]
+from retrowalk.web.bounds import WithinBound
 
 
 class Route(models.Model):
@@ -83,14 +83,15 @@ class WalkSession(models.Model):
     week = models.PositiveSmallIntegerField(help_text="The programme step the client was on.")
     followed = models.BooleanField(default=True, help_text="Walked as planned.")
     setting = models.CharField(max_length=10, choices=Setting.choices)
-    backward_s = models.PositiveIntegerField(validators=[MaxValueValidator(4 * 3600)])
-    forward_s = models.PositiveIntegerField(validators=[MaxValueValidator(12 * 3600)])
-    distance_m = models.FloatField(null=True, blank=True)
-    speed_kmh = models.FloatField(null=True, blank=True, validators=[MinValueValidator(0.1), MaxValueValidator(12)])
-    incline_pct = models.FloatField(null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(25)])
-    pain_during = models.PositiveSmallIntegerField(validators=PAIN)
-    pain_next_morning = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN)
-    effort = models.PositiveSmallIntegerField(validators=PAIN, help_text="0 nothing at all … 10 maximal (Borg CR10)")
+    backward_s = models.PositiveIntegerField(validators=[MaxValueValidator(round(DONE_BACKWARD_MINUTES.hi * 60))])
+    forward_s = models.PositiveIntegerField(validators=[MaxValueValidator(round(DONE_FORWARD_MINUTES.hi * 60))])
+    distance_m = models.FloatField(null=True, blank=True, validators=[WithinBound("DISTANCE_M")])
+    speed_kmh = models.FloatField(null=True, blank=True, validators=[WithinBound("BELT_SPEED")])
+    incline_pct = models.FloatField(null=True, blank=True, validators=[WithinBound("LOGGED_INCLINE")])
+    pain_during = models.PositiveSmallIntegerField(validators=[WithinBound("PAIN")])
+    pain_next_morning = models.PositiveSmallIntegerField(null=True, blank=True, validators=[WithinBound("PAIN")])
+    effort = models.PositiveSmallIntegerField(validators=[WithinBound("EFFORT")],
+                                              help_text="0 nothing at all … 10 maximal (Borg CR10)")
     notes = models.TextField(blank=True, max_length=2000)
     ref = models.CharField(max_length=40, blank=True,
                            help_text="The sender's id for this entry (the live coach's outbox): the same ref twice "

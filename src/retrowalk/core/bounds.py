@@ -1,0 +1,133 @@
+"""What a person may type, stated once: each range and the sentence that refuses a value outside it.
+
+The planner (core), the forms and the API all check through these, so a value is accepted or refused alike
+wherever it is typed, in the same words. The ranges are product limits (sanity bounds on what a person types),
+not DOMAIN.md rules; the rules that do come from DOMAIN.md (S1's 5–10 minutes, S5's incline, the dose of the
+week) are checked in the planner on top of them, with their own sentences and sources.
+
+A speed is stored in km/h and shown in the person's units; its range is checked *as shown*, to the decimal the
+person sees ("at most 5.0 mph"), so the sentence and the check never disagree by a rounding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from retrowalk.core.plan import PlanError
+from retrowalk.core.program import MAX_WEEK
+from retrowalk.core.rules import BACKWARD_MAX_S, DEFAULTS, ROUTE_SESSION_MAX_S, SESSION_MAX_S, TREADMILL_FORWARD_MAX_KMH
+from retrowalk.core.units import Units, from_kmh
+
+SPEED = "km/h"
+
+
+class OutOfBoundsError(PlanError):
+    """A typed value outside its range; the message is the bound's sentence."""
+
+
+@dataclass(frozen=True)
+class Bound:
+    what: str
+    """What the value is, as the sentence starts: "forward speed", "a time plan"."""
+    lo: float
+    hi: float
+    unit: str = ""
+    """``km/h`` (shown in the person's units), ``minutes``, ``%``, ``m`` or nothing."""
+    places: int = 1
+    """Decimals shown and checked; 0 for whole numbers."""
+    low_why: str = ""
+    high_why: str = ""
+    verb: str = "must be"
+
+    def limits(self, units: Units = Units.KMH) -> tuple[float, float]:
+        """The range as the person sees it, in their units, to the decimal shown."""
+        if self.unit == SPEED:
+            return round(from_kmh(self.lo, units), self.places), round(from_kmh(self.hi, units), self.places)
+        return self.lo, self.hi
+
+    def label(self, units: Units = Units.KMH) -> str:
+        return units.speed_label if self.unit == SPEED else self.unit
+
+    def _shown(self, value: float, units: Units) -> str:
+        if self.unit == SPEED:  # a speed keeps its decimal, as a treadmill's display does: "5.0 mph"
+            text = f"{value:.{self.places}f}"
+        else:
+            text = f"{value:,.{self.places}f}"
+            text = text.rstrip("0").rstrip(".") if "." in text else text
+        label = self.label(units)
+        return f"{text} {label}" if label else text
+
+    def _sentence(self, side: str, value: float, why: str, units: Units) -> str:
+        text = f"{self.what} {self.verb} {side} {self._shown(value, units)}"
+        return f"{text}: {why}" if why else text
+
+    def too_low(self, units: Units = Units.KMH) -> str:
+        return self._sentence("at least", self.limits(units)[0], self.low_why, units)
+
+    def too_high(self, units: Units = Units.KMH) -> str:
+        return self._sentence("at most", self.limits(units)[1], self.high_why, units)
+
+    def message(self, units: Units = Units.KMH, value: float | None = None) -> str:
+        """The refusal of ``value`` (stored units), or the whole range when no value is given."""
+        if value is not None and self._shown_value(value, units) < self.limits(units)[0]:
+            return self.too_low(units)
+        if value is not None:
+            return self.too_high(units)
+        lo, hi = self.limits(units)
+        return f"{self.what} {self.verb} between {self._shown(lo, units).split()[0]} and {self._shown(hi, units)}"
+
+    def _shown_value(self, value: float, units: Units) -> float:
+        shown = from_kmh(value, units) if self.unit == SPEED else value
+        # Compared as shown: 6.0 km/h is 3.73 mph, shown "3.7 mph", and passes "at most 3.7 mph"; 3.8 does not.
+        return round(shown, self.places)
+
+    def refuses(self, value: float, units: Units = Units.KMH) -> bool:
+        """``value`` is in stored units (km/h for a speed)."""
+        lo, hi = self.limits(units)
+        return not lo <= self._shown_value(value, units) <= hi
+
+    def check(self, value: float, units: Units = Units.KMH) -> float:
+        if self.refuses(value, units):
+            raise OutOfBoundsError(self.message(units, value))
+        return value
+
+
+def _minutes(seconds: float) -> float:
+    return seconds / 60
+
+
+SHORTEST_WALK_MIN = _minutes(DEFAULTS.warmup_min_s + DEFAULTS.bout_min_s + DEFAULTS.cooldown_min_s)
+
+# --- the plan's request --------------------------------------------------------------------------------------
+FORWARD_SPEED = Bound("forward speed", 1.0, TREADMILL_FORWARD_MAX_KMH, SPEED, high_why="this is a walking plan")
+BACKWARD_SPEED = Bound("backward speed", 0.5, 6.0, SPEED)
+SLOWER_BACKWARD = "backward speed must be slower than forward (about half of it, DOMAIN.md:37-39 Speeds)"
+"""The one rule between the two speeds (checked by :func:`check_speeds`)."""
+WALK_MINUTES = Bound("a time plan", SHORTEST_WALK_MIN, _minutes(SESSION_MAX_S), "minutes", verb="lasts",
+                     low_why="warm-up, one backward bout and cool-down",
+                     high_why="for a longer day plan two walks, or plan on a route")
+ROUTE_MINUTES = Bound("a route plan", SHORTEST_WALK_MIN, _minutes(ROUTE_SESSION_MAX_S), "minutes", verb="lasts",
+                      low_why="warm-up, one backward bout and cool-down",
+                      high_why="leave the minutes out to walk the route to its end, up to 12 hours")
+BACKWARD_MINUTES = Bound("backward time", _minutes(DEFAULTS.bout_min_s), _minutes(BACKWARD_MAX_S), "minutes",
+                         low_why="one shortest bout", high_why="S1's most per session (DOMAIN.md:11)")
+
+# --- a profile -----------------------------------------------------------------------------------------------
+PAIN = Bound("knee pain", 0, 10, places=0, high_why="0 is none, 10 the worst imaginable")
+EFFORT = Bound("effort", 0, 10, places=0, high_why="0 is rest, 10 maximal")
+WEEK = Bound("the programme week", 1, MAX_WEEK, places=0)
+
+# --- a logged session ----------------------------------------------------------------------------------------
+DONE_BACKWARD_MINUTES = Bound("backward minutes walked", 0, 240)
+DONE_FORWARD_MINUTES = Bound("forward minutes walked", 0, 720)
+BELT_SPEED = Bound("treadmill speed", 0.1, TREADMILL_FORWARD_MAX_KMH, SPEED)
+LOGGED_INCLINE = Bound("incline", 0, 25, "%")
+DISTANCE_M = Bound("distance", 0, 200_000, "m", places=0)
+
+
+def check_speeds(forward_kmh: float, backward_kmh: float, units: Units = Units.KMH) -> None:
+    """Both speeds in range, and backward the slower (DOMAIN.md:37-39)."""
+    FORWARD_SPEED.check(forward_kmh, units)
+    BACKWARD_SPEED.check(backward_kmh, units)
+    if backward_kmh >= forward_kmh:
+        raise OutOfBoundsError(SLOWER_BACKWARD)
