@@ -1,3 +1,59 @@
-"""The security probes use the web tests' studio and their fast password hasher."""
+"""The security probes use the web tests' studio and their fast password hasher, and one of each front-desk thing
+(an intro, a group session Ann booked, her question, a consent record) so that every route has something to name."""
 
-from tests.web.conftest import _fast_passwords, studio  # noqa: F401  (fixtures)
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from retrowalk.web.frontdesk import sms
+from retrowalk.web.frontdesk.models import Booking, GroupSession, IntroRequest, Question
+from tests.security.routes import Page
+from tests.web.conftest import Studio, _fast_passwords, studio  # noqa: F401  (fixtures)
+
+PHONE = "+12025550143"
+
+
+@dataclass
+class Desk:
+    intro: IntroRequest
+    session: GroupSession
+    """The coach's; Ann is booked on it."""
+    booking: Booking
+    question: Question
+    """Ann's."""
+
+
+@pytest.fixture
+def desk(studio: Studio) -> Desk:  # noqa: F811  (the fixture imported above)
+    intro = IntroRequest.objects.create(name="Eve", email="eve@example.com", phone=PHONE, goals="Stairs")
+    sms.record_consent(PHONE, True, "I agree to texts", "1", "/intro/")
+    session = GroupSession.objects.create(coach=studio.coach, starts_at=timezone.now() + timedelta(days=2),
+                                          place="Riverside Park", capacity=4)
+    booking = Booking.objects.create(session=session, client=studio.ann, status=Booking.Status.BOOKED)
+    question = Question.objects.create(client=studio.ann, text="Uphill or flat first?", answer="Flat first.",
+                                       published=True, public_question="Uphill or flat?", public_answer="Flat.")
+    return Desk(intro, session, booking, question)
+
+
+def ann_values(page: Page, studio: Studio, desk: Desk) -> dict[str, object] | None:  # noqa: F811
+    """Values naming Ann's things (or her coach's desk) for each parameter of ``page``; None for a route this
+    table does not know, so a new route with a parameter is noticed (the tests using this fail on it)."""
+    by_route: dict[str, dict[str, object]] = {
+        "walks:dashboard": {"client_id": studio.ann.pk}, "walks:plan_new": {"client_id": studio.ann.pk},
+        "walks:session_new": {"client_id": studio.ann.pk}, "walks:profile": {"client_id": studio.ann.pk},
+        "walks:plan": {"pk": studio.ann_route_plan.pk}, "walks:plan_profile": {"pk": studio.ann_route_plan.pk},
+        "walks:plan_again": {"pk": studio.ann_route_plan.pk}, "walks:walk": {"pk": studio.ann_route_plan.pk},
+        "walks:plan_export": {"pk": studio.ann_route_plan.pk, "fmt": "gpx"},
+        "walks:route_replan": {"pk": studio.ann_route.pk}, "walks:session_morning": {"pk": studio.ann_session.pk},
+        "frontdesk:intro": {"pk": desk.intro.pk}, "frontdesk:attendance": {"pk": desk.session.pk},
+        "frontdesk:answer": {"pk": desk.question.pk}, "frontdesk:book": {"pk": desk.session.pk},
+        "frontdesk:cancel": {"pk": desk.booking.pk}, "frontdesk:booking_ics": {"pk": desk.booking.pk},
+        "password_reset_confirm": {"uidb64": "MQ", "token": "not-a-token"},  # the "link no longer valid" page
+    }
+    if not page.params:
+        return {}
+    return by_route.get(page.name)

@@ -117,3 +117,12 @@ def test_the_admin_works_under_the_policy(chromium, live_server, studio: Studio)
     page.goto(f"{live_server.url}/admin/auth/user/add/")
     page.wait_for_load_state("networkidle")
     context.close()  # the autouse guard fails the test on any violation seen
+
+
+def test_the_profile_picture_has_a_policy_of_its_own_styles_only(studio: Studio) -> None:
+    """matplotlib styles its SVG inline: opened on its own, under the site's policy, the picture lost its styles
+    (Chromium reported each; found by tests/security/test_xss.py). It may style itself, and run nothing."""
+    response = logged_in(studio.ann.user).get(reverse("walks:plan_profile", args=[studio.ann_route_plan.pk]))
+    csp = policy(response)
+    assert response["Content-Type"] == "image/svg+xml"
+    assert csp == {"default-src": ["'none'"], "style-src": ["'unsafe-inline'"], "frame-ancestors": ["'self'"]}
