@@ -41,10 +41,9 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/retrowalk
 PG_SERVER ?= postgres://postgres@127.0.0.1:5432/postgres
 
 # Debian's Chromium for the browser tests (never Playwright's own download: there is no network for it).
+# It waits for another install's package lock; when it cannot install, the browser tests skip saying why.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
-	  echo "chromium could not be installed: the browser tests will skip"; }
+	@tools/install-chromium.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -13,8 +13,20 @@ import pytest
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
-needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists() or shutil.which("chromium") is None,
-                                    reason="Debian's chromium is not installed (`make test` installs it as root)")
+REASON_FILE = Path(__file__).resolve().parents[1] / "var" / "chromium-missing"
+"""Where tools/install-chromium.sh (``make browser``, run by ``make test``) says why it could not install it."""
+
+
+def missing_reason(reason_file: Path = REASON_FILE) -> str | None:
+    """Why the browser tests cannot run, in the installer's words when it left any; None when Chromium is here."""
+    if Path(CHROMIUM).exists() and shutil.which("chromium") is not None:
+        return None
+    if reason_file.is_file() and reason_file.read_text().strip():
+        return f"Debian's chromium is missing: {reason_file.read_text().strip()}"
+    return "Debian's chromium is not installed, and the installer did not run (`make test` runs it: make browser)"
+
+
+needs_chromium = pytest.mark.skipif(missing_reason() is not None, reason=missing_reason() or "")
 
 
 CSP_VIOLATIONS: list[str] = []
