@@ -125,3 +125,20 @@ def test_with_the_database_down_the_api_answers_json(no_database: str) -> None:
     status, headers, body = fetch(no_database + "/api/me", {"Authorization": "Bearer rw_x"})
     assert status == 503 and headers["Content-Type"].startswith("application/json")
     assert "try again" in json.loads(body)["detail"]
+
+
+def test_a_token_used_many_times_a_minute_is_written_once(studio: Studio) -> None:
+    """Each API request wrote its token's last_used, so 20 concurrent requests on one token queued on that row's
+    lock one after another (what `make loadtest` found on PostgreSQL); once a minute is enough to say when."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from retrowalk.web.accounts.models import ApiToken
+
+    _made, token = ApiToken.issue(studio.ann.user, "watch")
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(5):
+            assert Client().get("/api/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+    writes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE") and "apitoken" in q["sql"]]
+    assert len(writes) == 1, writes
+    assert ApiToken.objects.get(pk=_made.pk).last_used is not None

@@ -48,6 +48,9 @@ from retrowalk.web.errors import DATABASE_DOWN, SERVER_FAULT
 from retrowalk.web.walks import services
 from retrowalk.web.walks.models import Route, Setting, WalkPlan, WalkSession
 
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+"""How exactly a token's "last used" is kept (``retrowalk-admin token USER --list`` shows minutes)."""
+
 
 class TokenAuth(HttpBearer):
     """``Authorization: Bearer rw_…``: a token issued by ``retrowalk-admin token USER`` (only its digest is kept)."""
@@ -56,7 +59,12 @@ class TokenAuth(HttpBearer):
         found = ApiToken.objects.select_related("user").filter(digest=ApiToken.hash(token)).first()
         if found is None or not found.user.is_active:
             return None
-        ApiToken.objects.filter(pk=found.pk).update(last_used=timezone.now())
+        now = timezone.now()
+        if found.last_used is None or now - found.last_used >= LAST_USED_RESOLUTION:
+            # At most one write a minute per token: a write on every request made all of a token's concurrent
+            # requests queue on its row's lock (PostgreSQL), one after another.
+            ApiToken.objects.filter(pk=found.pk).exclude(last_used__gte=now - LAST_USED_RESOLUTION) \
+                .update(last_used=now)
         request.user = found.user
         return found.user
 
