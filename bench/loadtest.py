@@ -32,6 +32,9 @@ SECONDS = float(os.environ.get("LOADTEST_SECONDS", "60"))
 WORKERS = int(os.environ.get("LOADTEST_WORKERS", str(os.cpu_count() or 2)))
 """One CPU-bound sync worker per core: more only queue for the same two cores (measured: p95 falls from 126 to 91 ms
 on PostgreSQL going from 4 workers to 2 on this 2-core machine)."""
+THREADS = int(os.environ.get("LOADTEST_THREADS", "1"))
+"""Threads per worker (gthread) when more than 1. Measured: 4 threads per worker made every p95 worse (PostgreSQL
+dashboard 86 -> 213 ms): the dashboard is CPU-bound Python, and threads only contend for the interpreter."""
 PG_SERVER = os.environ.get("PG_SERVER", "postgres://postgres@127.0.0.1:5432/postgres")
 
 
@@ -176,7 +179,9 @@ def run(name: str, database_url: str) -> bool:
         token, client_id = prepare(env)
         port = free_port()
         server = subprocess.Popen([str(BIN / "gunicorn"), "retrowalk.web.wsgi", "--bind", f"127.0.0.1:{port}",
-                                   "--workers", str(WORKERS), "--log-level", "warning"], env=env, cwd=ROOT,
+                                   "--workers", str(WORKERS), "--log-level", "warning",
+                                   *(["--worker-class", "gthread", "--threads", str(THREADS)] if THREADS > 1 else [])],
+                                  env=env, cwd=ROOT,
                                   start_new_session=True)
         try:
             for _ in range(100):
@@ -227,7 +232,7 @@ def main() -> int:
     else:
         ok &= run("PostgreSQL", PG_SERVER.rsplit("/", 1)[0] + "/retrowalk_load")
     print("load target (p95 < 100 ms, no errors):", "met" if ok else "MISSED")
-    return 0
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from html import escape
 
-from django.db.models import Avg, Max, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Avg, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from retrowalk.core.progression import PAIN_ACCEPTABLE_MAX
@@ -44,32 +43,33 @@ class ClientRow:
         return " → ".join(shown)
 
 
-def _per_client(aggregate: Any, **since: date) -> Subquery:
-    """One value per client from its own sessions (a correlated subquery that walks the (client, day) index)."""
-    sessions = WalkSession.objects.filter(client=OuterRef("pk"), **since).order_by().values("client")
-    return Subquery(sessions.annotate(v=aggregate).values("v")[:1])
-
-
 def client_rows(clients: QuerySet[Profile], today: date) -> list[ClientRow]:
-    """One row per client from one query: each client with its last session day, this week's backward seconds,
-    its mean pain in each of the last three weeks and its worst pain in the last seven days, computed by the
-    database from the (client, day) index; no model object per client or session."""
+    """One row per client from two queries, computed by the database from the (client, day) index, with no model
+    object per client or session: the clients with their last session day, and one pass over the sessions of the
+    last three weeks, grouped by client, for this week's backward seconds, the mean pain of each week and the worst
+    pain of the last seven days. (Two simple queries cost less to build than one with six correlated subqueries:
+    Django's query building was half of the dashboard's time.)"""
     monday = today - timedelta(days=today.weekday())
     first = monday - timedelta(weeks=TREND_WEEKS - 1)
     week_ago = today - timedelta(days=7)
     weeks = [first + timedelta(weeks=w) for w in range(TREND_WEEKS)]
-    annotated = clients.annotate(
+    recent = {row[0]: row[1:] for row in (
+        WalkSession.objects.filter(client__in=clients.values("pk"), day__gte=min(first, week_ago)).order_by()
+        .values("client").annotate(
+            week_s=Sum("backward_s", filter=Q(day__gte=monday)),
+            worst_pain=Max("pain_during", filter=Q(day__gte=week_ago)),
+            worst_morning=Max("pain_next_morning", filter=Q(day__gte=week_ago)),
+            **{f"pain{w}": Avg("pain_during", filter=Q(day__gte=start, day__lt=start + timedelta(days=7)))
+               for w, start in enumerate(weeks)})
+        .values_list("client", "week_s", "worst_pain", "worst_morning", *(f"pain{w}" for w in range(TREND_WEEKS))))}
+    people = clients.annotate(
         last_day=Subquery(WalkSession.objects.filter(client=OuterRef("pk")).order_by("-day").values("day")[:1]),
-        week_s=_per_client(Sum("backward_s"), day__gte=monday),
-        worst_pain=_per_client(Max("pain_during"), day__gte=week_ago),
-        worst_morning=_per_client(Max("pain_next_morning"), day__gte=week_ago),
-        **{f"pain{w}": _per_client(Avg("pain_during"), day__gte=start, day__lt=start + timedelta(days=7))
-           for w, start in enumerate(weeks)},
-    ).values_list("pk", "user__first_name", "user__last_name", "user__username", "week", "pain_baseline",
-                  "last_day", "week_s", "worst_pain", "worst_morning", *(f"pain{w}" for w in range(TREND_WEEKS)))
+    ).values_list("pk", "user__first_name", "user__last_name", "user__username", "week", "pain_baseline", "last_day")
+    nothing = (None,) * (3 + TREND_WEEKS)
     url = reverse("walks:dashboard", args=[0]).replace("/0/", "/{}/")  # one reverse() for all rows
     rows = []
-    for pk, first_name, last_name, username, week, baseline, last_day, week_s, worst, morning, *pains in annotated:
+    for pk, first_name, last_name, username, week, baseline, last_day in people:
+        week_s, worst, morning, *pains = recent.get(pk, nothing)
         name = f"{first_name} {last_name}".strip() or username
         row = ClientRow(pk, name, week, baseline, url.format(pk), last_day)
         row.week_minutes = round((week_s or 0) / 60, 1)
@@ -97,16 +97,16 @@ def dashboard(request: ProfileRequest) -> HttpResponse:
 
 def rows_html(rows: list[ClientRow]) -> SafeString:
     """The table body, built here rather than in the template: the dashboard's hot loop (every client of a coach
-    on every load), and format_html escapes every value as the template would, at a fraction of the cost."""
+    on every load). Every value goes through html.escape, as the template would escape it, at a fraction of the
+    cost of format_html (which escapes through several layers per value)."""
     if not rows:
         return mark_safe('<tr><td colspan="6">No clients yet.</td></tr>')
-    return format_html_join("", '<tr{}><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{} min</td><td>{}</td>'
-                                '<td>{}</td></tr>',
-                            ((' class="flagged"' if r.flags else "", r.url, r.name, r.week, r.last_label,
-                              r.week_minutes, r.trend, _flags(r.flags)) for r in rows))
-
-
-def _flags(flags: list[str]) -> SafeString:
-    if not flags:
-        return mark_safe('<span class="ok">on track</span>')
-    return format_html_join("", '<span class="flag">{}</span>', ((f,) for f in flags))
+    out = []
+    for r in rows:
+        flags = ("".join(f'<span class="flag">{escape(f)}</span>' for f in r.flags) if r.flags
+                 else '<span class="ok">on track</span>')
+        flagged = ' class="flagged"' if r.flags else ""
+        out.append(f'<tr{flagged}><td><a href="{escape(r.url)}">{escape(r.name)}</a>'
+                   f"</td><td>{r.week:d}</td><td>{escape(r.last_label)}</td><td>{r.week_minutes} min</td>"
+                   f"<td>{escape(r.trend)}</td><td>{flags}</td></tr>")
+    return mark_safe("".join(out))  # every value above is escaped, or a number
