@@ -532,3 +532,21 @@ def test_odd_digits_in_the_attendance_form_are_ignored(studio: Studio) -> None:
     response = logged_in(studio.coach.user).post(reverse("frontdesk:attendance", args=[session.pk]),
                                                  {"present": ["\u00b2"]})
     assert response.status_code == 302
+
+
+def test_a_reminder_run_for_a_moment_judges_that_moments_quiet_hours(db, settings, tmp_path, monkeypatch) -> None:
+    """send_due_reminders(now=…) judged quiet hours on the wall clock instead, so a reminder run for noon went by
+    e-mail when the run happened at night (the two-worker test failed between 02:00 and 13:00 UTC)."""
+    settings.SMS_BACKEND, settings.SMS_FILE = "console", str(tmp_path / "sms.jsonl")
+    coach = person("qcoach", Role.COACH)
+    client = person("qclient", Role.CLIENT, coach)
+    client.phone = "+12125551099"
+    client.save()
+    sms.record_consent(client.phone, True, CONSENT_TEXT, CONSENT_VERSION, "test")
+    noon = timezone.now().replace(hour=17, minute=0, second=0, microsecond=0)  # 12:00 or 13:00 in New York
+    session = GroupSession.objects.create(coach=coach, starts_at=noon + timedelta(hours=20), place="Park", capacity=4)
+    services.book(session.pk, client, now=noon)
+    night = noon.replace(hour=7)  # 02:00 or 03:00 in New York: the wall clock while the run happens
+    monkeypatch.setattr("django.utils.timezone.now", lambda: night)
+    assert services.send_due_reminders("w1", now=noon) == 1
+    assert [t["to"] for t in texts(Path(settings.SMS_FILE))] == [client.phone]

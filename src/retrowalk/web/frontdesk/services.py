@@ -104,11 +104,12 @@ def _tell_promoted(booking: Booking) -> None:
 STOP_LINE = " Reply STOP to stop texts."
 
 
-def notify(client: Profile, text: str, purpose: str, subject: str) -> Message:
-    """A text message when the client agreed to texts and it is daytime for them; otherwise an e-mail. Only the
-    text says how to stop texts; an e-mail never mentions STOP."""
+def notify(client: Profile, text: str, purpose: str, subject: str, now: datetime | None = None) -> Message:
+    """A text message when the client agreed to texts and it is daytime for them (at ``now``: the caller's clock,
+    so a reminder run for a given moment judges that moment's quiet hours); otherwise an e-mail. Only the text says
+    how to stop texts; an e-mail never mentions STOP."""
     if client.phone:
-        message = send_sms(client.phone, text + STOP_LINE, purpose, client.timezone)
+        message = send_sms(client.phone, text + STOP_LINE, purpose, client.timezone, now=now)
         if message.status == "sent":
             return message
     return send_email(client.user.email, subject, text, purpose)
@@ -204,7 +205,7 @@ def _send_reminder(reminder: Reminder, now: datetime) -> str:
             return "dropped: too late"
         when = timezone.localtime(session.starts_at).strftime("%a %d %b at %H:%M")
         text = f"retrowalk: reminder, {session.title} {when}, {session.place}."
-        message = notify(booking.client, text, "session-reminder", f"Tomorrow: {session.title}")
+        message = notify(booking.client, text, "session-reminder", f"Tomorrow: {session.title}", now)
         return f"sent by {message.channel}" if message.status == "sent" else f"{message.channel} {message.status}"
     intro = reminder.intro
     if intro is None or intro.scheduled_at is None or intro.scheduled_at <= now:
