@@ -90,3 +90,36 @@ def test_damaged_files_never_raise_anything_but_a_clear_refusal() -> None:
                 assert "\n" not in str(err)
             else:
                 assert np.isfinite(track.lat_deg).all()
+
+
+ACTIVITIES = [p for p in FIT if "workout" not in p.name.lower()]
+
+
+@needs_real
+@pytest.mark.slow
+@pytest.mark.parametrize("path", ACTIVITIES, ids=ids(ACTIVITIES))
+def test_cadence_speed_laps_and_sport_match_the_official_sdk(path: Path) -> None:
+    """What a review reads beyond the track (DOMAIN.md §6), field for field against Garmin's SDK."""
+    from retrowalk.formats.fit import read_fit_recording
+
+    data = path.read_bytes()
+    try:
+        recording = read_fit_recording(data)
+    except TrackError:
+        return
+    decoder = Decoder(Stream.from_byte_array(bytearray(data)))
+    messages, _errors = decoder.read(convert_datetimes_to_dates=False, apply_scale_and_offset=True)
+    want = [r for r in messages.get("record_mesgs", [])
+            if r.get("position_lat") is not None and r.get("position_long") is not None][: len(recording.track)]
+    cadence = np.array([np.nan if r.get("cadence") is None else r["cadence"] for r in want], dtype=float)
+    speed = np.array([np.nan if r.get("enhanced_speed", r.get("speed")) is None
+                      else r.get("enhanced_speed", r.get("speed")) for r in want], dtype=float)
+    np.testing.assert_allclose(recording.cadence, cadence, equal_nan=True)
+    np.testing.assert_allclose(recording.speed_ms, speed, atol=1e-9, equal_nan=True)
+    if recording.track.damage is None:
+        laps = [lap for lap in messages.get("lap_mesgs", []) if lap.get("start_time") is not None]
+        assert [round(lap.start_s) for lap in recording.laps] == [lap["start_time"] + FIT_EPOCH_S for lap in laps]
+        assert [lap.step_index for lap in recording.laps] == [lap.get("wkt_step_index") for lap in laps]
+        sessions = messages.get("session_mesgs") or messages.get("sport_mesgs") or [{}]
+        sport = sessions[0].get("sport")
+        assert recording.sport == ("" if sport is None else str(sport).replace("_", " ")) or sport is None

@@ -17,20 +17,40 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass, field
+from typing import Any
 
 import crcmod.predefined
 import numpy as np
 
+from retrowalk.core.recording import Lap, Recording
 from retrowalk.core.track import Damage, Track, TrackError
 from retrowalk.core.walk import clock_trusted, trusted_fixes
 
 # Profile.xlsx numbers.
 MESG_FILE_ID = 0
+MESG_SPORT = 12
+MESG_SESSION = 18
+MESG_LAP = 19
 MESG_RECORD = 20
+MESG_WORKOUT_STEP = 27
 FIELD_TIMESTAMP = 253
+FIELD_MESSAGE_INDEX = 254
 FILE_ID_TYPE = 0
-FILE_TYPES = {4: "activity", 5: "workout", 6: "course", 1: "device", 2: "settings", 3: "sport settings"}
-RECORD_FIELDS = {0: "lat", 1: "lon", 2: "altitude", 78: "enhanced_altitude", FIELD_TIMESTAMP: "timestamp"}
+FILE_TYPES = {4: "activity", 5: "workout", 6: "course", 1: "device", 2: "settings", 3: "sport settings",
+              32: "monitoring", 49: "sleep", 28: "monitoring daily", 15: "monitoring"}
+RECORD_FIELDS = {0: "lat", 1: "lon", 2: "altitude", 4: "cadence", 6: "speed", 73: "enhanced_speed",
+                 78: "enhanced_altitude", FIELD_TIMESTAMP: "timestamp"}
+LAP_FIELDS = {2: "start_time", 7: "total_elapsed_time", 71: "wkt_step_index", FIELD_TIMESTAMP: "timestamp"}
+STEP_FIELDS = {0: "wkt_step_name", FIELD_MESSAGE_INDEX: "message_index"}
+SPORT_FIELDS = {0: "sport", 1: "sub_sport"}
+SESSION_FIELDS = {5: "sport", 6: "sub_sport"}
+WANTED = {MESG_RECORD: RECORD_FIELDS, MESG_FILE_ID: {FILE_ID_TYPE: "type"}, MESG_LAP: LAP_FIELDS,
+          MESG_WORKOUT_STEP: STEP_FIELDS, MESG_SPORT: SPORT_FIELDS, MESG_SESSION: SESSION_FIELDS}
+SPORTS = {0: "generic", 1: "running", 2: "cycling", 4: "fitness equipment", 5: "swimming", 11: "walking",
+          17: "hiking", 15: "rowing"}
+INDOOR_SUB_SPORTS = {1, 13, 14, 26}  # treadmill, indoor cycling, indoor rowing, indoor walking
+SPEED_SCALE = 1000.0  # speed and enhanced_speed: m/s = raw / 1000
+TIME_SCALE = 1000.0  # total_elapsed_time: s = raw / 1000
 
 SEMICIRCLE_DEG = 180.0 / 2**31
 SEMICIRCLES_90 = 2**30
@@ -44,6 +64,8 @@ _BASE = {
     0x05: ("i", 0x7FFFFFFF), 0x06: ("I", 0xFFFFFFFF), 0x0A: ("B", 0x00), 0x0B: ("H", 0x0000),
     0x0C: ("I", 0x00000000), 0x0D: ("B", 0xFF),
 }
+STRING = 0x07
+
 
 
 # Every base type byte FIT defines and the size of one value of it (FIT Protocol, base type table).
@@ -69,6 +91,49 @@ class _Definition:
 
 
 def read_fit(data: bytes, name: str = "") -> Track:
+    return _read(data, name)[0]
+
+
+def read_fit_recording(data: bytes, name: str = "") -> Recording:
+    """The walk and what the watch added: cadence, speed, laps (with the workout step each was on), the workout's
+    step names and the sport (DOMAIN.md §6)."""
+    track, out = _read(data, name)
+    n = len(track)
+    laps = tuple(Lap(float(lap["start_time"]) + FIT_EPOCH_S, float(lap["end"]) + FIT_EPOCH_S,
+                     None if lap.get("wkt_step_index") is None else int(lap["wkt_step_index"]))
+                 for lap in out.laps if "start_time" in lap and "end" in lap)
+    sport, sub = out.sport
+    return Recording(track, np.asarray(out.cad[:n], dtype=np.float64), np.asarray(out.spd[:n], dtype=np.float64),
+                     laps, dict(out.steps), SPORTS.get(sport, "") if sport is not None else "",
+                     sub in INDOOR_SUB_SPORTS if sub is not None else False)
+
+
+def file_type(data: bytes) -> str:
+    """What a FIT file holds, from its first message (``activity``, ``monitoring``, ``sleep``…), without
+    decoding the rest: about 94 % of a Garmin archive is monitoring and sleep (DOMAIN.md §6). Empty when the
+    data is not a FIT file or its first message is not a readable File Id."""
+    if len(data) < 12 or data[8:12] != b".FIT":
+        return ""
+    start = data[0]
+    pos = start
+    header = data[pos] if pos < len(data) else 0
+    if not header & 0x40:
+        return ""
+    definition = _define(data, pos + 1, len(data), header, strict=False)
+    if definition is None or definition[0].global_num != MESG_FILE_ID or definition[0].unpack is None:
+        return ""
+    found, pos = definition
+    unpack = found.unpack
+    if unpack is None or pos + 1 + found.size > len(data):
+        return ""
+    if data[pos] & 0x80 or data[pos] & 0x0F != header & 0x0F:  # the next message is not this File Id's data
+        return ""
+    values = dict(zip((f for f, _ in found.fields), unpack.unpack_from(data, pos + 1), strict=True))
+    kind = values.get("type")
+    return FILE_TYPES.get(int(kind), f"type {kind}") if isinstance(kind, int) else ""
+
+
+def _read(data: bytes, name: str) -> tuple[Track, _Records]:
     if len(data) == 0:
         raise TrackError("the file is empty")
     if len(data) < 12 or data[8:12] != b".FIT":
@@ -125,7 +190,7 @@ def read_fit(data: bytes, name: str = "") -> Track:
             cut = True
             start, before = out.piece_at[out.seg[trusted]]
             decoded_bytes = before + out.at[trusted] - start
-            for column in (out.lat, out.lon, out.ele, out.ts, out.seg, out.at):
+            for column in (out.lat, out.lon, out.ele, out.ts, out.seg, out.at, out.cad, out.spd):
                 del column[trusted:]
     if checksum_failed or cut:
         # How much was read is told by the file's own stated length: records with a position are not spread
@@ -134,7 +199,7 @@ def read_fit(data: bytes, name: str = "") -> Track:
         damage = Damage(len(out.lat), share, checksum_failed, cut)
     return Track(np.asarray(out.lat) * SEMICIRCLE_DEG, np.asarray(out.lon) * SEMICIRCLE_DEG,
                  np.asarray(out.ele, dtype=np.float64), np.asarray(out.ts, dtype=np.float64),
-                 np.asarray(out.seg, dtype=np.int64), name, (), damage)
+                 np.asarray(out.seg, dtype=np.int64), name, (), damage), out
 
 
 def _checksums_hold(data: bytes, pos: int, header_size: int, end: int) -> bool:
@@ -158,6 +223,11 @@ class _Records:
     ts: list[float] = field(default_factory=list)
     seg: list[int] = field(default_factory=list)
     file_types: list[int] = field(default_factory=list)
+    cad: list[float] = field(default_factory=list)
+    spd: list[float] = field(default_factory=list)
+    laps: list[dict[str, Any]] = field(default_factory=list)
+    steps: dict[int, str] = field(default_factory=dict)
+    sport: tuple[int | None, int | None] = (None, None)
     at: list[int] = field(default_factory=list)
     """Where each record starts in the data."""
     piece: int = 0
@@ -204,7 +274,7 @@ def _decode(data: bytes, pos: int, end: int, out: _Records, strict: bool = True)
             return at
         if found.unpack is not None:
             values = found.unpack.unpack_from(data, pos)
-            record: dict[str, float] = {}
+            record: dict[str, Any] = {}
             for (fname, invalid), value in zip(found.fields, values, strict=True):
                 if value != invalid:
                     record[fname] = value
@@ -227,8 +297,19 @@ def _decode(data: bytes, pos: int, end: int, out: _Records, strict: bool = True)
                     stamp = record.get("timestamp")
                     ts.append(nan if stamp is None else stamp + FIT_EPOCH_S)
                     seg.append(piece)
+                    out.cad.append(record.get("cadence", nan))
+                    speed = record.get("enhanced_speed", record.get("speed"))
+                    out.spd.append(nan if speed is None else speed / SPEED_SCALE)
             elif found.global_num == MESG_FILE_ID and "type" in record:
                 out.file_types.append(int(record["type"]))
+            elif found.global_num == MESG_LAP:
+                _lap(record, out)
+            elif found.global_num == MESG_WORKOUT_STEP and "message_index" in record:
+                text = record.get("wkt_step_name", b"")
+                out.steps[int(record["message_index"]) & 0x0FFF] = (
+                    text.split(b"\0", 1)[0].decode("utf-8", "replace") if isinstance(text, bytes) else "")
+            elif found.global_num in (MESG_SPORT, MESG_SESSION) and out.sport == (None, None):
+                out.sport = (record.get("sport"), record.get("sub_sport"))
         elif found.has_timestamp:
             # A message we skip still moves the clock that compressed timestamps count from.
             (stamp,) = struct.unpack_from(found.fields[0][0], data, pos)
@@ -236,6 +317,18 @@ def _decode(data: bytes, pos: int, end: int, out: _Records, strict: bool = True)
                 last_ts = stamp
         pos += found.size
     return end
+
+
+def _lap(record: dict[str, Any], out: _Records) -> None:
+    """A lap's start and end and its step. The end is the start plus the lap's elapsed time where it has one:
+    some watches stamp every lap with the activity's start (a real Forerunner 965 file), never with its end."""
+    start = record.get("start_time")
+    end = record.get("timestamp")
+    if start is not None and "total_elapsed_time" in record:
+        end = start + record["total_elapsed_time"] / TIME_SCALE
+    if start is None or end is None or end < start:
+        return
+    out.laps.append({"start_time": start, "end": end, "wkt_step_index": record.get("wkt_step_index")})
 
 
 def _define(data: bytes, pos: int, end: int, header: int, strict: bool = True) -> tuple[_Definition, int] | None:
@@ -271,7 +364,7 @@ def _define(data: bytes, pos: int, end: int, header: int, strict: bool = True) -
 def _compile(global_num: int, big: bool, raw_fields: list[tuple[int, int, int]], dev_size: int) -> _Definition:
     endian = ">" if big else "<"
     size = sum(f[1] for f in raw_fields) + dev_size
-    wanted = {MESG_RECORD: RECORD_FIELDS, MESG_FILE_ID: {FILE_ID_TYPE: "type"}}.get(global_num)
+    wanted = WANTED.get(global_num)
     if wanted is None:
         # Only the timestamp of a skipped message matters; the format string is its byte offset and type.
         offset = 0
@@ -284,7 +377,10 @@ def _compile(global_num: int, big: bool, raw_fields: list[tuple[int, int, int]],
     fields: list[tuple[str, int]] = []
     for num, fsize, base in raw_fields:
         code = _BASE.get(base & 0x1F)
-        if num in wanted and code is not None and struct.calcsize(code[0]) == fsize:
+        if num in wanted and base & 0x1F == STRING:
+            fmt.append(f"{fsize}s")
+            fields.append((wanted[num], -1))
+        elif num in wanted and code is not None and struct.calcsize(code[0]) == fsize:
             fmt.append(code[0])
             fields.append((wanted[num], code[1]))
         else:
