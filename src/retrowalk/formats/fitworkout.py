@@ -200,3 +200,23 @@ def crc16(data: bytes) -> int:
         crc = (crc >> 4) & 0x0FFF
         crc ^= tmp ^ _CRC_TABLE[(byte >> 4) & 0xF]
     return crc
+
+
+def segment_steps(plan: Plan) -> list[int]:
+    """For each of the plan's segments, the index of the workout step the watch runs it as (a repeated pair runs
+    as the same two steps each time): what a recorded lap's ``wkt_step_index`` is matched against."""
+    out: list[int] = []
+    segments = plan.segments
+    step = 0
+    i = 0
+    while i < len(segments):
+        times = _repeats(segments, i, plan.kind is Kind.ROUTE)
+        if times >= 2:
+            out += [step, step + 1] * times
+            step += 3
+            i += 2 * times
+        else:
+            out.append(step)
+            step += 1
+            i += 1
+    return out
