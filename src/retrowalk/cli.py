@@ -100,6 +100,19 @@ def build_parser() -> argparse.ArgumentParser:
                         help="calendar: time of day (default 07:00)")
     export.add_argument("--tz", help="calendar: time zone such as Europe/Zurich (default: this computer's)")
     export.add_argument("--paper", choices=["a4", "letter"], help="card: paper size (default: letter for mph)")
+
+    review = commands.add_parser(
+        "review", help="see whether a recorded walk did its backward bouts",
+        description="Review what a watch or phone recorded (.fit, .gpx or .tcx, gzipped or not) against the plan "
+                    "it was meant to follow, or without one against the seed's rule (5 to 10 minutes backward, in "
+                    "bouts, never downhill): per bout, confirmed by the watch's laps of the workout, consistent "
+                    "with backward walking from pace and cadence, not verifiable, or missed; and any backward "
+                    "stretch walked on a descent. Pace alone never proves direction, and the review says so.")
+    review.add_argument("recording", metavar="RECORDING", help="the recorded walk")
+    review.add_argument("--plan", metavar="PLAN.json", help="the plan it was meant to follow (retrowalk plan --json)")
+    review.add_argument("--json", action="store_true", help="print the review as JSON (schemas/review.schema.json)")
+    review.add_argument("--profile", metavar="FILE", help="draw the walk with what was walked backward, .png or .svg")
+    review.add_argument("--units", choices=["mph", "kmh"], help="distances in miles or kilometres")
     return parser
 
 
@@ -158,8 +171,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _plan(args)
         if args.command == "export":
             return _export(args)
+        if args.command == "review":
+            return _review(args)
     except RouteRefusedError as err:  # core says why; the command line says what to type instead
-        print(f"retrowalk {args.command}: {err.reason()}; {instead(err.options, args.reverse)}", file=sys.stderr)
+        print(f"retrowalk {args.command}: {err.reason()}; {instead(err.options, getattr(args, 'reverse', False))}",
+              file=sys.stderr)
         return EXIT_BAD_INPUT
     except (PlanError, TrackError) as err:
         print(f"retrowalk {args.command}: {one_line(str(err))}", file=sys.stderr)
@@ -326,6 +342,54 @@ def _export(args: argparse.Namespace) -> int:
         where = f" Times are in {zone(args.tz).key}{mine}."
     said = f"{FORMAT_NAMES[fmt]} written to {output} ({len(data):,} bytes).{where}"
     Console(stderr=True, highlight=False).print(said)
+    return 0
+
+
+def _review(args: argparse.Namespace) -> int:
+    from retrowalk.core.review import Verdict, review, review_to_dict
+    from retrowalk.formats.fitworkout import segment_steps
+    from retrowalk.formats.planjson import read_plan
+    from retrowalk.formats.read import read_recording
+
+    if args.profile and Path(args.profile).suffix.lower() not in (".png", ".svg"):
+        raise PlanError(f"{Path(args.profile).name}: the picture is written as .png or .svg")
+    recording = read_recording(args.recording)
+    plan = read_plan(args.plan) if args.plan else None
+    units = Units(args.units) if args.units else (plan.units if plan is not None else default_units())
+    result = review(recording, plan, segment_steps(plan) if plan is not None else None)
+    if args.profile:
+        from retrowalk.formats.picture import review_image
+
+        out = Path(args.profile)
+        try:
+            _write_atomically(out, review_image(recording, result, units, out.suffix.lower()[1:], plan))
+        except OSError as err:
+            raise PlanError(f"cannot write {out}: {err.strerror or err}") from None
+        Console(stderr=True, highlight=False).print(f"Picture written to {out}")
+    if args.json:
+        print(json.dumps(review_to_dict(result, Path(args.recording).name), indent=2, ensure_ascii=False))
+        return 0
+    console = Console(highlight=False)
+    what = "against its plan" if plan is not None else "against the seed's rule (no plan given)"
+    console.print(Text(f"{Path(args.recording).name}: {format_clock(round(result.duration_s))} recorded, "
+                       f"reviewed {what}", style="bold"))
+    table = Table(show_edge=False, pad_edge=False)
+    for column in ("Bout", "Planned", "At", "Verdict", "Done", "Ground", "Why"):
+        table.add_column(column)
+    styles = {Verdict.CONFIRMED: "green", Verdict.CONSISTENT: "cyan", Verdict.NOT_VERIFIABLE: "yellow",
+              Verdict.MISSED: "red"}
+    for b in result.bouts:
+        s = b.stretch
+        ground = "" if s is None else s.ground.value
+        table.add_row(str(b.number), format_clock(b.planned_s) if b.planned_s else "",
+                      format_clock(round(s.start_s if s else b.planned_at_s)),
+                      Text(b.verdict.value, style=styles[b.verdict]),
+                      format_clock(round(s.duration_s)) if s else "",
+                      Text(ground, style="bold red" if s is not None and s.on_descent else ""), b.why)
+    if result.bouts:
+        console.print(table)
+    for line in result.words:
+        console.print(Text(("! " if "(S3)" in line else "") + line, style="red" if "(S3)" in line else ""))
     return 0
 
 

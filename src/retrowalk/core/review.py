@@ -385,3 +385,28 @@ def _words(r: Review, why: str) -> tuple[str, ...]:
         out.append(f"{len(r.unplanned)} more stretch{'es' if len(r.unplanned) != 1 else ''} "
                    f"{'like' if r.basis != 'laps' else 'of'} backward walking outside the planned bouts.")
     return tuple(out)
+
+
+REVIEW_SCHEMA = "retrowalk-review/1"
+"""The JSON's version (``retrowalk/schemas/review.schema.json``)."""
+
+
+def _stretch_dict(s: Stretch) -> dict[str, object]:
+    return {"start_s": round(s.start_s, 1), "end_s": round(s.end_s, 1),
+            "start_m": None if s.start_m is None else round(s.start_m, 1),
+            "end_m": None if s.end_m is None else round(s.end_m, 1), "ground": s.ground.value, "source": s.source,
+            "on_descent": s.on_descent}
+
+
+def review_to_dict(r: Review, name: str = "") -> dict[str, object]:
+    """The review as JSON data, in stored units (seconds, metres), as the schema describes."""
+    return {
+        "schema": REVIEW_SCHEMA, "recording": name, "planned": r.planned, "basis": r.basis,
+        "duration_s": round(r.duration_s, 1), "backward_s": round(r.backward_s, 1),
+        "confirmed_s": round(r.confirmed_s, 1), "consistent_s": round(r.consistent_s, 1),
+        "bouts": [{"number": b.number, "planned_s": b.planned_s, "planned_at_s": b.planned_at_s,
+                   "verdict": b.verdict.value, "why": b.why,
+                   "stretch": None if b.stretch is None else _stretch_dict(b.stretch)} for b in r.bouts],
+        "unplanned": [_stretch_dict(s) for s in r.unplanned],
+        "descents": len(r.descents), "words": list(r.words),
+    }

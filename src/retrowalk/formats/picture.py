@@ -14,6 +14,8 @@ import numpy as np
 
 from retrowalk.core.ground import Elevation, Terrain
 from retrowalk.core.plan import Plan
+from retrowalk.core.recording import Recording
+from retrowalk.core.review import Review
 from retrowalk.core.rules import KMH_PER_MPH, M_PER_FT
 from retrowalk.core.terrain import Profile
 from retrowalk.core.text import count
@@ -130,3 +132,53 @@ def profile_image(plan: Plan, prof: Profile, fmt: str = "png", turns: Sequence[C
         fig.savefig(out, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
     plt.close(fig)
     return out.getvalue()
+
+
+def review_image(recording: Recording, result: Review, units: Units, fmt: str = "png",
+                 plan: Plan | None = None) -> bytes:
+    """The recorded walk's elevation by distance, with what was walked backward drawn over it: each stretch a
+    band (solid: confirmed by laps; hatched: only consistent with pace), red where it was on a descent, and a
+    route plan's planned bouts as outlines above."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    from retrowalk.core.geo import along_m
+
+    track = recording.track
+    mph = units is Units.MPH
+    x_scale = 1 / (KMH_PER_MPH * 1000) if mph else 1 / 1000
+    y_scale = 1 / M_PER_FT if mph else 1.0
+    dist = along_m(track.lat_deg, track.lon_deg) if len(track) > 1 else np.zeros(len(track))
+    fig, ax = plt.subplots(figsize=(10, 3.6), dpi=120)
+    known = np.isfinite(track.ele_m)
+    if known.any():
+        ax.plot(dist[known] * x_scale, track.ele_m[known] * y_scale, color="#455a64", linewidth=1.2,
+                label="Recorded elevation")
+    stretches = [b.stretch for b in result.bouts if b.stretch is not None] + list(result.unplanned)
+    for s in stretches:
+        if s.start_m is None or s.end_m is None:
+            continue
+        colour = COLOURS[Terrain.DOWNHILL][0] if s.on_descent else BOUT_COLOUR
+        ax.axvspan(s.start_m * x_scale, s.end_m * x_scale, color=colour, alpha=0.55 if s.source == "laps" else 0.3,
+                   hatch=None if s.source == "laps" else "//", linewidth=0)
+    if plan is not None:
+        for seg in plan.segments:
+            if seg.backward and seg.start_m is not None and seg.end_m is not None:
+                ax.axvspan(seg.start_m * x_scale, seg.end_m * x_scale, ymin=0.92, ymax=1.0, fill=False,
+                           edgecolor="#37474f", linewidth=1)
+    ax.set_xlabel("Distance (mi)" if mph else "Distance (km)")
+    ax.set_ylabel("Elevation (ft)" if mph else "Elevation (m)")
+    handles = [Patch(color=BOUT_COLOUR, alpha=0.55, label="Walked backward (the watch's laps)"),
+               Patch(facecolor=BOUT_COLOUR, alpha=0.3, hatch="//", label="Consistent with backward (pace only)"),
+               Patch(color=COLOURS[Terrain.DOWNHILL][0], alpha=0.55, label="On a descent: never backward (S3)")]
+    ax.legend(handles=handles, loc="upper left", fontsize=9, framealpha=0.9)
+    ax.set_title(result.words[0] if result.words else "Review", fontsize=10, loc="left")
+    ax.grid(alpha=0.25)
+    fig.tight_layout()
+    buf = BytesIO()
+    fig.savefig(buf, format=fmt)
+    plt.close(fig)
+    return buf.getvalue()

@@ -8,8 +8,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from retrowalk.core.recording import Recording, plain
 from retrowalk.core.track import Track, TrackError
-from retrowalk.formats.fit import read_fit
+from retrowalk.formats.fit import read_fit, read_fit_recording
 from retrowalk.formats.gpx import read_gpx
 from retrowalk.formats.tcx import read_tcx
 
@@ -100,3 +101,51 @@ def _read_bytes(data: bytes, name: str, times: bool) -> Track:
     if reader is not None and (reader is read_fit or data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")):
         return reader(data, name)  # the reader names what is wrong inside the file (times: GPX only)
     raise TrackError(f"{name} is not a GPX, TCX or FIT file")
+
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def gunzip(data: bytes, name: str) -> bytes:
+    """A gzipped file's contents, refused when they would be over the size limit (a "gzip bomb" expands a few
+    kilobytes into gigabytes: it is read only as far as the limit, never whole)."""
+    import zlib
+
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(data, MAX_FILE_BYTES + 1)
+    except zlib.error:
+        raise TrackError(f"{name} says it is gzipped but cannot be unpacked (damaged or cut short)") from None
+    if len(out) > MAX_FILE_BYTES or inflater.unconsumed_tail:
+        raise TrackError(f"{name} unpacks to more than {MAX_FILE_TEXT}; recordings are limited to that")
+    if not inflater.eof:
+        raise TrackError(f"{name} says it is gzipped but cannot be unpacked (damaged or cut short)")
+    return out
+
+
+def read_recording(path: str | Path) -> Recording:
+    """A recorded walk from a file (FIT, GPX or TCX, gzipped or not): the track, and where the file has them
+    the cadence, speed and laps a review reads (DOMAIN.md §6)."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise TrackError(f"{path} is a folder; give a .fit, .gpx or .tcx recording (gzipped is fine)")
+        if size > MAX_FILE_BYTES:
+            raise TrackError(too_big(path.name, size))
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise TrackError(f"{path}: no such file") from None
+    except OSError as err:
+        raise TrackError(f"{path}: cannot be read ({err.strerror})") from None
+    return recording_from_bytes(data, path.name)
+
+
+def recording_from_bytes(data: bytes, name: str) -> Recording:
+    if data.startswith(GZIP_MAGIC):
+        data = gunzip(data, name)
+        name = name.removesuffix(".gz").removesuffix(".GZ")
+    if len(data) >= 12 and data[8:12] == b".FIT":
+        with _no_gc():
+            return read_fit_recording(data, name)
+    return plain(read_bytes(data.lstrip(b" \t\r\n"), name))
