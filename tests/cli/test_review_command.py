@@ -103,7 +103,7 @@ def test_a_bad_gzip_a_bad_plan_and_a_bad_picture_name_get_one_line(walk, tmp_pat
                            (["review", str(walk[0]), "--plan", str(bad_plan)], "plan.json"),
                            (["review", str(walk[0]), "--profile", "out.jpg"], "written as .png or .svg")):
         code, out, err = run(*args, capsys=capsys)
-        assert code == 2 and err.count("\n") == 1 and expected in err, (args, err)
+        assert code == 2 and out == "" and err.count("\n") == 1 and expected in err, (args, err)
 
 
 def test_a_gzip_bomb_is_refused_without_unpacking_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
