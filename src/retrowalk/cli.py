@@ -11,10 +11,12 @@ import math
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date, time
+from datetime import UTC, date, datetime, time
+from functools import partial
 from pathlib import Path
-from typing import NoReturn
+from typing import IO, Any, NoReturn
 
+import numpy as np
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -113,6 +115,16 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--json", action="store_true", help="print the review as JSON (schemas/review.schema.json)")
     review.add_argument("--profile", metavar="FILE", help="draw the walk with what was walked backward, .png or .svg")
     review.add_argument("--units", choices=["mph", "kmh"], help="distances in miles or kilometres")
+
+    imports = commands.add_parser(
+        "import", help="list the walks in recordings or in a Garmin or Strava export",
+        description="Find the walks in recorded files (.fit, .gpx, .tcx, gzipped or not) or in a whole export: "
+                    "Garmin's \"Export Your Data\" zip (its monitoring and sleep files are recognised from their "
+                    "first bytes and skipped) or Strava's bulk export (activities.csv says which are walks). Lists "
+                    "each walk once, and what was skipped and why.")
+    imports.add_argument("files", nargs="+", metavar="ARCHIVE|FILE", help="an export .zip, or recordings")
+    imports.add_argument("--json", action="store_true", help="print the walks and the skipped files as JSON")
+    imports.add_argument("--units", choices=["mph", "kmh"], help="distances in miles or kilometres")
     return parser
 
 
@@ -173,6 +185,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _export(args)
         if args.command == "review":
             return _review(args)
+        if args.command == "import":
+            return _import(args)
     except RouteRefusedError as err:  # core says why; the command line says what to type instead
         print(f"retrowalk {args.command}: {err.reason()}; {instead(err.options, getattr(args, 'reverse', False))}",
               file=sys.stderr)
@@ -390,6 +404,80 @@ def _review(args: argparse.Namespace) -> int:
         console.print(table)
     for line in result.words:
         console.print(Text(("! " if "(S3)" in line else "") + line, style="red" if "(S3)" in line else ""))
+    return 0
+
+
+def _open_binary(path: Path) -> IO[bytes]:
+    return path.open("rb")
+
+
+def _import(args: argparse.Namespace) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from retrowalk.core.geo import along_m
+    from retrowalk.formats.archive import ArchiveError, Found, fingerprint, scan
+
+    units = Units(args.units) if args.units else default_units()
+    for name in args.files:
+        path = Path(name)
+        if not path.is_file():
+            raise PlanError(f"{name}: no such file" if not path.exists() else f"{name} is a folder; give its files")
+    found: list[Found] = []
+    err_console = Console(stderr=True, highlight=False)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
+        for name in args.files:
+            task = bar.add_task(f"Reading {Path(name).name}", total=None)
+
+            def moved(done: int, total: int, task: object = task) -> None:
+                bar.update(task, completed=done, total=total)  # type: ignore[arg-type]
+
+            try:
+                found += list(scan(name, partial(_open_binary, Path(name)), moved))
+            except ArchiveError as err:
+                raise PlanError(str(err)) from None
+            except OSError as err:
+                raise PlanError(f"{name}: cannot be read ({err.strerror or err})") from None
+    seen: dict[str, str] = {}
+    walks: list[dict[str, Any]] = []
+    skipped: list[dict[str, str]] = []
+    for item in found:
+        if item.recording is None:
+            skipped.append({"file": item.name, "reason": item.skipped})
+            continue
+        key = fingerprint(item.recording)
+        if key in seen:
+            skipped.append({"file": item.name, "reason": f"the same walk as {seen[key]}"})
+            continue
+        seen[key] = item.name
+        track = item.recording.track
+        times = track.time_s[np.isfinite(track.time_s)]
+        walks.append({"file": item.name, "title": item.title or track.name, "sport": item.recording.sport,
+                      "start": None if not len(times) else datetime.fromtimestamp(float(times.min()), UTC).isoformat(),
+                      "duration_s": round(float(times.max() - times.min())) if len(times) else None,
+                      "distance_m": round(float(along_m(track.lat_deg, track.lon_deg)[-1])) if len(track) > 1 else 0,
+                      "fingerprint": key})
+    if args.json:
+        print(json.dumps({"walks": walks, "skipped": skipped}, indent=2, ensure_ascii=False))
+        return 0
+    console = Console(highlight=False)
+    console.print(Text(f"{len(walks)} walk{'s' if len(walks) != 1 else ''} found, "
+                       f"{len(skipped)} file{'s' if len(skipped) != 1 else ''} skipped", style="bold"))
+    if walks:
+        table = Table(show_edge=False, pad_edge=False)
+        for column in ("Started (UTC)", "Length", "Distance", "Sport", "File"):
+            table.add_column(column)
+        for w in walks:
+            table.add_row((w["start"] or "")[:16].replace("T", " "),
+                          format_clock(w["duration_s"]) if w["duration_s"] is not None else "",
+                          format_distance(float(w["distance_m"] or 0), units), str(w["sport"] or ""),
+                          str(w["title"] or w["file"]))
+        console.print(table)
+    reasons: dict[str, int] = {}
+    for item_ in skipped:
+        reasons[str(item_["reason"])] = reasons.get(str(item_["reason"]), 0) + 1
+    for reason, n in sorted(reasons.items(), key=lambda kv: -kv[1]):
+        console.print(Text(f"skipped {n}: {reason}", style="yellow"))
     return 0
 
 
