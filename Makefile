@@ -52,7 +52,9 @@ lint: $(STAMP)
 # Every benchmark runs; the target fails (non-zero) if any of them missed its target.
 bench: $(STAMP) browser
 	@$(BIN)/python bench/run.py; routes=$$?; $(BIN)/python bench/cue_latency.py; cues=$$?; \
-	  if [ $$routes -ne 0 ] || [ $$cues -ne 0 ]; then echo "make bench: a target was missed"; exit 1; fi
+	  $(BIN)/python bench/recordings.py; recordings=$$?; \
+	  if [ $$routes -ne 0 ] || [ $$cues -ne 0 ] || [ $$recordings -ne 0 ]; then \
+	  echo "make bench: a target was missed"; exit 1; fi
 
 # 20 concurrent users on the coach dashboard and the plan API, SQLite and PostgreSQL, loopback only.
 loadtest: $(STAMP)

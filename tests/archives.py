@@ -66,7 +66,7 @@ def garmin_archive(path: Path, files: int = 100, monitoring_share: float = 0.94,
         for i, name in enumerate(real):
             z.writestr(f"user@example.com_{9000 + i}.fit", (REAL / name).read_bytes())
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
-        z.writestr("DI_CONNECT/DI-Connect-Fitness/user_summarizedActivities.json", '[{"summarizedActivitiesExport": []}]')
+        z.writestr("DI_CONNECT/DI-Connect-Fitness/user_summarizedActivities.json", '[{"summarizedActivities": []}]')
         z.writestr("DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip", inner.getvalue())
         z.writestr("DI_CONNECT/DI-Connect-User/user_profile.json", "{}")
     return path

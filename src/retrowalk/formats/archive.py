@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -42,6 +43,9 @@ MAX_RATIO = 200
 """A member may unpack to at most this many times its packed size (FIT and GPX pack 3-10×; zeros pack 1000×)."""
 MAX_DEPTH = 2
 """Garmin nests one level: the export, then its zips of uploaded files."""
+SPOOL_BYTES = 16 * 2**20
+"""A nested zip up to this size stays in memory; a larger one goes to a temporary file."""
+CHUNK_BYTES = 2**20
 SNIFF_BYTES = 512
 """Enough of a member to tell a FIT's type from its first message."""
 RECORDING_SUFFIXES = (".fit", ".gpx", ".tcx", ".fit.gz", ".gpx.gz", ".tcx.gz")
@@ -125,10 +129,12 @@ def _zip(name: str, stream: IO[bytes], depth: int, progress: Callable[[int, int]
                                                "levels, not read")
                     continue
                 try:
-                    with archive.open(member) as nested:
-                        # zipfile needs to seek: a nested zip is read into memory, within the recording limit × 40
-                        data = _read_member(archive, member, nested, limit=40 * MAX_FILE_BYTES)
-                    yield from _zip(inner, io.BytesIO(data), depth + 1, progress)
+                    # zipfile needs to seek: a nested zip goes to a temporary file (memory only while small), so
+                    # a gigabyte of uploaded files costs disk, not memory.
+                    with archive.open(member) as nested, tempfile.SpooledTemporaryFile(SPOOL_BYTES) as spool:
+                        _copy(member, nested, spool)
+                        spool.seek(0)
+                        yield from _zip(inner, spool, depth + 1, progress)
                 except (ArchiveError, zipfile.BadZipFile, OSError, EOFError) as err:
                     yield Found(inner, skipped=str(err))
                 continue
@@ -175,6 +181,18 @@ def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, f: IO[bytes]
         what = "more than its packed size allows (a zip bomb)" if allowed < limit else f"over {limit // 2**20} MiB"
         raise ArchiveError(f"{PurePosixPath(member.filename).name} unpacks to {what}; not read")
     return data
+
+
+def _copy(member: zipfile.ZipInfo, source: IO[bytes], target: IO[bytes]) -> None:
+    """A nested zip copied out in chunks, no larger than the ratio and the archive limit allow."""
+    allowed = min(MAX_TOTAL_BYTES, max(MAX_RATIO * member.compress_size, 2**20))
+    copied = 0
+    while chunk := source.read(CHUNK_BYTES):
+        copied += len(chunk)
+        if copied > allowed:
+            raise ArchiveError(f"{PurePosixPath(member.filename).name} unpacks to more than its packed size allows "
+                               "(a zip bomb); not read")
+        target.write(chunk)
 
 
 def _strava_key(filename: str) -> str:
