@@ -26,7 +26,11 @@ run: $(STAMP)
 	@$(RUN_ENV) $(BIN)/retrowalk-admin collectstatic --noinput -v0
 	@$(RUN_ENV) $(BIN)/retrowalk-admin demo
 	@echo "retrowalk is at http://127.0.0.1:8000 (Ctrl-C stops it)"
-	@$(RUN_ENV) $(BIN)/gunicorn retrowalk.web.wsgi --bind 127.0.0.1:8000 --workers 3 --access-logfile - --log-level warning
+	@# The background job worker and the periodic worker run beside the site, and stop with it.
+	@$(RUN_ENV) sh -c '$(BIN)/retrowalk-admin db_worker --interval 1 -v0 & jobs=$$!; \
+	  $(BIN)/retrowalk-admin frontdesk_worker --every 30 & periodic=$$!; trap "kill $$jobs $$periodic" EXIT INT TERM; \
+	  $(BIN)/gunicorn retrowalk.web.wsgi --bind 127.0.0.1:8000 --workers 3 --access-logfile - --log-level warning'
+
 
 test: $(STAMP) lint browser
 	@if command -v node >/dev/null 2>&1; then node --test tests/js/; \

@@ -21,14 +21,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the tests' archive builder
 
+from tests.archives import garmin_archive  # noqa: E402
+from tests.real import REAL  # noqa: E402
+
 from retrowalk.core.plan import Kind  # noqa: E402
 from retrowalk.core.review import review  # noqa: E402
 from retrowalk.core.timeplan import TimeRequest, time_plan  # noqa: E402
 from retrowalk.formats.archive import scan  # noqa: E402
 from retrowalk.formats.fit import read_fit_recording  # noqa: E402
 from retrowalk.formats.fitworkout import segment_steps  # noqa: E402
-from tests.archives import garmin_archive  # noqa: E402
-from tests.real import REAL  # noqa: E402
 
 FILES = 2000
 RSS_SLACK_MB = 25

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from retrowalk.web.frontdesk import sms
 from retrowalk.web.frontdesk.models import Booking, GroupSession, IntroRequest, Question
+from retrowalk.web.recordings.models import Import, RecordedWalk
 from tests.security.routes import Page
 from tests.web.conftest import Studio, _fast_passwords, studio  # noqa: F401  (fixtures)
 
@@ -25,6 +26,9 @@ class Desk:
     booking: Booking
     question: Question
     """Ann's."""
+    upload: Import
+    """Ann's import of a recording, read to its end, with one walk."""
+    walk: RecordedWalk
 
 
 @pytest.fixture
@@ -36,7 +40,13 @@ def desk(studio: Studio) -> Desk:  # noqa: F811  (the fixture imported above)
     booking = Booking.objects.create(session=session, client=studio.ann, status=Booking.Status.BOOKED)
     question = Question.objects.create(client=studio.ann, text="Uphill or flat first?", answer="Flat first.",
                                        published=True, public_question="Uphill or flat?", public_answer="Flat.")
-    return Desk(intro, session, booking, question)
+    upload = Import.objects.create(client=studio.ann, original_name="walk.fit", size=10, digest="d" * 64,
+                                   status=Import.Status.DONE, done=1, total=1, walks_new=1)
+    walk = RecordedWalk.objects.create(client=studio.ann, source=upload, source_name="walk.fit", fingerprint="fp",
+                                       day=timezone.localdate(), title="Morning walk",
+                                       review={"words": ["No stretch looks like a backward bout."], "bouts": [],
+                                               "planned": False})
+    return Desk(intro, session, booking, question, upload, walk)
 
 
 def ann_values(page: Page, studio: Studio, desk: Desk) -> dict[str, object] | None:  # noqa: F811
@@ -53,6 +63,8 @@ def ann_values(page: Page, studio: Studio, desk: Desk) -> dict[str, object] | No
         "frontdesk:answer": {"pk": desk.question.pk}, "frontdesk:book": {"pk": desk.session.pk},
         "frontdesk:cancel": {"pk": desk.booking.pk}, "frontdesk:booking_ics": {"pk": desk.booking.pk},
         "password_reset_confirm": {"uidb64": "MQ", "token": "not-a-token"},  # the "link no longer valid" page
+        "recordings:list": {"client_id": studio.ann.pk}, "recordings:import": {"pk": desk.upload.pk},
+        "recordings:import_status": {"pk": desk.upload.pk}, "recordings:walk": {"pk": desk.walk.pk},
     }
     if not page.params:
         return {}

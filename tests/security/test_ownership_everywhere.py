@@ -23,7 +23,8 @@ pytestmark = pytest.mark.django_db
 
 STUDIO_WIDE = {"frontdesk:intro": "intro requests come to the studio, before anyone is a client: every coach sees them"}
 COACH_WIDE = {"frontdesk:book": "a coach's group session is open to all of that coach's clients, Ben too"}
-ANN_SIDE = {"walks:": "ann", "frontdesk:intro": "coach", "frontdesk:attendance": "coach", "frontdesk:answer": "coach",
+ANN_SIDE = {"walks:": "ann", "recordings:": "ann",
+            "frontdesk:intro": "coach", "frontdesk:attendance": "coach", "frontdesk:answer": "coach",
             "frontdesk:book": "ann", "frontdesk:cancel": "ann", "frontdesk:booking_ics": "ann"}
 
 API_BODIES = {

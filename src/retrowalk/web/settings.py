@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "retrowalk.web.walks",
     "retrowalk.web.coach",
     "retrowalk.web.frontdesk",
+    "retrowalk.web.recordings",
+    "django_tasks",
+    "django_tasks_db",
     "axes",
     "csp",
 ]
@@ -207,3 +210,21 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("RETROWALK_LOG_LEVEL", "INFO")},
     "loggers": {"django.server": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+# Background jobs (recorded-walk imports): Django's Tasks API (the django-tasks backport of Django 6's
+# django.tasks). Embedded default: the database backend, worked by `retrowalk-admin db_worker` (make run starts
+# one beside gunicorn). Production with many workers: RETROWALK_TASKS=rq and REDIS_URL (RQ on Redis; workers run
+# `retrowalk-admin rqworker --job-class django_tasks_rq.Job default`).
+TASKS_BACKEND = env_str("RETROWALK_TASKS", "database")
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": env_str("REDIS_URL", "redis://127.0.0.1:6379/0"), "DEFAULT_TIMEOUT": 3600}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+IMPORT_PAUSE_S = float(env_str("RETROWALK_IMPORT_PAUSE_S", "0"))
+"""Seconds an import waits after each walk it stores: lets a small shared server breathe (and lets a test stop a
+worker in the middle of a job)."""
+

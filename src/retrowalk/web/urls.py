@@ -17,6 +17,7 @@ urlpatterns = [
     path("coach/", include("retrowalk.web.coach.urls")),
     path("", include("retrowalk.web.frontdesk.urls")),
     path("", include("retrowalk.web.walks.urls")),
+    path("", include("retrowalk.web.recordings.urls")),
     path("api/", api.urls),
     path("admin/login/", one_at_a_time(admin.site.login)),  # the admin's own login, taking turns like the site's
     path("admin/", admin.site.urls),

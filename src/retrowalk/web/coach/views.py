@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from retrowalk.core.progression import PAIN_ACCEPTABLE_MAX
 from retrowalk.web.accounts.access import ProfileRequest, coach_required, visible_clients
 from retrowalk.web.accounts.models import Profile
+from retrowalk.web.recordings.models import VISIBLE, RecordedWalk
 from retrowalk.web.walks.models import WalkSession
 
 QUIET_DAYS = 7
@@ -32,6 +33,8 @@ class ClientRow:
     week_minutes: float = 0.0
     pain_by_week: list[float | None] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    recorded: str = ""
+    """The latest recorded walk's bouts, as the review found them ("4/5 confirmed"); empty without one."""
 
     @property
     def last_label(self) -> str:
@@ -66,6 +69,7 @@ def client_rows(clients: QuerySet[Profile], today: date) -> list[ClientRow]:
         last_day=Subquery(WalkSession.objects.filter(client=OuterRef("pk")).order_by("-day").values("day")[:1]),
     ).values_list("pk", "user__first_name", "user__last_name", "user__username", "week", "pain_baseline", "last_day")
     nothing = (None,) * (3 + TREND_WEEKS)
+    recorded = latest_recorded(clients)
     url = reverse("walks:dashboard", args=[0]).replace("/0/", "/{}/")  # one reverse() for all rows
     rows = []
     for pk, first_name, last_name, username, week, baseline, last_day in people:
@@ -83,6 +87,11 @@ def client_rows(clients: QuerySet[Profile], today: date) -> list[ClientRow]:
             row.flags.append(f"pain above {PAIN_ACCEPTABLE_MAX}/10 this week")
         if morning is not None and morning > baseline:
             row.flags.append("morning pain above baseline")
+        walk = recorded.get(pk)
+        if walk is not None:
+            row.recorded = _recorded_label(walk)
+            if walk.descents and (today - walk.day).days < 7:
+                row.flags.append("backward on a descent")
         rows.append(row)
     rows.sort(key=lambda r: (-len(r.flags), r.name.lower()))
     return rows
@@ -95,12 +104,35 @@ def dashboard(request: ProfileRequest) -> HttpResponse:
                                                     "flagged": sum(1 for r in rows if r.flags)})
 
 
+def latest_recorded(clients: QuerySet[Profile]) -> dict[int, RecordedWalk]:
+    """Each client's latest recorded walk (of an import read to its end), in one query."""
+    found: dict[int, RecordedWalk] = {}
+    for walk in (RecordedWalk.objects.filter(VISIBLE, client__in=clients.values("pk"))
+                 .order_by("client_id", "-day", "-started_at")
+                 .only("client_id", "day", "bouts_planned", "bouts_confirmed", "bouts_consistent", "descents")):
+        found.setdefault(walk.client_id, walk)
+    return found
+
+
+def _recorded_label(walk: RecordedWalk) -> str:
+    when = walk.day.strftime("%a %d %b")
+    if walk.bouts_planned:
+        text = f"bouts done: {walk.bouts_confirmed}/{walk.bouts_planned} confirmed"
+        if walk.bouts_consistent:
+            text += f", {walk.bouts_consistent} consistent"
+    elif walk.bouts_confirmed or walk.bouts_consistent:
+        text = f"{walk.bouts_confirmed + walk.bouts_consistent} backward stretches"
+    else:
+        text = "no backward bout shown"
+    return f"{text} ({when})"
+
+
 def rows_html(rows: list[ClientRow]) -> SafeString:
     """The table body, built here rather than in the template: the dashboard's hot loop (every client of a coach
     on every load). Every value goes through html.escape, as the template would escape it, at a fraction of the
     cost of format_html (which escapes through several layers per value)."""
     if not rows:
-        return mark_safe('<tr><td colspan="6">No clients yet.</td></tr>')
+        return mark_safe('<tr><td colspan="7">No clients yet.</td></tr>')
     out = []
     for r in rows:
         flags = ("".join(f'<span class="flag">{escape(f)}</span>' for f in r.flags) if r.flags
@@ -108,5 +140,5 @@ def rows_html(rows: list[ClientRow]) -> SafeString:
         flagged = ' class="flagged"' if r.flags else ""
         out.append(f'<tr{flagged}><td><a href="{escape(r.url)}">{escape(r.name)}</a>'
                    f"</td><td>{r.week:d}</td><td>{escape(r.last_label)}</td><td>{r.week_minutes} min</td>"
-                   f"<td>{escape(r.trend)}</td><td>{flags}</td></tr>")
+                   f"<td>{escape(r.trend)}</td><td>{escape(r.recorded) or '–'}</td><td>{flags}</td></tr>")
     return mark_safe("".join(out))  # every value above is escaped, or a number

@@ -1,5 +1,7 @@
-"""``retrowalk-admin frontdesk_worker``: sends due reminders, forever (or ``--once``). Run one or several in a
-real deployment; each reminder still goes out once (services.send_due_reminders claims it first)."""
+"""``retrowalk-admin frontdesk_worker``: the studio's periodic work, forever (or ``--once``): sends due reminders,
+and queues again the job of any import whose worker died (recordings/services.recover_stalled). Run one or several
+in a real deployment; each reminder still goes out once (services.send_due_reminders claims it first), and an
+import is claimed by one job at a time."""
 
 from __future__ import annotations
 
@@ -11,10 +13,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from retrowalk.web.frontdesk.services import send_due_reminders
+from retrowalk.web.recordings.services import recover_stalled
 
 
 class Command(BaseCommand):
-    help = "Send due session and intro reminders, every --every seconds."
+    help = "Send due reminders and retry stalled imports, every --every seconds."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="one pass, then exit")
@@ -26,6 +29,9 @@ class Command(BaseCommand):
             sent = send_due_reminders(worker)
             if sent:
                 self.stdout.write(f"{sent} reminder(s) sent")
+            retried = recover_stalled()
+            if retried:
+                self.stdout.write(f"{retried} stalled import(s) queued again")
             if options["once"]:
                 return
             time.sleep(options["every"])

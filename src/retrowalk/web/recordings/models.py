@@ -1,0 +1,84 @@
+"""What the watch or phone recorded: an import (one uploaded file or export archive, worked through in the
+background) and the walks found in it, each reviewed against the plan of its day (core/review.py)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from retrowalk.web.accounts.models import Profile
+from retrowalk.web.walks.models import WalkPlan, WalkSession
+
+
+class Import(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting"
+        RUNNING = "running", "Reading"
+        DONE = "done", "Done"
+        FAILED = "failed", "Could not be read"
+
+    client = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="imports")
+    file = models.FileField(upload_to="imports/%Y/%m/", max_length=255)
+    original_name = models.CharField(max_length=255)
+    size = models.BigIntegerField()
+    digest = models.CharField(max_length=64, help_text="SHA-256 of the file: the same file twice is one import.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    walks_new = models.PositiveIntegerField(default=0)
+    walks_known = models.PositiveIntegerField(default=0, help_text="Walks already imported (from another file).")
+    skipped = models.JSONField(default=list, help_text="What was skipped and why (at most 200 lines).")
+    skipped_count = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created = models.DateTimeField(auto_now_add=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True,
+                                        help_text="Last sign of life of the worker on it: a stale one is retried.")
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [models.UniqueConstraint(fields=["client", "digest"], name="one_import_per_file")]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == Import.Status.DONE:
+            return 100
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+class RecordedWalk(models.Model):
+    client = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="recorded_walks")
+    source = models.ForeignKey(Import, null=True, blank=True, on_delete=models.SET_NULL, related_name="walks")
+    source_name = models.CharField(max_length=400, help_text="The file inside the upload it came from.")
+    fingerprint = models.CharField(max_length=64, help_text="Its start and place: the same walk from two exports.")
+    title = models.CharField(max_length=200, blank=True)
+    sport = models.CharField(max_length=40, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    day = models.DateField()
+    duration_s = models.PositiveIntegerField(default=0)
+    distance_m = models.FloatField(default=0)
+    plan = models.ForeignKey(WalkPlan, null=True, blank=True, on_delete=models.SET_NULL, related_name="recordings")
+    session = models.ForeignKey(WalkSession, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="recordings")
+    review = models.JSONField(help_text="core/review.py's review (schemas/review.schema.json).")
+    bouts_planned = models.PositiveSmallIntegerField(default=0)
+    bouts_confirmed = models.PositiveSmallIntegerField(default=0)
+    bouts_consistent = models.PositiveSmallIntegerField(default=0)
+    backward_s = models.PositiveIntegerField(default=0)
+    descents = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day", "-started_at"]
+        constraints = [models.UniqueConstraint(fields=["client", "fingerprint"], name="one_walk_per_fingerprint")]
+        indexes = [models.Index(fields=["client", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.title or self.source_name} on {self.day}"
+
+
+VISIBLE = Q(source__isnull=True) | Q(source__status=Import.Status.DONE)
+"""Walks of an import still being read are not shown: an import appears whole, or not at all."""
