@@ -110,3 +110,23 @@ def test_never_more_than_one_step_and_never_up_on_pain(log, week, baseline) -> N
             assert last.pain_next_morning <= baseline and last.effort <= 3
         if last.pain_during > 5 or (last.pain_next_morning or 0) > baseline:
             assert d.change is Change.STEP_BACK
+
+
+def test_a_recording_that_shows_too_little_backward_time_repeats_the_step() -> None:
+    """Where a recording shows the backward time walked (issue 14), a step counts only when it was walked: week 3's
+    dose is 7 minutes; a watch showing 2:10 of it holds the step, one showing 6:00 (over 80 %) does not."""
+    from dataclasses import replace
+
+    from retrowalk.core.program import dose_for_week
+
+    assert dose_for_week(3).backward_s == 420
+    good = [s(0, 1), s(2, 2), s(7, 2)]
+    short = [*good[:-1], replace(good[-1], recorded_backward_s=130)]
+    d = next_step(short, current_week=3, pain_baseline=0)
+    assert (d.week, d.change) == (3, Change.REPEAT)
+    assert "the recording shows 2:10 backward of this step's 7:00" in d.reason
+    enough = [*good[:-1], replace(good[-1], recorded_backward_s=360)]
+    assert next_step(enough, current_week=3, pain_baseline=0).change is Change.PROGRESS
+    # Pain still comes first: a short recording never hides a reason to step back.
+    hurt = [*good[:-1], replace(good[-1], pain_during=7, recorded_backward_s=130)]
+    assert next_step(hurt, current_week=3, pain_baseline=0).change is Change.STEP_BACK

@@ -106,3 +106,37 @@ def test_a_stalled_import_is_queued_again_and_a_live_one_is_not(studio: Studio, 
     assert services.recover_stalled() == 1
     assert services.claim(stalled.pk) is not None  # the retried job may take it
     assert services.claim(stalled.pk) is None  # …and then it is alive: no second job takes it
+
+
+def test_a_recorded_walk_is_logged_with_the_clients_own_pain_and_its_time_counts_for_progression(
+        studio: Studio, jobs_at_once, django_capture_on_commit_callbacks) -> None:
+    """The dashboard asks her to log the walk the watch recorded; the form is filled from the recording but pain
+    and effort are hers; saved, the session is the recording's, and the next step reads the recorded time."""
+    from retrowalk.core.plan import Kind
+    from retrowalk.core.timeplan import TimeRequest, time_plan
+
+    studio.ann.sessions.all().delete()
+    short = time_plan(TimeRequest(total_s=1800, kind=Kind.OUTDOOR, week=1))
+    data = walk_fit(short, laps=True, skip_bouts={2, 3, 4, 5},
+                    start=timezone.now().astimezone(UTC).replace(microsecond=0))
+    ann = logged_in(studio.ann.user)
+    upload(ann, studio, "walk.fit", data, django_capture_on_commit_callbacks)
+    walk = RecordedWalk.objects.get()
+    assert walk.session is None
+    dashboard = ann.get(reverse("walks:dashboard", args=[studio.ann.pk])).content.decode()
+    link = f"{reverse('walks:session_new', args=[studio.ann.pk])}?recording={walk.pk}"
+    assert "Your watch recorded a walk" in dashboard and link.replace("&", "&amp;") in dashboard
+    form = ann.get(link).content.decode()
+    assert f'value="{round(walk.backward_s / 60, 1)}"' in form
+    assert 'name="pain_during"' in form
+    response = ann.post(link, {"day": str(walk.day), "setting": "outdoor", "followed": "on",
+                               "backward_minutes": "5", "forward_minutes": "25", "pain_during": "1",
+                               "pain_next_morning": "0", "effort": "2", "recording": str(walk.pk)})
+    assert response.status_code == 302
+    walk.refresh_from_db()
+    assert walk.session is not None and walk.session.pain_during == 1
+    from retrowalk.web.walks.services import decide
+
+    decision = decide(studio.ann)
+    shown = f"{walk.backward_s // 60}:{walk.backward_s % 60:02d}"
+    assert f"the recording shows {shown} backward" in decision.reason, decision.reason

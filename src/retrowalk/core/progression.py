@@ -35,13 +35,16 @@ from enum import StrEnum
 
 from retrowalk.core.program import MAX_WEEK, Dose, dose_for_week
 from retrowalk.core.rules import KMH_PER_MPH
-from retrowalk.core.units import Units, format_speed
+from retrowalk.core.units import Units, format_clock, format_speed
 
 PAIN_ACCEPTABLE_MAX = 5  # DOMAIN.md:45
 PAIN_PROGRESS_MAX = 2  # DOMAIN.md:47
 EFFORT_EASY_MAX = 3
 STEP_HOLD_DAYS = 6
 RISING_MIN_POINTS = 1.0
+RECORDED_DONE_SHARE = 0.8
+"""Our choice (not DOMAIN.md's): a step counts as walked when its recording shows at least this share of the
+step's backward time (DOMAIN.md:50's ladder is of doses walked; a bout cut short by a wobble still counts)."""
 
 
 class Change(StrEnum):
@@ -59,6 +62,9 @@ class LoggedSession:
     pain_during: int
     pain_next_morning: int | None
     effort: int
+    recorded_backward_s: int | None = None
+    """Backward time a recording of the walk shows (confirmed or consistent, core/review.py); None without a
+    recording that can show it (no recording, a treadmill, no cadence)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +112,11 @@ def next_step(log: Sequence[LoggedSession], current_week: int, pain_baseline: in
         return Decision(current_week, Change.REPEAT,
                         f"{_capital(settled)}, but effort {last.effort}/10: repeat until it feels easy "
                         f"({EFFORT_EASY_MAX}/10 or less).")
+    dose_s = dose_for_week(current_week).backward_s
+    if last.recorded_backward_s is not None and last.recorded_backward_s < RECORDED_DONE_SHARE * dose_s:
+        return Decision(current_week, Change.REPEAT,
+                        f"{_capital(settled)}, but the recording shows {format_clock(last.recorded_backward_s)} "
+                        f"backward of this step's {format_clock(dose_s)}: repeat it until the watch shows it walked.")
     at_step = [s for s in log if s.week == current_week]
     held = (last.day - at_step[0].day).days if at_step else 0
     if held < STEP_HOLD_DAYS:

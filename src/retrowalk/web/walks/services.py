@@ -243,9 +243,13 @@ def log_session(client: Profile, values: dict[str, Any], plan: WalkPlan | None =
     """Save one session; ``plan`` must already be one the caller may see (the views and API check it)."""
     if plan is not None and plan.client_id != client.pk:
         raise InputError("that plan belongs to someone else")
+    from retrowalk.web.recordings.models import RecordedWalk
+
     session = WalkSession(client=client, plan=plan, week=client.week, **values)
     session.full_clean()
     session.save()
+    # A walk recorded that day is this session's record (its backward time then counts for progression).
+    RecordedWalk.objects.filter(client=client, day=session.day, session__isnull=True).update(session=session)
     return session
 
 
@@ -258,9 +262,24 @@ def dose_minutes(client: Profile) -> float:
 
 def decide(client: Profile, today: date | None = None) -> Decision:
     """The next step for ``client`` from their log (core.progression), in their units."""
-    log = [LoggedSession(s.day, s.week, s.pain_during, s.pain_next_morning, s.effort)
-           for s in client.sessions.order_by("-day", "-created")[:60]]
+    sessions = list(client.sessions.order_by("-day", "-created")[:60])
+    recorded = recorded_backward(sessions)
+    log = [LoggedSession(s.day, s.week, s.pain_during, s.pain_next_morning, s.effort, recorded.get(s.pk))
+           for s in sessions]
     return next_step(log, client.week, client.pain_baseline, Units(client.units))
+
+
+def recorded_backward(sessions: list[WalkSession]) -> dict[int, int]:
+    """For each session with a recording that can show backward time (by laps or pace, not "not verifiable"),
+    the backward seconds it shows: the progression rule uses these where they exist."""
+    from retrowalk.web.recordings.models import VISIBLE, RecordedWalk
+
+    out: dict[int, int] = {}
+    for walk in RecordedWalk.objects.filter(VISIBLE, session__in=[s.pk for s in sessions]).only(
+            "session_id", "backward_s", "review"):
+        if walk.session_id is not None and walk.review.get("basis") in ("laps", "pace"):
+            out[walk.session_id] = max(out.get(walk.session_id, 0), walk.backward_s)
+    return out
 
 
 def apply_decision(client: Profile) -> Decision:

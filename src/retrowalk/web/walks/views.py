@@ -29,6 +29,7 @@ from retrowalk.web.accounts.access import (
 )
 from retrowalk.web.accounts.models import Profile, Role
 from retrowalk.web.pages import first_error, refuse
+from retrowalk.web.recordings.models import VISIBLE, RecordedWalk
 from retrowalk.web.walks import services, svg
 from retrowalk.web.walks.forms import MinutesPlanForm, MorningForm, ProfileForm, RoutePlanForm, SessionForm
 from retrowalk.web.walks.models import Route, WalkPlan, WalkSession
@@ -75,6 +76,8 @@ def dashboard(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse
         "pain_chart": pain_chart,
         "sessions": list(client.sessions.select_related("plan")[:10]),
         "awaiting_morning": client.sessions.filter(pain_next_morning__isnull=True, day__lt=today).first(),
+        "unlogged": RecordedWalk.objects.filter(VISIBLE, client=client, session__isnull=True,
+                                                day__gte=today - timedelta(days=14))[:3],
         "routes": list(client.routes.all()[:10]),
         "this_week_minutes": weekly[-1][1],
     }
@@ -302,8 +305,13 @@ def session_new(request: AuthenticatedHttpRequest, client_id: int) -> HttpRespon
     if plan is not None:
         initial |= {"setting": plan.kind, "backward_minutes": plan.backward_s / 60,
                     "forward_minutes": (plan.total_s - plan.backward_s) / 60}
+    recorded = _recording_of(request, client)
+    if recorded is not None:  # what the watch recorded; pain and effort only she can say
+        initial |= {"day": recorded.day, "distance_m": round(recorded.distance_m),
+                    "backward_minutes": round(recorded.backward_s / 60, 1),
+                    "forward_minutes": round(max(0, recorded.duration_s - recorded.backward_s) / 60, 1)}
     form = SessionForm(request.POST or None, initial=initial, units=client.units)
-    context = {"client": client, "form": form, "plan": plan}
+    context = {"client": client, "form": form, "plan": plan, "recorded": recorded}
     if request.method == "POST":
         if not form.is_valid():
             return refuse(request, "walks/session_new.html", context, first_error(form))
@@ -315,6 +323,16 @@ def session_new(request: AuthenticatedHttpRequest, client_id: int) -> HttpRespon
         messages.success(request, f"Session saved. {decision.reason}")
         return redirect("walks:dashboard", client_id=client.pk)
     return render(request, "walks/session_new.html", context)
+
+
+def _recording_of(request: AuthenticatedHttpRequest, client: Profile) -> Any:
+    """The recorded walk named by ``?recording=``: one of this client's, or 404."""
+    raw = request.GET.get("recording") or request.POST.get("recording")
+    if not raw:
+        return None
+    if not raw.isascii() or not raw.isdigit():
+        raise Http404("No such recording.")
+    return owned_or_404(request.user, RecordedWalk.objects.filter(VISIBLE), pk=int(raw), client=client)
 
 
 @signed_in
