@@ -71,10 +71,19 @@ def test_a_gpx_with_space_before_its_declaration_is_read_and_cannot_be_verified(
     """Strava's export has files that start with whitespace before <?xml (DOMAIN.md:95-96); a GPX has no
     cadence, so its bouts cannot be checked (DOMAIN.md:92)."""
     gpx = tmp_path / "walk.gpx"
-    gpx.write_bytes(b"\n   \n" + sorted((REAL / "gpx").glob("*.gpx"))[0].read_bytes())
+    gpx.write_bytes(b"\n   \n" + (REAL / "gpx" / "gpxpy-cerknicko-jezero-walk.gpx").read_bytes())
     code, out, err = run("review", str(gpx), capsys=capsys)
     assert code == 0, err
     assert "cannot be checked" in " ".join(out.split())
+
+
+@needs_real
+def test_a_gpx_or_tcx_with_cadence_is_reviewed_by_pace(capsys: pytest.CaptureFixture[str]) -> None:
+    """DOMAIN.md:92 makes only GPX/TCX *without* cadence not verifiable: Garmin's <gpxtpx:cad> and TCX's
+    <Cadence>/<RunCadence> are read, point for point with the track."""
+    for name in ("gpx/sportslib-1681613317-strava-android.gpx", "tcx/sportslib-1604524853-hilly-run.tcx"):
+        code, out, _ = run("review", str(REAL / name), "--json", capsys=capsys)
+        assert code == 0 and json.loads(out)["basis"] == "pace", name
 
 
 @needs_real

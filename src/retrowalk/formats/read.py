@@ -8,8 +8,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
+
 from retrowalk.core.recording import Recording, plain
 from retrowalk.core.track import Track, TrackError
+from retrowalk.formats.cadence import xml_cadence
 from retrowalk.formats.fit import read_fit, read_fit_recording
 from retrowalk.formats.gpx import read_gpx
 from retrowalk.formats.tcx import read_tcx
@@ -148,4 +151,10 @@ def recording_from_bytes(data: bytes, name: str) -> Recording:
     if len(data) >= 12 and data[8:12] == b".FIT":
         with _no_gc():
             return read_fit_recording(data, name)
-    return plain(read_bytes(data.lstrip(b" \t\r\n"), name))
+    data = data.lstrip(b" \t\r\n")
+    track = read_bytes(data, name)
+    recording = plain(track)
+    cadence = xml_cadence(_utf8(data), len(track))
+    if np.isfinite(cadence).any():
+        recording = Recording(track, cadence, recording.speed_ms)
+    return recording
