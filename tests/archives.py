@@ -18,8 +18,9 @@ import zipfile
 from pathlib import Path
 
 from retrowalk.formats.fitworkout import PROFILE_VERSION, crc16
-from tests.fitactivity import ENUM, UINT16, UINT32, _message
 from tests.real import REAL
+
+ENUM, UINT16, UINT32 = 0x00, 0x84, 0x86
 
 FILE_MONITORING, FILE_SLEEP = 32, 49
 WALKS = ["fit/workoutizer-walk-2020-08-28-fr645m.fit", "fit/goldencheetah-fr55-walk.fit",
@@ -32,6 +33,13 @@ def _fit(body: bytes) -> bytes:
     header += struct.pack("<H", crc16(header))
     out = header + body
     return out + struct.pack("<H", crc16(out))
+
+
+def _message(local: int, values: list[tuple[int, int]]) -> bytes:
+    out = bytearray([local])
+    for base, value in values:
+        out += struct.pack("<" + {ENUM: "B", UINT16: "H", UINT32: "I"}[base], value)
+    return bytes(out)
 
 
 def _definition(local: int, global_num: int, fields: list[tuple[int, int, int]]) -> bytes:

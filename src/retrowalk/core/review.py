@@ -9,7 +9,7 @@ Per planned backward bout, one of:
 * **not verifiable**: no cadence, or a treadmill (DOMAIN.md:92);
 * **missed**: the recording could have shown it and shows nothing.
 
-Any backward stretch walked on a descent is flagged (S3, DOMAIN.md:93). Pure: arrays in, a :class:`Review` out.
+Any backward stretch walked on a descent is flagged (DOMAIN.md:93, rule S3). Pure: arrays in, a :class:`Review` out.
 """
 
 from __future__ import annotations
