@@ -97,3 +97,32 @@ def strava_archive(path: Path) -> Path:
             z.writestr(f, data)
         z.writestr("profile.csv", "Athlete ID\n1\n")
     return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m tests.archives OUT_DIR``: write the test archives, a plan and a walk recorded on it, to try
+    ``retrowalk import`` and ``retrowalk review`` by hand (the README shows how)."""
+    import argparse
+
+    from retrowalk.core.plan import Kind
+    from retrowalk.core.timeplan import TimeRequest, time_plan
+    from tests.fitactivity import walk_fit
+
+    parser = argparse.ArgumentParser(prog="python -m tests.archives", description=main.__doc__)
+    parser.add_argument("out", type=Path, help="the folder to write into")
+    out = parser.parse_args(argv).out
+    out.mkdir(parents=True, exist_ok=True)
+    garmin_archive(out / "garmin-export.zip", files=400)
+    strava_archive(out / "strava-export.zip")
+    plan = time_plan(TimeRequest(total_s=1800, kind=Kind.OUTDOOR, week=3))
+    import json
+
+    (out / "plan.json").write_text(json.dumps(plan.to_dict(), indent=2))
+    (out / "walk.fit").write_bytes(walk_fit(plan, descent_bouts={3}))
+    for name in ("garmin-export.zip", "strava-export.zip", "plan.json", "walk.fit"):
+        print(out / name)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
