@@ -43,7 +43,7 @@ def desk(studio: Studio) -> Desk:  # noqa: F811  (the fixture imported above)
     upload = Import.objects.create(client=studio.ann, original_name="walk.fit", size=10, digest="d" * 64,
                                    status=Import.Status.DONE, done=1, total=1, walks_new=1)
     walk = RecordedWalk.objects.create(client=studio.ann, source=upload, source_name="walk.fit", fingerprint="fp",
-                                       day=timezone.localdate(), title="Morning walk",
+                                       shown=True, day=timezone.localdate(), title="Morning walk",
                                        review={"words": ["No stretch looks like a backward bout."], "bouts": [],
                                                "planned": False})
     return Desk(intro, session, booking, question, upload, walk)

@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from retrowalk.core.progression import PAIN_ACCEPTABLE_MAX
 from retrowalk.web.accounts.access import ProfileRequest, coach_required, visible_clients
 from retrowalk.web.accounts.models import Profile
-from retrowalk.web.recordings.models import VISIBLE, RecordedWalk
+from retrowalk.web.recordings.models import RecordedWalk
 from retrowalk.web.walks.models import WalkSession
 
 QUIET_DAYS = 7
@@ -89,8 +89,9 @@ def client_rows(clients: QuerySet[Profile], today: date) -> list[ClientRow]:
             row.flags.append("morning pain above baseline")
         walk = recorded.get(pk)
         if walk is not None:
-            row.recorded = _recorded_label(walk)
-            if walk.descents and (today - walk.day).days < 7:
+            day, planned, confirmed, consistent, descents = walk
+            row.recorded = _recorded_label(day, planned, confirmed, consistent)
+            if descents and (today - day).days < 7:
                 row.flags.append("backward on a descent")
         rows.append(row)
     rows.sort(key=lambda r: (-len(r.flags), r.name.lower()))
@@ -104,27 +105,28 @@ def dashboard(request: ProfileRequest) -> HttpResponse:
                                                     "flagged": sum(1 for r in rows if r.flags)})
 
 
-def latest_recorded(clients: QuerySet[Profile]) -> dict[int, RecordedWalk]:
-    """Each client's latest recorded walk (of an import read to its end), in one query."""
-    found: dict[int, RecordedWalk] = {}
-    for walk in (RecordedWalk.objects.filter(VISIBLE, client__in=clients.values("pk"))
-                 .order_by("client_id", "-day", "-started_at")
-                 .only("client_id", "day", "bouts_planned", "bouts_confirmed", "bouts_consistent", "descents")):
-        found.setdefault(walk.client_id, walk)
+def latest_recorded(clients: QuerySet[Profile]) -> dict[int, tuple[date, int, int, int, int]]:
+    """Each client's latest recorded walk (of an import read to its end) as (day, bouts planned, confirmed,
+    consistent, descents), in one query on the (client, shown, day) index, no model objects."""
+    found: dict[int, tuple[date, int, int, int, int]] = {}
+    for client, *rest in (RecordedWalk.objects.filter(client__in=clients.values("pk"), shown=True)
+                          .order_by("client_id", "-day", "-started_at")
+                          .values_list("client_id", "day", "bouts_planned", "bouts_confirmed", "bouts_consistent",
+                                       "descents")):
+        found.setdefault(client, tuple(rest))  # type: ignore[arg-type]
     return found
 
 
-def _recorded_label(walk: RecordedWalk) -> str:
-    when = walk.day.strftime("%a %d %b")
-    if walk.bouts_planned:
-        text = f"bouts done: {walk.bouts_confirmed}/{walk.bouts_planned} confirmed"
-        if walk.bouts_consistent:
-            text += f", {walk.bouts_consistent} consistent"
-    elif walk.bouts_confirmed or walk.bouts_consistent:
-        text = f"{walk.bouts_confirmed + walk.bouts_consistent} backward stretches"
+def _recorded_label(day: date, planned: int, confirmed: int, consistent: int) -> str:
+    if planned:
+        text = f"bouts done: {confirmed}/{planned} confirmed"
+        if consistent:
+            text += f", {consistent} consistent"
+    elif confirmed or consistent:
+        text = f"{confirmed + consistent} backward stretches"
     else:
         text = "no backward bout shown"
-    return f"{text} ({when})"
+    return f"{text} ({day.strftime('%a %d %b')})"
 
 
 def rows_html(rows: list[ClientRow]) -> SafeString:

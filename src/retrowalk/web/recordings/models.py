@@ -70,15 +70,17 @@ class RecordedWalk(models.Model):
     bouts_consistent = models.PositiveSmallIntegerField(default=0)
     backward_s = models.PositiveIntegerField(default=0)
     descents = models.PositiveSmallIntegerField(default=0)
+    shown = models.BooleanField(default=False, help_text="Set when its import has been read to its end.")
 
     class Meta:
         ordering = ["-day", "-started_at"]
         constraints = [models.UniqueConstraint(fields=["client", "fingerprint"], name="one_walk_per_fingerprint")]
-        indexes = [models.Index(fields=["client", "day"])]
+        indexes = [models.Index(fields=["client", "shown", "day"])]
 
     def __str__(self) -> str:
         return f"{self.title or self.source_name} on {self.day}"
 
 
-VISIBLE = Q(source__isnull=True) | Q(source__status=Import.Status.DONE)
-"""Walks of an import still being read are not shown: an import appears whole, or not at all."""
+VISIBLE = Q(shown=True)
+"""Walks of an import still being read are not shown: an import appears whole, or not at all (its walks are
+marked shown in the same transaction that marks it done)."""

@@ -115,9 +115,11 @@ def run_import(import_id: int) -> str:
         Import.objects.filter(pk=job.pk).update(status=Import.Status.FAILED, message=str(err),
                                                 finished_at=timezone.now())
         return str(err)
-    Import.objects.filter(pk=job.pk).update(status=Import.Status.DONE, walks_new=new, walks_known=known,
-                                            skipped=skipped[:SKIPPED_KEPT], skipped_count=len(skipped),
-                                            done=F("total"), finished_at=timezone.now())
+    with transaction.atomic():  # the import and its walks appear together
+        Import.objects.filter(pk=job.pk).update(status=Import.Status.DONE, walks_new=new, walks_known=known,
+                                                skipped=skipped[:SKIPPED_KEPT], skipped_count=len(skipped),
+                                                done=F("total"), finished_at=timezone.now())
+        RecordedWalk.objects.filter(source=job).update(shown=True)
     return f"{new} new walk{'s' if new != 1 else ''}, {known} known, {len(skipped)} skipped"
 
 
