@@ -59,6 +59,7 @@ def ann_values(page: Page, studio: Studio, desk: Desk) -> dict[str, object] | No
         "walks:plan_again": {"pk": studio.ann_route_plan.pk}, "walks:walk": {"pk": studio.ann_route_plan.pk},
         "walks:plan_export": {"pk": studio.ann_route_plan.pk, "fmt": "gpx"},
         "walks:route_replan": {"pk": studio.ann_route.pk}, "walks:session_morning": {"pk": studio.ann_session.pk},
+        "walks:session_rate": {"pk": studio.ann_session.pk},
         "frontdesk:intro": {"pk": desk.intro.pk}, "frontdesk:attendance": {"pk": desk.session.pk},
         "frontdesk:answer": {"pk": desk.question.pk}, "frontdesk:book": {"pk": desk.session.pk},
         "frontdesk:cancel": {"pk": desk.booking.pk}, "frontdesk:booking_ics": {"pk": desk.booking.pk},

@@ -3,7 +3,7 @@ background, each walk is kept once with its review, and the coach's dashboard sh
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -108,35 +108,43 @@ def test_a_stalled_import_is_queued_again_and_a_live_one_is_not(studio: Studio, 
     assert services.claim(stalled.pk) is None  # …and then it is alive: no second job takes it
 
 
-def test_a_recorded_walk_is_logged_with_the_clients_own_pain_and_its_time_counts_for_progression(
+def test_a_recorded_walk_becomes_a_session_she_rates_and_its_time_counts_for_progression(
         studio: Studio, jobs_at_once, django_capture_on_commit_callbacks) -> None:
-    """The dashboard asks her to log the walk the watch recorded; the form is filled from the recording but pain
-    and effort are hers; saved, the session is the recording's, and the next step reads the recorded time."""
+    """Each walk becomes a session in the log (the plan of its day attached) with pain and effort left for her;
+    the dashboard asks for them, nothing is pre-set, and once given the next step reads the recorded time."""
     from retrowalk.core.plan import Kind
     from retrowalk.core.timeplan import TimeRequest, time_plan
-
-    studio.ann.sessions.all().delete()
-    short = time_plan(TimeRequest(total_s=1800, kind=Kind.OUTDOOR, week=1))
-    data = walk_fit(short, laps=True, skip_bouts={2, 3, 4, 5},
-                    start=timezone.now().astimezone(UTC).replace(microsecond=0))
-    ann = logged_in(studio.ann.user)
-    upload(ann, studio, "walk.fit", data, django_capture_on_commit_callbacks)
-    walk = RecordedWalk.objects.get()
-    assert walk.session is None
-    dashboard = ann.get(reverse("walks:dashboard", args=[studio.ann.pk])).content.decode()
-    link = f"{reverse('walks:session_new', args=[studio.ann.pk])}?recording={walk.pk}"
-    assert "Your watch recorded a walk" in dashboard and link.replace("&", "&amp;") in dashboard
-    form = ann.get(link).content.decode()
-    assert f'value="{round(walk.backward_s / 60, 1)}"' in form
-    assert 'name="pain_during"' in form
-    response = ann.post(link, {"day": str(walk.day), "setting": "outdoor", "followed": "on",
-                               "backward_minutes": "5", "forward_minutes": "25", "pain_during": "1",
-                               "pain_next_morning": "0", "effort": "2", "recording": str(walk.pk)})
-    assert response.status_code == 302
-    walk.refresh_from_db()
-    assert walk.session is not None and walk.session.pain_during == 1
+    from retrowalk.web.walks.models import WalkSession
     from retrowalk.web.walks.services import decide
 
+    short = time_plan(TimeRequest(total_s=1800, kind=Kind.OUTDOOR, week=1))
+    data = walk_fit(short, skip_bouts={2, 3, 4, 5}, start=timezone.now().astimezone(UTC).replace(microsecond=0))
+    ann = logged_in(studio.ann.user)
+    before = decide(studio.ann)
+    upload(ann, studio, "walk.fit", data, django_capture_on_commit_callbacks)
+    walk = RecordedWalk.objects.get()
+    session = walk.session
+    assert session is not None and session.plan == studio.ann_plan and session.pain_during is None
+    assert session.backward_s == walk.backward_s and session.effort is None
+    assert decide(studio.ann) == before  # an unrated session does not move the programme
+    dashboard = ann.get(reverse("walks:dashboard", args=[studio.ann.pk])).content.decode()
+    rate = reverse("walks:session_rate", args=[session.pk])
+    assert "Your watch recorded a walk" in dashboard and rate in dashboard and "not yet said" in dashboard
+    page = ann.get(rate).content.decode()
+    assert '<option value="" selected>choose</option>' in page  # no pain or effort chosen for her
+    refused = ann.post(rate, {"pain_during": "", "effort": ""})
+    assert refused.status_code == 400 and WalkSession.objects.get(pk=session.pk).pain_during is None
+    assert ann.post(rate, {"pain_during": "1", "pain_next_morning": "0", "effort": "2"}).status_code == 302
     decision = decide(studio.ann)
     shown = f"{walk.backward_s // 60}:{walk.backward_s % 60:02d}"
     assert f"the recording shows {shown} backward" in decision.reason, decision.reason
+
+
+def test_a_walk_on_a_day_she_logged_is_that_sessions_record(studio: Studio, jobs_at_once,
+                                                             django_capture_on_commit_callbacks) -> None:
+    logged = studio.ann_session
+    start = datetime.combine(logged.day, time(12), tzinfo=UTC)
+    upload(logged_in(studio.ann.user), studio, "walk.fit", walk_fit(studio.ann_plan.plan, start=start),
+           django_capture_on_commit_callbacks)
+    assert RecordedWalk.objects.get().session == logged
+    assert studio.ann.sessions.count() == 1

@@ -339,9 +339,9 @@ class SessionOut(Schema):
     distance_m: float | None
     speed_kmh: float | None
     incline_pct: float | None
-    pain_during: int
+    pain_during: int | None
     pain_next_morning: int | None
-    effort: int
+    effort: int | None
     notes: str
     plan: int | None
 

@@ -57,6 +57,7 @@ class RecordedWalk(models.Model):
     fingerprint = models.CharField(max_length=64, help_text="Its start and place: the same walk from two exports.")
     title = models.CharField(max_length=200, blank=True)
     sport = models.CharField(max_length=40, blank=True)
+    indoor = models.BooleanField(default=False, help_text="A treadmill or indoor walk, as the file says.")
     started_at = models.DateTimeField(null=True, blank=True)
     day = models.DateField()
     duration_s = models.PositiveIntegerField(default=0)

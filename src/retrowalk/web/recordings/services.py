@@ -26,13 +26,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from retrowalk.core.bounds import DISTANCE_M, DONE_BACKWARD_MINUTES, DONE_FORWARD_MINUTES
 from retrowalk.core.geo import along_m
 from retrowalk.core.review import Review, Verdict, review, review_to_dict
 from retrowalk.formats.archive import ArchiveError, Found, fingerprint, scan
 from retrowalk.formats.fitworkout import segment_steps
 from retrowalk.web.accounts.models import Profile
 from retrowalk.web.recordings.models import Import, RecordedWalk
-from retrowalk.web.walks.models import WalkPlan, WalkSession
+from retrowalk.web.walks.models import Setting, WalkPlan, WalkSession
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +120,9 @@ def run_import(import_id: int) -> str:
         Import.objects.filter(pk=job.pk).update(status=Import.Status.DONE, walks_new=new, walks_known=known,
                                                 skipped=skipped[:SKIPPED_KEPT], skipped_count=len(skipped),
                                                 done=F("total"), finished_at=timezone.now())
+        for walk in RecordedWalk.objects.filter(source=job, session__isnull=True).select_related("plan"):
+            walk.session = session_for(walk)
+            walk.save(update_fields=["session"])
         RecordedWalk.objects.filter(source=job).update(shown=True)
     return f"{new} new walk{'s' if new != 1 else ''}, {known} known, {len(skipped)} skipped"
 
@@ -168,19 +172,37 @@ def keep(job: Import, item: Found) -> bool:
     plan = _plan_of(client, day, duration) if started is not None else None
     core_plan = plan.plan if plan is not None else None
     result = review(recording, core_plan, segment_steps(core_plan) if core_plan is not None else None)
-    session = WalkSession.objects.filter(client=client, day=day).order_by("-created").first()
     try:
         with transaction.atomic():
             RecordedWalk.objects.create(
                 client=client, source=job, source_name=item.name[-400:], fingerprint=key, title=item.title[:200],
-                sport=recording.sport[:40], started_at=started, day=day,
+                sport=recording.sport[:40], indoor=recording.indoor, started_at=started, day=day,
                 duration_s=round(duration),
                 distance_m=float(along_m(track.lat_deg, track.lon_deg)[-1]) if len(track) > 1 else 0.0,
-                plan=plan, session=session, review=review_to_dict(result, item.name.rsplit("/", 1)[-1]),
+                plan=plan, review=review_to_dict(result, item.name.rsplit("/", 1)[-1]),
                 **summary(result))
     except IntegrityError:
         return False
     return True
+
+
+def session_for(walk: RecordedWalk) -> WalkSession:
+    """The walk's session in the log: the one the client logged that day, or a new one from the recording, its
+    pain and effort left for her to give (never a value nobody chose)."""
+    found = WalkSession.objects.filter(client=walk.client, day=walk.day).order_by("-created").first()
+    if found is not None:
+        return found
+    plan = walk.plan
+    backward = min(walk.backward_s, round(DONE_BACKWARD_MINUTES.hi * 60))
+    setting = plan.kind if plan is not None else Setting.TREADMILL if walk.indoor else Setting.OUTDOOR
+    made = WalkSession(client=walk.client, plan=plan, day=walk.day, week=walk.client.week, followed=plan is not None,
+                       setting=setting, backward_s=backward,
+                       forward_s=min(max(0, walk.duration_s - backward), round(DONE_FORWARD_MINUTES.hi * 60)),
+                       distance_m=min(walk.distance_m, DISTANCE_M.hi) or None, pain_during=None, effort=None,
+                       notes="From the recorded walk.")
+    made.full_clean()
+    made.save()
+    return made
 
 
 def _plan_of(client: Profile, day: date, duration_s: float) -> WalkPlan | None:

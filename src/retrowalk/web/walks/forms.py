@@ -115,6 +115,17 @@ class SessionForm(forms.ModelForm):  # type: ignore[type-arg]
         }
 
 
+class RateForm(forms.Form):
+    """How a recorded walk felt: nothing chosen in advance, so a hurried Save records nothing nobody chose."""
+
+    pain_during = forms.TypedChoiceField(choices=[("", "choose"), *PAIN_CHOICES], coerce=int,
+                                         label="Knee pain during (0–10)")
+    pain_next_morning = forms.TypedChoiceField(choices=[("", "not yet"), *PAIN_CHOICES], coerce=int, required=False,
+                                               empty_value=None, label="Knee pain next morning (0–10)")
+    effort = forms.TypedChoiceField(choices=[("", "choose"), *PAIN_CHOICES], coerce=int,
+                                    label="Effort (0 rest … 10 maximal)")
+
+
 class MorningForm(forms.Form):
     pain_next_morning = forms.TypedChoiceField(choices=PAIN_CHOICES, coerce=int, label="Knee pain this morning (0–10)")
 

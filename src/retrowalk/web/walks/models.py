@@ -88,10 +88,12 @@ class WalkSession(models.Model):
     distance_m = models.FloatField(null=True, blank=True, validators=[WithinBound("DISTANCE_M")])
     speed_kmh = models.FloatField(null=True, blank=True, validators=[WithinBound("BELT_SPEED")])
     incline_pct = models.FloatField(null=True, blank=True, validators=[WithinBound("LOGGED_INCLINE")])
-    pain_during = models.PositiveSmallIntegerField(validators=[WithinBound("PAIN")])
+    pain_during = models.PositiveSmallIntegerField(null=True, blank=True, validators=[WithinBound("PAIN")],
+                                                   help_text="Empty only for a walk a recording brought in, until "
+                                                             "the client says how it felt.")
     pain_next_morning = models.PositiveSmallIntegerField(null=True, blank=True, validators=[WithinBound("PAIN")])
-    effort = models.PositiveSmallIntegerField(validators=[WithinBound("EFFORT")],
-                                              help_text="0 nothing at all … 10 maximal (Borg CR10)")
+    effort = models.PositiveSmallIntegerField(null=True, blank=True, validators=[WithinBound("EFFORT")],
+                                              help_text="0 nothing at all … 10 maximal (Borg CR10); empty as pain is")
     notes = models.TextField(blank=True, max_length=2000)
     ref = models.CharField(max_length=40, blank=True,
                            help_text="The sender's id for this entry (the live coach's outbox): the same ref twice "

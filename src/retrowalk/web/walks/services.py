@@ -262,10 +262,12 @@ def dose_minutes(client: Profile) -> float:
 
 def decide(client: Profile, today: date | None = None) -> Decision:
     """The next step for ``client`` from their log (core.progression), in their units."""
-    sessions = list(client.sessions.order_by("-day", "-created")[:60])
+    # A walk a recording brought in counts once the client has said how it felt: pain decides (DOMAIN.md:45).
+    sessions = list(client.sessions.filter(pain_during__isnull=False, effort__isnull=False)
+                    .order_by("-day", "-created")[:60])
     recorded = recorded_backward(sessions)
     log = [LoggedSession(s.day, s.week, s.pain_during, s.pain_next_morning, s.effort, recorded.get(s.pk))
-           for s in sessions]
+           for s in sessions if s.pain_during is not None and s.effort is not None]
     return next_step(log, client.week, client.pain_baseline, Units(client.units))
 
 

@@ -15,4 +15,5 @@ urlpatterns = [
     path("plans/<int:pk>/export/<str:fmt>/", views.plan_export, name="plan_export"),
     path("routes/<int:pk>/plan/", views.route_replan, name="route_replan"),
     path("sessions/<int:pk>/morning/", views.session_morning, name="session_morning"),
+    path("sessions/<int:pk>/rate/", views.session_rate, name="session_rate"),
 ]

@@ -29,9 +29,8 @@ from retrowalk.web.accounts.access import (
 )
 from retrowalk.web.accounts.models import Profile, Role
 from retrowalk.web.pages import first_error, refuse
-from retrowalk.web.recordings.models import VISIBLE, RecordedWalk
 from retrowalk.web.walks import services, svg
-from retrowalk.web.walks.forms import MinutesPlanForm, MorningForm, ProfileForm, RoutePlanForm, SessionForm
+from retrowalk.web.walks.forms import MinutesPlanForm, MorningForm, ProfileForm, RateForm, RoutePlanForm, SessionForm
 from retrowalk.web.walks.models import Route, WalkPlan, WalkSession
 
 WEEKS_SHOWN = 8
@@ -75,9 +74,10 @@ def dashboard(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse
                                       "Backward minutes each week", "min", target=dose_target),
         "pain_chart": pain_chart,
         "sessions": list(client.sessions.select_related("plan")[:10]),
-        "awaiting_morning": client.sessions.filter(pain_next_morning__isnull=True, day__lt=today).first(),
-        "unlogged": RecordedWalk.objects.filter(VISIBLE, client=client, session__isnull=True,
-                                                day__gte=today - timedelta(days=14))[:3],
+        "awaiting_morning": client.sessions.filter(pain_next_morning__isnull=True, pain_during__isnull=False,
+                                                   day__lt=today).first(),
+        "unrated": client.sessions.filter(pain_during__isnull=True, day__gte=today - timedelta(days=14))
+        .prefetch_related("recordings")[:3],
         "routes": list(client.routes.all()[:10]),
         "this_week_minutes": weekly[-1][1],
     }
@@ -305,13 +305,9 @@ def session_new(request: AuthenticatedHttpRequest, client_id: int) -> HttpRespon
     if plan is not None:
         initial |= {"setting": plan.kind, "backward_minutes": plan.backward_s / 60,
                     "forward_minutes": (plan.total_s - plan.backward_s) / 60}
-    recorded = _recording_of(request, client)
-    if recorded is not None:  # what the watch recorded; pain and effort only she can say
-        initial |= {"day": recorded.day, "distance_m": round(recorded.distance_m),
-                    "backward_minutes": round(recorded.backward_s / 60, 1),
-                    "forward_minutes": round(max(0, recorded.duration_s - recorded.backward_s) / 60, 1)}
+
     form = SessionForm(request.POST or None, initial=initial, units=client.units)
-    context = {"client": client, "form": form, "plan": plan, "recorded": recorded}
+    context = {"client": client, "form": form, "plan": plan}
     if request.method == "POST":
         if not form.is_valid():
             return refuse(request, "walks/session_new.html", context, first_error(form))
@@ -325,14 +321,24 @@ def session_new(request: AuthenticatedHttpRequest, client_id: int) -> HttpRespon
     return render(request, "walks/session_new.html", context)
 
 
-def _recording_of(request: AuthenticatedHttpRequest, client: Profile) -> Any:
-    """The recorded walk named by ``?recording=``: one of this client's, or 404."""
-    raw = request.GET.get("recording") or request.POST.get("recording")
-    if not raw:
-        return None
-    if not raw.isascii() or not raw.isdigit():
-        raise Http404("No such recording.")
-    return owned_or_404(request.user, RecordedWalk.objects.filter(VISIBLE), pk=int(raw), client=client)
+@signed_in
+@require_http_methods(["GET", "POST"])
+def session_rate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """How a walk a recording brought in felt: pain and effort are the client's to give, never filled in."""
+    session = owned_or_404(request.user, WalkSession.objects.select_related("client"), pk=pk)
+    form = RateForm(request.POST or None)
+    context = {"session": session, "form": form, "client": session.client,
+               "recording": session.recordings.first()}
+    if request.method == "POST":
+        if not form.is_valid():
+            return refuse(request, "walks/session_rate.html", context, first_error(form))
+        for name in ("pain_during", "pain_next_morning", "effort"):
+            setattr(session, name, form.cleaned_data.get(name))
+        session.save(update_fields=["pain_during", "pain_next_morning", "effort"])
+        decision = services.apply_decision(session.client)
+        messages.success(request, f"Saved. {decision.reason}")
+        return redirect("walks:dashboard", client_id=session.client_id)
+    return render(request, "walks/session_rate.html", context)
 
 
 @signed_in
