@@ -48,6 +48,10 @@ def test_an_export_becomes_its_walks_once_and_the_same_file_again_is_the_same_im
     second = Import.objects.exclude(pk=job.pk).get()
     assert second.walks_new == 2 and second.walks_known == 1  # the hike was in the Strava export too
     assert RecordedWalk.objects.filter(client=studio.ann).count() == 5
+    # Each walk is a session in her log; an old walk without a plan is credited no backward time for pace alone.
+    walks = list(RecordedWalk.objects.filter(client=studio.ann).select_related("session"))
+    assert all(w.session is not None for w in walks)
+    assert all(w.session.backward_s == round(w.review["confirmed_s"]) for w in walks if w.plan is None)
     listing = ann.get(reverse("recordings:list", args=[studio.ann.pk])).content.decode()
     assert listing.count('href="/recorded/') == 5
 
@@ -129,7 +133,7 @@ def test_a_recorded_walk_becomes_a_session_she_rates_and_its_time_counts_for_pro
     assert decide(studio.ann) == before  # an unrated session does not move the programme
     dashboard = ann.get(reverse("walks:dashboard", args=[studio.ann.pk])).content.decode()
     rate = reverse("walks:session_rate", args=[session.pk])
-    assert "Your watch recorded a walk" in dashboard and rate in dashboard and "not yet said" in dashboard
+    assert "Your watch recorded a walk" in dashboard and rate in dashboard and "say how it felt" in dashboard
     page = ann.get(rate).content.decode()
     assert '<option value="" selected>choose</option>' in page  # no pain or effort chosen for her
     refused = ann.post(rate, {"pain_during": "", "effort": ""})

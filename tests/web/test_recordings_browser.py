@@ -86,3 +86,22 @@ def test_a_client_uploads_an_export_watches_it_read_and_her_coach_sees_the_revie
     assert "bouts done:" in board and "backward on a descent" in board
     shoot(page, "recordings-coach-desktop", tmp_path)
     context.close()
+
+    # Ann's dashboard asks how the recorded walk felt; the form pre-sets nothing.
+    context = chromium.new_context(viewport=VIEWPORTS["phone"])
+    page = context.new_page()
+    log_in(page, live_server.url, "ann")
+    page.goto(f"{live_server.url}/clients/{studio.ann.pk}/")
+    assert "Your watch recorded a walk" in page.inner_text("main")
+    shoot(page, "recordings-dashboard-phone", tmp_path)
+    page.click("text=Say how it felt")
+    page.wait_for_load_state("networkidle")
+    assert page.input_value("select[name=pain_during]") == "" and page.input_value("select[name=effort]") == ""
+    page.select_option("select[name=pain_during]", "1")
+    page.select_option("select[name=effort]", "2")
+    shoot(page, "recordings-rate-phone", tmp_path)
+    page.click("form.stack button.primary")
+    page.wait_for_load_state("networkidle")
+    assert "Saved." in page.inner_text("main")
+    context.close()
+

@@ -193,7 +193,11 @@ def session_for(walk: RecordedWalk) -> WalkSession:
     if found is not None:
         return found
     plan = walk.plan
-    backward = min(walk.backward_s, round(DONE_BACKWARD_MINUTES.hi * 60))
+    # What the log may call backward time: what the watch's laps confirm, and, for a walk meant to hold bouts (a
+    # plan of its day), the stretches consistent with them. An old walk without a plan is not credited with
+    # backward minutes for a pace alone (DOMAIN.md:91: never proof of direction).
+    shown = walk.review.get("confirmed_s", 0) + (walk.review.get("consistent_s", 0) if plan is not None else 0)
+    backward = min(round(shown), round(DONE_BACKWARD_MINUTES.hi * 60))
     setting = plan.kind if plan is not None else Setting.TREADMILL if walk.indoor else Setting.OUTDOOR
     made = WalkSession(client=walk.client, plan=plan, day=walk.day, week=walk.client.week, followed=plan is not None,
                        setting=setting, backward_s=backward,

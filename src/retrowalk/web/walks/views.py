@@ -76,6 +76,7 @@ def dashboard(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse
         "sessions": list(client.sessions.select_related("plan")[:10]),
         "awaiting_morning": client.sessions.filter(pain_next_morning__isnull=True, pain_during__isnull=False,
                                                    day__lt=today).first(),
+        "this_year": today.year,
         "unrated": client.sessions.filter(pain_during__isnull=True, day__gte=today - timedelta(days=14))
         .prefetch_related("recordings")[:3],
         "routes": list(client.routes.all()[:10]),
