@@ -1,0 +1,276 @@
+"""Did the knee straighten? Knee flexion per stride from pose landmarks (DOMAIN.md §5), pure numpy.
+
+Input is landmarks, never pixels: per frame, MediaPipe Pose's 33 points as (x, y, z, visibility), x and y in
+pixels of the frame, z in the same scale (smaller is nearer the camera). Pose estimation is the caller's
+(formats/, on the CPU); this module only measures, and says when it cannot.
+
+* **Flexion** = 180° − the hip–knee–ankle angle in the image plane (DOMAIN.md:69): 0° is a straight knee.
+* **The near leg** is the side nearer the camera over the whole clip (its hip, knee and ankle have the smaller
+  mean depth, weighted by visibility), chosen once: a leg is never switched mid-clip. Where the pose model's own
+  left/right labels swap for a few frames (it loses which way the person faces), the leg labelled near is the
+  farther one there: the labels are put back, so a label swap does not make a stride of two legs.
+* **Smoothing** is a running median over a few frames: it removes single-frame jitter without pulling the least
+  flexion up, as a low-pass filter would (a 6 Hz filter eats the very peak we measure).
+* **Strides** are found from the ankle's motion: the near leg's mid-stances, where the hip passes over the planted
+  foot (the ankle level with the hip along the direction of travel, after Zeni 2008's coordinate method), once a
+  stride walking forward or backward and at the same moments when a clip plays backward. Each stride is then
+  measured from one swing peak of the knee (its most bent frame between two mid-stances) to the next, so the
+  whole stance, with the straightest frame, lies inside it and never at an edge.
+* Per stride, the **least flexion**: reached (≤ 5°), borderline (5–10°), not reached (> 10°), or cannot tell
+  with its reason. Whole degrees only; the method's error is 4–7° (DOMAIN.md:71-73).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+
+# MediaPipe Pose landmark numbers.
+LEFT_SHOULDER, RIGHT_SHOULDER = 11, 12
+LEFT_HIP, RIGHT_HIP, LEFT_KNEE, RIGHT_KNEE, LEFT_ANKLE, RIGHT_ANKLE = 23, 24, 25, 26, 27, 28
+LEGS = {"left": (LEFT_HIP, LEFT_KNEE, LEFT_ANKLE), "right": (RIGHT_HIP, RIGHT_KNEE, RIGHT_ANKLE)}
+
+# DOMAIN.md:70: the thresholds.
+REACHED_MAX_DEG = 5.0
+BORDERLINE_MAX_DEG = 10.0
+METHOD_ERROR = "about 4–7° (single-camera pose against motion capture, side view)"
+"""DOMAIN.md:71-72."""
+# DOMAIN.md:76-78: when it cannot tell.
+MIN_FPS = 24.0
+VIEW_OFF_SIDE_MAX_DEG = 30.0
+# Our choices (not rules): how the landmarks are read.
+VISIBLE_MIN = 0.5
+"""A landmark the model is less sure of than this is taken as hidden."""
+HIDDEN_SHARE_MAX = 0.2
+"""A stride with its hip, knee or ankle hidden in more than this share of its frames cannot be read."""
+MEDIAN_FRAMES = 5
+BOTTOM_HALF = 2
+"""The least flexion is read off the raw curve averaged over this many frames either side."""
+MIN_STRIDE_S, MAX_STRIDE_S = 0.6, 2.5
+"""A walking stride (heel strike to heel strike of one leg) lasts about 1 s; outside these it is not a stride."""
+STRIDE_CV_MAX = 0.35
+"""Stride times that vary more than this (standard deviation over mean) are not regular walking."""
+
+
+class Verdict(StrEnum):
+    REACHED = "reached"
+    BORDERLINE = "borderline"
+    NOT_REACHED = "not reached"
+    CANNOT_TELL = "cannot tell"
+
+
+@dataclass(frozen=True, slots=True)
+class Stride:
+    start: int
+    end: int
+    """Frames [start, end): one stride of the near leg, from one swing peak of its knee to the next."""
+    least_deg: float | None
+    """The least flexion in the stride; None when it cannot be told."""
+    at: int | None
+    """The frame of the least flexion."""
+    verdict: Verdict
+    why: str = ""
+
+    @property
+    def shown_deg(self) -> int | None:
+        """Whole degrees: the method is not more precise than that (it is 4–7° off)."""
+        return None if self.least_deg is None else round(self.least_deg)
+
+
+@dataclass(frozen=True)
+class KneeResult:
+    side: str | None
+    """``left`` or ``right``: the leg measured; None when the clip cannot be read at all."""
+    strides: tuple[Stride, ...]
+    flexion_deg: FloatArray
+    """The near knee's smoothed flexion per frame (NaN where hidden): the picture's curve."""
+    fps: float
+    why: str = ""
+    """For a clip that cannot be read at all: the one sentence saying why."""
+
+    @property
+    def verdict(self) -> str:
+        """The result in one sentence."""
+        if self.side is None:
+            return f"Cannot tell: {self.why}"
+        told = [s for s in self.strides if s.verdict is not Verdict.CANNOT_TELL]
+        if not told:
+            reasons = sorted({s.why for s in self.strides if s.why})
+            return f"Cannot tell for the {self.side} knee: {'; '.join(reasons) or self.why}."
+        reached = sum(1 for s in told if s.verdict is Verdict.REACHED)
+        borderline = sum(1 for s in told if s.verdict is Verdict.BORDERLINE)
+        text = f"The {self.side} knee straightened on {reached} of {len(told)} step{'s' if len(told) != 1 else ''}"
+        if borderline:
+            text += f", nearly on {borderline} more"
+        return text + f" (the method is {METHOD_ERROR} off)."
+
+
+def flexion_deg(hip: FloatArray, knee: FloatArray, ankle: FloatArray) -> FloatArray:
+    """180° − the hip–knee–ankle angle, per frame, from (frames, 2) image points; NaN where a point is missing.
+
+    Signed: the knee bends one way only, so the bend seen in most clearly bent frames (over 20°) is flexion and
+    the other way is hyperextension (negative). Unsigned, the jitter of a straight leg would fold back onto
+    positive values and the least flexion would read low (3° read as 0.4° with 2 px of noise)."""
+    thigh = hip - knee
+    shank = ankle - knee
+    # atan2 of the cross and dot products: exact near 0° and 180°, where arccos of a cosine loses digits (and
+    # tools that use it report angles that flip near a straight leg).
+    cross = thigh[:, 0] * shank[:, 1] - thigh[:, 1] * shank[:, 0]
+    dot = (thigh * shank).sum(axis=1)
+    bend = 180.0 - np.degrees(np.arctan2(np.abs(cross), dot))
+    side = np.sign(cross)
+    clear = np.isfinite(bend) & (bend > 20.0)
+    way = np.sign(np.median(side[clear])) if clear.any() else 1.0
+    out: FloatArray = np.where(side * (way or 1.0) >= 0, bend, -bend)
+    return out
+
+
+def running_median(values: FloatArray, width: int = MEDIAN_FRAMES) -> FloatArray:
+    """The median of each window of ``width`` frames (NaN ignored; NaN where a window holds none)."""
+    half = width // 2
+    padded = np.concatenate([np.full(half, np.nan), values, np.full(half, np.nan)])
+    windows = np.lib.stride_tricks.sliding_window_view(padded, width)
+    out = np.full(len(values), np.nan)
+    some = np.isfinite(windows).any(axis=1)
+    with np.errstate(all="ignore"):
+        out[some] = np.nanmedian(windows[some], axis=1)
+    return out
+
+
+def moving_mean(values: FloatArray, width: int = 2 * BOTTOM_HALF + 1) -> FloatArray:
+    """The mean of each centred window of ``width`` frames (NaN where a window holds fewer than half its frames)."""
+    half = width // 2
+    padded = np.concatenate([np.full(half, np.nan), values, np.full(half, np.nan)])
+    windows = np.lib.stride_tricks.sliding_window_view(padded, width)
+    counts = np.isfinite(windows).sum(axis=1)
+    out = np.full(len(values), np.nan)
+    some = counts * 2 >= width
+    out[some] = np.nansum(windows[some], axis=1) / counts[some]
+    return out
+
+
+def near_side(landmarks: FloatArray) -> str:
+    """The leg nearer the camera over the whole clip: the smaller visibility-weighted mean depth."""
+    depth = {}
+    for side, points in LEGS.items():
+        z = landmarks[:, list(points), 2]
+        w = np.clip(landmarks[:, list(points), 3], 0.0, 1.0)
+        ok = np.isfinite(z) & np.isfinite(w)
+        depth[side] = float((z[ok] * w[ok]).sum() / max(w[ok].sum(), 1e-9)) if ok.any() else np.inf
+    return "left" if depth["left"] <= depth["right"] else "right"
+
+
+def unswapped(landmarks: FloatArray, near: str) -> FloatArray:
+    """The landmarks with the model's left/right label swaps undone. The near leg stays nearer the camera all
+    through a side-on clip, also while the legs pass each other: where the leg labelled ``near`` is the farther
+    one (for at least a few frames: a one-frame flicker of depth is noise), the labels have swapped, and the two
+    legs trade their points back."""
+    out = landmarks.copy()
+    left, right = list(LEGS["left"]), list(LEGS["right"])
+    dz = np.nanmean(out[:, left, 2], axis=1) - np.nanmean(out[:, right, 2], axis=1)
+    wrong = (dz > 0) if near == "left" else (dz < 0)
+    wrong &= np.isfinite(dz)
+    swapped = running_median(wrong.astype(np.float64), MEDIAN_FRAMES) > 0.5
+    rows = np.flatnonzero(swapped)
+    out[np.ix_(rows, np.array(left + right))] = landmarks[np.ix_(rows, np.array(right + left))]
+    return out
+
+
+def view_off_side_deg(landmarks: FloatArray) -> float:
+    """How far the camera is from square to the walking line: 0° side on, 90° from the front; from the line
+    between the hips, whose image length is its depth span's equal only 45° off side."""
+    hips = landmarks[:, [LEFT_HIP, RIGHT_HIP], :]
+    dx = np.abs(hips[:, 0, 0] - hips[:, 1, 0])
+    dz = np.abs(hips[:, 0, 2] - hips[:, 1, 2])
+    ok = np.isfinite(dx) & np.isfinite(dz) & ((dx + dz) > 0)
+    if not ok.any():
+        return float("nan")
+    return float(np.degrees(np.arctan2(np.median(dx[ok]), np.median(dz[ok]))))
+
+
+def mid_stances(hip_x: FloatArray, ankle_x: FloatArray, fps: float) -> list[int]:
+    """Frames where the hip passes over the planted near foot: the ankle, ahead of the hip in the direction of
+    travel, comes level with it. In stance the foot stands still while the body moves on, so this happens once a
+    stride, in forward and backward walking alike, and it is the same moment when the clip plays backward."""
+    ok = np.isfinite(hip_x) & np.isfinite(ankle_x)
+    if ok.sum() < fps:
+        return []
+    travel = np.sign(np.nanmedian(np.diff(hip_x[ok]))) or 1.0
+    rel = running_median((ankle_x - hip_x) * travel, 3)
+    gap = max(1, round(MIN_STRIDE_S * fps * 0.8))
+    found: list[int] = []
+    for f in range(1, len(rel)):
+        if np.isfinite(rel[f - 1]) and np.isfinite(rel[f]) and rel[f - 1] > 0 >= rel[f] \
+                and (not found or f - found[-1] >= gap):
+            found.append(f)
+    return found
+
+
+def measure(landmarks: FloatArray, fps: float, people: int = 1) -> KneeResult:
+    """``landmarks``: (frames, 33, 4). ``people``: how many people the pose detector saw where it saw most."""
+    frames = len(landmarks)
+    nothing = np.full(frames, np.nan)
+    if people > 1:
+        return KneeResult(None, (), nothing, fps, "more than one person is in the video and nothing says which one "
+                                                  "is walking; film one person at a time")
+    if fps < MIN_FPS:
+        return KneeResult(None, (), nothing, fps, f"the video has {fps:.0f} frames a second; a step needs at least "
+                                                  f"{MIN_FPS:.0f} to be seen (set the phone to 30 or 60 fps)")
+    if frames < 2 * fps * MIN_STRIDE_S:
+        return KneeResult(None, (), nothing, fps, f"the video is {frames / fps:.1f} s long; film at least a few steps "
+                                                  "(5 seconds or more)")
+    if not np.isfinite(landmarks[:, [LEFT_HIP, LEFT_KNEE, LEFT_ANKLE, RIGHT_HIP, RIGHT_KNEE, RIGHT_ANKLE], :2]).any():
+        return KneeResult(None, (), nothing, fps, "no person was found in the video; film the whole body from the "
+                                                  "side, in good light")
+    side = near_side(landmarks)
+    marks = unswapped(landmarks, side)
+    off = view_off_side_deg(marks)
+    hip_i, knee_i, ankle_i = LEGS[side]
+    points = marks[:, [hip_i, knee_i, ankle_i], :]
+    hidden = (points[:, :, 3] < VISIBLE_MIN) | ~np.isfinite(points[:, :, :2]).all(axis=2)
+    xy = points[:, :, :2].copy()
+    xy[hidden] = np.nan
+    raw = flexion_deg(xy[:, 0], xy[:, 1], xy[:, 2])
+    smooth = running_median(raw)
+    if np.isfinite(off) and off > VIEW_OFF_SIDE_MAX_DEG:
+        return KneeResult(None, (), smooth, fps, f"the camera is about {off:.0f}° off the side (at most "
+                                                 f"{VIEW_OFF_SIDE_MAX_DEG:.0f}° can be read); film square to the "
+                                                 "walking line, from the side")
+    marks_at = mid_stances(xy[:, 0, 0], xy[:, 2, 0], fps)
+    durations = np.diff(marks_at) / fps if len(marks_at) > 1 else np.array([])
+    # Between two mid-stances the leg swings through: its knee's most bent frame there is the swing's peak. One
+    # stride runs from one swing peak to the next, so the whole stance, with the straightest frame, lies inside
+    # it and never at an edge, whatever the gait.
+    peaks = [a + int(np.nanargmax(smooth[a:b])) for a, b in itertools.pairwise(marks_at)
+             if MIN_STRIDE_S <= (b - a) / fps <= MAX_STRIDE_S and np.isfinite(smooth[a:b]).any()]
+    walking = [(a, b) for a, b in itertools.pairwise(peaks) if MIN_STRIDE_S <= (b - a) / fps <= MAX_STRIDE_S]
+    if not walking:
+        return KneeResult(side, (), smooth, fps, "no regular steps were found: walk past the phone for a few steps")
+    if len(durations) >= 3 and float(np.std(durations) / np.mean(durations)) > STRIDE_CV_MAX:
+        return KneeResult(side, (), smooth, fps, "the steps are not regular (not walking?): walk steadily past "
+                                                 "the phone")
+    strides = []
+    for a, b in walking:
+        share_hidden = float(hidden[a:b].any(axis=1).mean())
+        part = smooth[a:b]
+        if share_hidden > HIDDEN_SHARE_MAX or not np.isfinite(part).any():
+            why = f"the {side} hip, knee or ankle is hidden or unclear in {share_hidden:.0%} of the step"
+            strides.append(Stride(a, b, None, None, Verdict.CANNOT_TELL, why))
+            continue
+        # The least of the raw curve averaged over five frames: the least single noisy frame is biased low (the
+        # noise picks the lowest one), and a straight knee's bottom is rounded, so five frames barely lift it.
+        level = moving_mean(raw)[a:b]
+        if not np.isfinite(level).any():
+            level = part
+        at = a + int(np.nanargmin(level))
+        least = max(0.0, float(level[at - a]))  # a hyperextended knee is reported as straight: 0°
+        verdict = (Verdict.REACHED if least <= REACHED_MAX_DEG else Verdict.BORDERLINE
+                   if least <= BORDERLINE_MAX_DEG else Verdict.NOT_REACHED)
+        strides.append(Stride(a, b, least, at, verdict))
+    return KneeResult(side, tuple(strides), smooth, fps)
