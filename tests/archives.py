@@ -13,14 +13,11 @@ from __future__ import annotations
 import gzip
 import io
 import random
-import struct
 import zipfile
 from pathlib import Path
 
-from retrowalk.formats.fitworkout import PROFILE_VERSION, crc16
+from retrowalk.formats.fitworkout import ENUM, UINT16, UINT32, _data, _definition, fit_file
 from tests.real import REAL
-
-ENUM, UINT16, UINT32 = 0x00, 0x84, 0x86
 
 FILE_MONITORING, FILE_SLEEP = 32, 49
 WALKS = ["fit/workoutizer-walk-2020-08-28-fr645m.fit", "fit/goldencheetah-fr55-walk.fit",
@@ -28,36 +25,17 @@ WALKS = ["fit/workoutizer-walk-2020-08-28-fr645m.fit", "fit/goldencheetah-fr55-w
 NOT_WALKS = ["fit/fitparse-fenix2-run.fit", "fit/fitparse-wahoo-elemnt-ride.fit"]
 
 
-def _fit(body: bytes) -> bytes:
-    header = struct.pack("<BBHI4s", 14, 0x20, PROFILE_VERSION, len(body), b".FIT")
-    header += struct.pack("<H", crc16(header))
-    out = header + body
-    return out + struct.pack("<H", crc16(out))
-
-
-def _message(local: int, values: list[tuple[int, int]]) -> bytes:
-    out = bytearray([local])
-    for base, value in values:
-        out += struct.pack("<" + {ENUM: "B", UINT16: "H", UINT32: "I"}[base], value)
-    return bytes(out)
-
-
-def _definition(local: int, global_num: int, fields: list[tuple[int, int, int]]) -> bytes:
-    out = struct.pack("<BBBHB", 0x40 | local, 0, 0, global_num, len(fields))
-    return out + b"".join(struct.pack("<BBB", *f) for f in fields)
-
-
 def monitoring_fit(kind: int, records: int, rng: random.Random) -> bytes:
     """A day's monitoring (or a night's sleep) file as a watch writes it: File Id, then ``records`` monitoring
     messages (timestamp, cycles, active time)."""
     body = bytearray(_definition(0, 0, [(0, 1, ENUM), (1, 2, UINT16), (4, 4, UINT32)]))
-    body += _message(0, [(ENUM, kind), (UINT16, 1), (UINT32, 1_000_000_000 + rng.randrange(10**6))])
+    body += _data(0, [(ENUM, kind), (UINT16, 1), (UINT32, 1_000_000_000 + rng.randrange(10**6))])
     body += _definition(1, 55, [(253, 4, UINT32), (3, 4, UINT32), (4, 4, UINT32)])
     t = 1_000_000_000
     for _ in range(records):
         t += 60
-        body += _message(1, [(UINT32, t), (UINT32, rng.randrange(2000)), (UINT32, rng.randrange(60_000))])
-    return _fit(bytes(body))
+        body += _data(1, [(UINT32, t), (UINT32, rng.randrange(2000)), (UINT32, rng.randrange(60_000))])
+    return fit_file(bytes(body))
 
 
 def garmin_archive(path: Path, files: int = 100, monitoring_share: float = 0.94, seed: int = 1,

@@ -14,8 +14,8 @@ Any backward stretch walked on a descent is flagged (DOMAIN.md:93, rule S3). Pur
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 import numpy as np
@@ -169,7 +169,7 @@ def _where(a: float, b: float, rel: FloatArray, dist: FloatArray) -> tuple[float
     return float(at[0]), float(at[1])
 
 
-def _ground_of(recording: Recording, dist: FloatArray):  # type: ignore[no-untyped-def]
+def _ground_of(recording: Recording, dist: FloatArray) -> Callable[[float, float, FloatArray], Terrain]:
     """A function giving the ground of a time window, by the recording's own terrain profile."""
     try:
         prof = profile(recording.track, 5.0) if recording.track.has_elevation else None
@@ -306,8 +306,7 @@ def _against_the_plan(plan: Plan, confirmed: list[tuple[Stretch, int]], found: l
     confirmed_s = sum(stretch.duration_s for stretch, _step in confirmed)
     consistent_s = sum(b.stretch.duration_s for b in out if b.verdict is Verdict.CONSISTENT and b.stretch)
     review = Review(tuple(out), unplanned, confirmed_s, consistent_s, duration, basis, True, ())
-    return Review(review.bouts, review.unplanned, confirmed_s, consistent_s, duration, basis, True,
-                  _words(review, why))
+    return replace(review, words=_words(review, why))
 
 
 def _on_time(stretch: Stretch, seg: Segment, bouts: list[tuple[int, Segment]], number: int) -> bool:
@@ -343,7 +342,7 @@ def _against_the_seed(stretches: list[Stretch], duration: float, basis: str, why
     done = sum(s.duration_s for s in stretches)
     confirmed_s, consistent_s = (done, 0.0) if basis == "laps" else (0.0, done)
     review = Review(bouts, (), confirmed_s, consistent_s, duration, basis, False, ())
-    return Review(bouts, (), confirmed_s, consistent_s, duration, basis, False, _words(review, why))
+    return replace(review, words=_words(review, why))
 
 
 def _words(r: Review, why: str) -> tuple[str, ...]:

@@ -157,9 +157,14 @@ def workout_fit(plan: Plan, name: str = "Backward walk", created: datetime | Non
             body += _data(2, values)
         else:
             body += _data(3, [*values, (UINT32, step.speed_low_mms), (UINT32, step.speed_high_mms)])
+    return fit_file(bytes(body))
+
+
+def fit_file(body: bytes) -> bytes:
+    """FIT messages framed as a file: the 14-byte header with its CRC, the messages, the file's CRC."""
     header = struct.pack("<BBHI4s", 14, 0x20, PROFILE_VERSION, len(body), b".FIT")
     header += struct.pack("<H", crc16(header))
-    out = header + bytes(body)
+    out = header + body
     return out + struct.pack("<H", crc16(out))
 
 

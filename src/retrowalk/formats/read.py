@@ -36,6 +36,12 @@ SUFFIXES: dict[str, Callable[[bytes, str], Track]] = {".gpx": read_gpx, ".tcx": 
 def read_track(path: str | Path, times: bool = True) -> Track:
     """The walk in ``path``. ``times=False`` may skip reading clock times where that is costly (GPX)."""
     path = Path(path)
+    return read_bytes(_file_bytes(path, "give a .gpx, .tcx or .fit file"), path.name, times)
+
+
+def _file_bytes(path: Path, instead_of_folder: str) -> bytes:
+    """A route or recording file's bytes, refused in one sentence when missing, a folder, unreadable or over the
+    size limit (checked before reading)."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -43,14 +49,13 @@ def read_track(path: str | Path, times: bool = True) -> Track:
     except OSError as err:
         raise TrackError(f"{path}: cannot be read ({err.strerror})") from None
     if path.is_dir():
-        raise TrackError(f"{path} is a folder; give a .gpx, .tcx or .fit file")
+        raise TrackError(f"{path} is a folder; {instead_of_folder}")
     if size > MAX_FILE_BYTES:
         raise TrackError(too_big(path.name, size))
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as err:
         raise TrackError(f"{path}: cannot be read ({err.strerror})") from None
-    return read_bytes(data, path.name, times)
 
 
 @contextmanager
@@ -130,18 +135,8 @@ def read_recording(path: str | Path) -> Recording:
     """A recorded walk from a file (FIT, GPX or TCX, gzipped or not): the track, and where the file has them
     the cadence, speed and laps a review reads (DOMAIN.md §6)."""
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise TrackError(f"{path} is a folder; give a .fit, .gpx or .tcx recording (gzipped is fine)")
-        if size > MAX_FILE_BYTES:
-            raise TrackError(too_big(path.name, size))
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise TrackError(f"{path}: no such file") from None
-    except OSError as err:
-        raise TrackError(f"{path}: cannot be read ({err.strerror})") from None
-    return recording_from_bytes(data, path.name)
+    return recording_from_bytes(_file_bytes(path, "give a .fit, .gpx or .tcx recording (gzipped is fine)"),
+                                path.name)
 
 
 def recording_from_bytes(data: bytes, name: str) -> Recording:

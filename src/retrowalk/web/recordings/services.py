@@ -12,8 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import IO
 from zoneinfo import ZoneInfo
@@ -102,16 +101,15 @@ def run_import(import_id: int) -> str:
     new = known = 0
     skipped: list[dict[str, str]] = []
     try:
-        with _opened(job) as opener:
-            for item in scan(job.original_name, opener, beat.progress):
-                if item.recording is None:
-                    skipped.append({"file": item.name, "reason": item.skipped})
-                    continue
-                if keep(job, item):
-                    new += 1
-                else:
-                    known += 1
-                beat.walk()
+        for item in scan(job.original_name, _opener(job), beat.progress):
+            if item.recording is None:
+                skipped.append({"file": item.name, "reason": item.skipped})
+                continue
+            if keep(job, item):
+                new += 1
+            else:
+                known += 1
+            beat.walk()
     except ArchiveError as err:
         Import.objects.filter(pk=job.pk).update(status=Import.Status.FAILED, message=str(err),
                                                 finished_at=timezone.now())
@@ -127,14 +125,13 @@ def run_import(import_id: int) -> str:
     return f"{new} new walk{'s' if new != 1 else ''}, {known} known, {len(skipped)} skipped"
 
 
-@contextmanager
-def _opened(job: Import) -> Iterator[Callable[[], IO[bytes]]]:
-    """An opener for scan(): the stored file, through the storage API, opened anew each time it is asked."""
+def _opener(job: Import) -> Callable[[], IO[bytes]]:
+    """For scan(): the stored file, through the storage API, opened anew each time it is asked."""
     name = job.file.name
 
     def opener() -> IO[bytes]:
         return default_storage.open(name, "rb")
-    yield opener
+    return opener
 
 
 class Heartbeat:
