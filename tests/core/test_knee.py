@@ -47,7 +47,7 @@ def test_a_walk_of_known_least_flexion_is_read_stride_by_stride(least: float, ve
         assert stride.verdict is verdict
         assert stride.least_deg == pytest.approx(least, abs=2.0)
         assert isinstance(stride.shown_deg, int)
-    assert "the method is about 4–7°" in result.verdict
+    assert "the angle can be 4–7° off" in result.verdict
 
 
 def test_the_verdict_counts_the_steps_in_one_sentence() -> None:
@@ -122,11 +122,57 @@ def test_standing_still_is_not_walking() -> None:
 @given(st.floats(0, 20), st.integers(0, 10_000), st.floats(0.9, 1.4), st.sampled_from(["left", "right"]))
 def test_with_pixel_noise_every_strides_least_flexion_is_within_the_methods_resolution(
         least: float, seed: int, stride_s: float, near: str) -> None:
-    """2 px of noise on every point (a 1080p phone video's pose jitter, 1.6° of flexion a frame): each stride's
-    least flexion stays within 3° of the truth (under the method's own 4–7°), the near leg is found, and nothing
-    is ever reported below 0°."""
+    """2 px of noise on every point (a 1080p phone video's pose jitter, 1.6° of flexion a frame) on a knee that
+    turns as sharply as a real one: each stride's least flexion stays within 4° of the truth (the method's own
+    error is 4–7°), the near leg is found, and nothing is ever reported below 0°."""
     result = measure(walk(least, noise_px=2.0, seed=seed, stride_s=stride_s, near=near), fps=30.0)
     assert result.side == near and len(result.strides) >= 4
     for stride in result.strides:
         assert stride.least_deg is not None and stride.least_deg >= 0
-        assert abs(stride.least_deg - least) <= 3.0, (stride, least)
+        assert abs(stride.least_deg - least) <= 4.0, (stride, least)
+
+
+def test_over_many_noisy_walks_the_least_flexion_is_unbiased_and_mostly_within_two_degrees() -> None:
+    """The bottom of a sharp turn is neither lifted by averaging nor pulled down by the noisiest frame: over 100
+    random walks with 2 px of noise, the mean error is under half a degree and 95 % of strides are within 2.5°."""
+    rng = np.random.default_rng(2026)
+    errors = []
+    for seed in range(100):
+        least = float(rng.uniform(1, 20))
+        result = measure(walk(least, noise_px=2.0, seed=seed, stride_s=float(rng.uniform(0.8, 1.6)),
+                              near=str(rng.choice(["left", "right"]))), fps=30.0)
+        errors += [s.least_deg - least for s in result.strides if s.least_deg is not None]
+    assert len(errors) > 400
+    assert abs(np.mean(errors)) < 0.5
+    assert np.percentile(np.abs(errors), 95) <= 2.5
+
+
+def test_a_one_frame_label_swap_at_the_bottom_is_undone_and_does_not_read_as_a_straight_knee() -> None:
+    """The model trades the legs' labels for one frame as they pass (too short to see in depth): positions put
+    them back, so the frame neither spikes the curve nor reads as the least flexion."""
+    marks = walk(6.0)
+    clean = measure(marks, fps=30.0)
+    at = clean.strides[2].at
+    swapped = marks.copy()
+    swapped[at, [23, 25, 27, 24, 26, 28]] = marks[at, [24, 26, 28, 23, 25, 27]]
+    result = measure(swapped, fps=30.0)
+    assert [s.shown_deg for s in result.strides] == [s.shown_deg for s in clean.strides]
+
+
+def test_a_one_frame_glitch_at_the_bottom_is_left_out() -> None:
+    marks = walk(6.0)
+    clean = measure(marks, fps=30.0)
+    at = clean.strides[2].at
+    glitch = marks.copy()
+    glitch[at + 1, LEFT_KNEE, 0] += 60.0  # the knee point jumps 60 px for one frame
+    stride = measure(glitch, fps=30.0).strides[2]
+    assert abs(stride.least_deg - clean.strides[2].least_deg) <= 1.0
+
+
+def test_of_a_strides_two_dips_the_lower_one_is_its_least_flexion() -> None:
+    """A stride's knee straightens twice (before heel strike, and late in stance 3° more in this walker): the
+    reading is the lower, wherever noise puts the smoothed curve's lowest frame."""
+    for seed in range(10):
+        result = measure(walk(5.0, noise_px=1.0, seed=seed), fps=30.0)
+        for stride in result.strides:
+            assert stride.least_deg is not None and abs(stride.least_deg - 5.0) <= 2.0

@@ -23,6 +23,7 @@ pixels of the frame, z in the same scale (smaller is nearer the camera). Pose es
 from __future__ import annotations
 
 import itertools
+import warnings
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -39,19 +40,26 @@ LEGS = {"left": (LEFT_HIP, LEFT_KNEE, LEFT_ANKLE), "right": (RIGHT_HIP, RIGHT_KN
 # DOMAIN.md:70: the thresholds.
 REACHED_MAX_DEG = 5.0
 BORDERLINE_MAX_DEG = 10.0
-METHOD_ERROR = "about 4–7° (single-camera pose against motion capture, side view)"
+METHOD_ERROR = "from a phone video the angle can be 4–7° off"
 """DOMAIN.md:71-72."""
 # DOMAIN.md:76-78: when it cannot tell.
 MIN_FPS = 24.0
 VIEW_OFF_SIDE_MAX_DEG = 30.0
+LYING_MAX_DEG = 45.0
+"""A body leaning further than this from upright in the picture means the picture is on its side (a phone
+video whose turn was lost): a walker leans a few degrees."""
+FRONT_BREADTH = 1.25
+"""Shoulder plus hip breadth over torso length, seen from the front (anthropometric proportions)."""
 # Our choices (not rules): how the landmarks are read.
 VISIBLE_MIN = 0.5
 """A landmark the model is less sure of than this is taken as hidden."""
 HIDDEN_SHARE_MAX = 0.2
 """A stride with its hip, knee or ankle hidden in more than this share of its frames cannot be read."""
 MEDIAN_FRAMES = 5
+OUTLIER_DEG = 10.0
+"""A frame this far from the running median of the frames round it is a mistake of the model's, not the knee."""
 BOTTOM_HALF = 2
-"""The least flexion is read off the raw curve averaged over this many frames either side."""
+"""The least flexion is read off a parabola fitted to the raw curve over this many frames either side."""
 MIN_STRIDE_S, MAX_STRIDE_S = 0.6, 2.5
 """A walking stride (heel strike to heel strike of one leg) lasts about 1 s; outside these it is not a stride."""
 STRIDE_CV_MAX = 0.35
@@ -107,8 +115,10 @@ class KneeResult:
         borderline = sum(1 for s in told if s.verdict is Verdict.BORDERLINE)
         text = f"The {self.side} knee straightened on {reached} of {len(told)} step{'s' if len(told) != 1 else ''}"
         if borderline:
-            text += f", nearly on {borderline} more"
-        return text + f" (the method is {METHOD_ERROR} off)."
+            rest = len(told) - reached
+            text += (f" and nearly on the other {borderline}" if borderline == rest and rest > 1 else
+                     " and nearly on the other one" if borderline == rest else f", nearly on {borderline} others")
+        return text + f" ({METHOD_ERROR})."
 
 
 def flexion_deg(hip: FloatArray, knee: FloatArray, ankle: FloatArray) -> FloatArray:
@@ -173,25 +183,61 @@ def unswapped(landmarks: FloatArray, near: str) -> FloatArray:
     legs trade their points back."""
     out = landmarks.copy()
     left, right = list(LEGS["left"]), list(LEGS["right"])
-    dz = np.nanmean(out[:, left, 2], axis=1) - np.nanmean(out[:, right, 2], axis=1)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # frames where no one was found: NaN, as they should
+        dz = np.nanmean(out[:, left, 2], axis=1) - np.nanmean(out[:, right, 2], axis=1)
     wrong = (dz > 0) if near == "left" else (dz < 0)
     wrong &= np.isfinite(dz)
     swapped = running_median(wrong.astype(np.float64), MEDIAN_FRAMES) > 0.5
     rows = np.flatnonzero(swapped)
     out[np.ix_(rows, np.array(left + right))] = landmarks[np.ix_(rows, np.array(right + left))]
+    # A swap of a frame or two, too short to tell from depth, shows in position: the knees and ankles jump to
+    # where the other leg's were in the frames either side, and back. Where trading them back puts both legs
+    # far nearer the frames either side, they are traded back.
+    ends = [LEFT_KNEE, LEFT_ANKLE, RIGHT_KNEE, RIGHT_ANKLE]
+    for f in range(1, len(out) - 1):
+        around = (out[f - 1, ends, :2] + out[f + 1, ends, :2]) / 2
+        here = out[f, ends, :2]
+        traded = here[[2, 3, 0, 1]]
+        as_is = np.linalg.norm(here - around, axis=1).sum()
+        other = np.linalg.norm(traded - around, axis=1).sum()
+        if np.isfinite(as_is) and np.isfinite(other) and other < 0.5 * as_is:
+            out[f, left + right] = out[f, right + left].copy()
     return out
 
 
 def view_off_side_deg(landmarks: FloatArray) -> float:
-    """How far the camera is from square to the walking line: 0° side on, 90° from the front; from the line
-    between the hips, whose image length is its depth span's equal only 45° off side."""
-    hips = landmarks[:, [LEFT_HIP, RIGHT_HIP], :]
-    dx = np.abs(hips[:, 0, 0] - hips[:, 1, 0])
-    dz = np.abs(hips[:, 0, 2] - hips[:, 1, 2])
-    ok = np.isfinite(dx) & np.isfinite(dz) & ((dx + dz) > 0)
+    """How far the camera is from square to the walking line: 0° side on, 90° from the front.
+
+    From the breadth the shoulders and hips show across the picture against the torso's length: seen from the
+    front, the shoulders (about 0.23 of body height apart) and the hips (about 0.15) span about 1.25 torso
+    lengths (shoulders to hips, about 0.30); seen from the side they span nothing; in between, the sine of the
+    angle. The pose model's depth (z) of the two hips is not used: it is its weakest output (it put the hips of a
+    man filmed front-oblique 2.6 hip widths apart in depth)."""
+    def across(a: int, b: int) -> FloatArray:
+        return np.abs(landmarks[:, a, 0] - landmarks[:, b, 0])
+
+    breadth = across(LEFT_SHOULDER, RIGHT_SHOULDER) + across(LEFT_HIP, RIGHT_HIP)
+    mid_shoulder = landmarks[:, [LEFT_SHOULDER, RIGHT_SHOULDER], :2].mean(axis=1)
+    mid_hip = landmarks[:, [LEFT_HIP, RIGHT_HIP], :2].mean(axis=1)
+    torso = np.hypot(*(mid_shoulder - mid_hip).T)
+    ok = np.isfinite(breadth) & np.isfinite(torso) & (torso > 0)
     if not ok.any():
         return float("nan")
-    return float(np.degrees(np.arctan2(np.median(dx[ok]), np.median(dz[ok]))))
+    ratio = float(np.median(breadth[ok] / torso[ok]))
+    return float(np.degrees(np.arcsin(min(1.0, ratio / FRONT_BREADTH))))
+
+
+def lying_deg(landmarks: FloatArray) -> float:
+    """How far the body leans from upright in the picture: the median angle of the line from the hips' centre
+    to the shoulders' centre from the picture's vertical (0° standing, 90° lying across it)."""
+    shoulders = landmarks[:, [LEFT_SHOULDER, RIGHT_SHOULDER], :2].mean(axis=1)
+    hips = landmarks[:, [LEFT_HIP, RIGHT_HIP], :2].mean(axis=1)
+    up = hips - shoulders  # y grows downward: upright, the hips are below the shoulders
+    ok = np.isfinite(up).all(axis=1) & (np.hypot(up[:, 0], up[:, 1]) > 0)
+    if not ok.any():
+        return float("nan")
+    return float(np.degrees(np.median(np.arctan2(np.abs(up[ok, 0]), up[ok, 1]))))
 
 
 def mid_stances(hip_x: FloatArray, ankle_x: FloatArray, fps: float) -> list[int]:
@@ -212,6 +258,57 @@ def mid_stances(hip_x: FloatArray, ankle_x: FloatArray, fps: float) -> list[int]
     return found
 
 
+def bottom(raw: FloatArray, smooth: FloatArray, a: int, b: int) -> tuple[int, float]:
+    """The frame and value of the least flexion in frames [a, b).
+
+    Each dip of the smoothed curve (a stride has two: before heel strike and late in stance) gets a parabola
+    fitted to the raw values over :data:`BOTTOM_HALF` frames either side (frames far off the curve left out); the
+    least vertex wins. Taking only the smoothed curve's lowest frame would let a degree of noise choose between
+    two dips, and the same stride seen twice could be read at different dips."""
+    part = smooth[a:b] if np.isfinite(smooth[a:b]).any() else raw[a:b]
+    level = float(np.nanmin(part))
+    dips = [a + i for i in range(len(part)) if np.isfinite(part[i]) and part[i] <= level + OUTLIER_DEG
+            and (i == 0 or not part[i - 1] < part[i]) and (i == len(part) - 1 or not part[i + 1] < part[i])]
+    return min((_vertex(raw, at, a, b) for at in dips), key=lambda found: found[1])
+
+
+def _vertex(raw: FloatArray, at: int, a: int, b: int) -> tuple[int, float]:
+    """The vertex of a parabola fitted to the raw curve round frame ``at`` (the lowest fitted value when it
+    does not turn inside the window), kept inside [a, b)."""
+    lo, hi = max(a, at - BOTTOM_HALF), min(b, at + BOTTOM_HALF + 1)
+    x = np.arange(lo, hi) - at
+    y = raw[lo:hi]
+    # A frame far off the curve around it (the model's brief mistake) is left out of the fit.
+    ok = np.isfinite(y) & (np.abs(y - running_median(raw, MEDIAN_FRAMES)[lo:hi]) <= OUTLIER_DEG)
+    if ok.sum() < 4:
+        vals = np.where(ok, y, np.inf)
+        return (lo + int(np.argmin(vals)), float(vals.min())) if ok.any() else (at, float(running_median(raw)[at]))
+    c2, c1, c0 = np.polyfit(x[ok], y[ok], 2)
+    if c2 > 0 and abs(-c1 / (2 * c2)) <= BOTTOM_HALF:
+        turn = -c1 / (2 * c2)
+        return min(hi - 1, max(lo, at + round(turn))), float(c0 - c1 * c1 / (4 * c2))
+    fitted = np.polyval([c2, c1, c0], x[ok])
+    return lo + int(np.flatnonzero(ok)[np.argmin(fitted)]), float(fitted.min())
+
+
+def reading_frames(result: KneeResult) -> set[int]:
+    """The frames the least flexion of each judged stride is read from, with a margin: every dip of the curve
+    :func:`bottom` weighs, and the frames its parabola and running medians reach."""
+    out: set[int] = set()
+    margin = BOTTOM_HALF + MEDIAN_FRAMES // 2
+    curve = result.flexion_deg
+    for stride in result.strides:
+        if stride.least_deg is None:
+            continue
+        part = curve[stride.start:stride.end]
+        if not np.isfinite(part).any():
+            continue
+        level = float(np.nanmin(part)) + OUTLIER_DEG
+        for f in np.flatnonzero(np.isfinite(part) & (part <= level)) + stride.start:
+            out.update(range(max(0, int(f) - margin), min(len(curve), int(f) + margin + 1)))
+    return out
+
+
 def measure(landmarks: FloatArray, fps: float, people: int = 1) -> KneeResult:
     """``landmarks``: (frames, 33, 4). ``people``: how many people the pose detector saw where it saw most."""
     frames = len(landmarks)
@@ -228,6 +325,12 @@ def measure(landmarks: FloatArray, fps: float, people: int = 1) -> KneeResult:
     if not np.isfinite(landmarks[:, [LEFT_HIP, LEFT_KNEE, LEFT_ANKLE, RIGHT_HIP, RIGHT_KNEE, RIGHT_ANKLE], :2]).any():
         return KneeResult(None, (), nothing, fps, "no person was found in the video; film the whole body from the "
                                                   "side, in good light")
+    lying = lying_deg(landmarks)
+    if np.isfinite(lying) and lying > LYING_MAX_DEG:
+        return KneeResult(None, (), nothing, fps, f"the picture is on its side (the body lies {lying:.0f}° from "
+                                                  "upright in it): the video's turn was not recorded; film with "
+                                                  "the phone held level in landscape, or turn the video upright "
+                                                  "first")
     side = near_side(landmarks)
     marks = unswapped(landmarks, side)
     off = view_off_side_deg(marks)
@@ -249,6 +352,20 @@ def measure(landmarks: FloatArray, fps: float, people: int = 1) -> KneeResult:
     # it and never at an edge, whatever the gait.
     peaks = [a + int(np.nanargmax(smooth[a:b])) for a, b in itertools.pairwise(marks_at)
              if MIN_STRIDE_S <= (b - a) / fps <= MAX_STRIDE_S and np.isfinite(smooth[a:b]).any()]
+    # Before the first mid-stance and after the last, a swing counts when its peak is whole: higher than
+    # the frames on its outer side, not cut off where the clip (or the view of the leg) starts or ends.
+    seen = np.flatnonzero(np.isfinite(smooth))
+    if marks_at and len(seen):
+        first, last = int(seen[0]), int(seen[-1]) + 1
+        edge = max(2, round(0.1 * fps))
+        if marks_at[0] - first >= MIN_STRIDE_S * fps / 2:
+            top = first + int(np.nanargmax(smooth[first:marks_at[0]]))
+            if top - first >= edge and (not peaks or (peaks[0] - top) / fps >= MIN_STRIDE_S):
+                peaks.insert(0, top)
+        if last - marks_at[-1] >= MIN_STRIDE_S * fps / 2:
+            top = marks_at[-1] + int(np.nanargmax(smooth[marks_at[-1]:last]))
+            if last - top > edge and (not peaks or (top - peaks[-1]) / fps >= MIN_STRIDE_S):
+                peaks.append(top)
     walking = [(a, b) for a, b in itertools.pairwise(peaks) if MIN_STRIDE_S <= (b - a) / fps <= MAX_STRIDE_S]
     if not walking:
         return KneeResult(side, (), smooth, fps, "no regular steps were found: walk past the phone for a few steps")
@@ -263,14 +380,16 @@ def measure(landmarks: FloatArray, fps: float, people: int = 1) -> KneeResult:
             why = f"the {side} hip, knee or ankle is hidden or unclear in {share_hidden:.0%} of the step"
             strides.append(Stride(a, b, None, None, Verdict.CANNOT_TELL, why))
             continue
-        # The least of the raw curve averaged over five frames: the least single noisy frame is biased low (the
-        # noise picks the lowest one), and a straight knee's bottom is rounded, so five frames barely lift it.
-        level = moving_mean(raw)[a:b]
-        if not np.isfinite(level).any():
-            level = part
-        at = a + int(np.nanargmin(level))
-        least = max(0.0, float(level[at - a]))  # a hyperextended knee is reported as straight: 0°
-        verdict = (Verdict.REACHED if least <= REACHED_MAX_DEG else Verdict.BORDERLINE
-                   if least <= BORDERLINE_MAX_DEG else Verdict.NOT_REACHED)
+        # The bottom of the raw curve: a parabola fitted over five frames round the lowest frame of the
+        # median. The least single noisy frame is biased low (the noise picks the lowest one), a mean of five
+        # frames is biased high (a knee turns sharply at heel strike: it lifted a 3° bottom to 6°); a parabola
+        # follows the turn and averages the noise.
+        at, least = bottom(raw, running_median(raw, 3), a, b)
+        least = max(0.0, least)  # a hyperextended knee is reported as straight: 0°
+        # Judged on the whole degrees shown (5.3° shows as 5°, and 5° is straight): never a verdict that the
+        # number beside it contradicts.
+        shown = round(least)
+        verdict = (Verdict.REACHED if shown <= REACHED_MAX_DEG else Verdict.BORDERLINE
+                   if shown <= BORDERLINE_MAX_DEG else Verdict.NOT_REACHED)
         strides.append(Stride(a, b, least, at, verdict))
     return KneeResult(side, tuple(strides), smooth, fps)
