@@ -125,6 +125,18 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("files", nargs="+", metavar="ARCHIVE|FILE", help="an export .zip, or recordings")
     imports.add_argument("--json", action="store_true", help="print the walks and the skipped files as JSON")
     imports.add_argument("--units", choices=["mph", "kmh"], help="distances in miles or kilometres")
+
+    knee = commands.add_parser(
+        "knee", help="check from a phone video whether the knee straightened on each step",
+        description="Film a few steps from the side (whole body in the picture, the phone steady at hip height, "
+                    "landscape). For the leg nearer the camera, each step's least knee flexion: straightened "
+                    "(5° or less), nearly (up to 10°), not straightened, or cannot tell, with the reason. "
+                    "Whole degrees only: from a phone video the angle can be 4-7° off. Runs on this computer; "
+                    "the video goes nowhere.")
+    knee.add_argument("video", metavar="VIDEO", help="the video file (.mp4, .mov, .webm)")
+    knee.add_argument("--json", action="store_true", help="print the result as JSON")
+    knee.add_argument("--picture", metavar="FILE.png",
+                      help="draw the straightest moment and the knee's angle over time (.png or .svg)")
     return parser
 
 
@@ -187,6 +199,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _review(args)
         if args.command == "import":
             return _import(args)
+        if args.command == "knee":
+            return _knee(args)
     except RouteRefusedError as err:  # core says why; the command line says what to type instead
         print(f"retrowalk {args.command}: {err.reason()}; {instead(err.options, getattr(args, 'reverse', False))}",
               file=sys.stderr)
@@ -409,6 +423,63 @@ def _review(args: argparse.Namespace) -> int:
 
 def _open_binary(path: Path) -> IO[bytes]:
     return path.open("rb")
+
+
+def _knee(args: argparse.Namespace) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from retrowalk.formats.kneecheck import check_video, picture, to_dict
+    from retrowalk.formats.pose import VideoError
+    from retrowalk.formats.posemodels import PoseModelsMissingError
+
+    path = Path(args.video)
+    if args.picture and Path(args.picture).suffix.lower() not in (".png", ".svg"):
+        raise PlanError(f"--picture {args.picture}: give a file ending in .png or .svg")
+    err_console = Console(stderr=True, highlight=False)
+    try:
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
+            task = bar.add_task(f"Reading {path.name}", total=None)
+            check = check_video(path, lambda done, total: bar.update(task, completed=done, total=total or None))
+    except (VideoError, PoseModelsMissingError) as err:
+        raise PlanError(str(err)) from None
+    if args.picture:
+        try:
+            Path(args.picture).write_bytes(picture(check, path, Path(args.picture).suffix.lower()[1:]))
+        except OSError as err:
+            raise PlanError(f"cannot write {args.picture}: {err.strerror or err}") from None
+        err_console.print(f"Picture written to {args.picture}")
+    if args.json:
+        print(json.dumps(to_dict(check), indent=2, ensure_ascii=False))
+    else:
+        _knee_table(check)
+    if not check.measured:
+        print(f"retrowalk knee: {check.result.verdict}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return 0
+
+
+def _knee_table(check: Any) -> None:
+    from retrowalk.core.knee import Verdict
+
+    console = Console(highlight=False)
+    result, fps = check.result, check.result.fps or 30.0
+    if result.strides:
+        table = Table(title=f"{(result.side or '').capitalize()} knee, step by step", title_justify="left")
+        for column, justify in (("Step", "right"), ("From", "right"), ("To", "right"), ("Least bend", "right"),
+                                ("Straightened?", "left")):
+            table.add_column(column, justify=justify)  # type: ignore[arg-type]
+        words = {Verdict.REACHED: "yes", Verdict.BORDERLINE: "nearly", Verdict.NOT_REACHED: "no",
+                 Verdict.CANNOT_TELL: "cannot tell"}
+        for n, stride in enumerate(result.strides, 1):
+            least = "—" if stride.shown_deg is None else f"{stride.shown_deg}°"
+            said = words[stride.verdict] + (f": {stride.why}" if stride.why else "")
+            table.add_row(str(n), f"{stride.start / fps:.1f} s", f"{stride.end / fps:.1f} s", least, said)
+        console.print(table)
+    if check.pose.note:
+        console.print(check.pose.note)
+    if check.measured:
+        console.print(result.verdict)
 
 
 def _import(args: argparse.Namespace) -> int:

@@ -1,0 +1,159 @@
+"""The knee check on real video (formats/pose.py, formats/kneecheck.py, ``retrowalk knee``), DOMAIN.md §5.
+
+None of the shared clips has reference angles: these tests check behaviour. The forward clip's near leg is found
+and straightens (or nearly) at heel strike, as forward gait does; the same clip played backward gives the same
+steps in reverse with the same least flexion within 2°; the front-oblique lunge cannot be told, for the view;
+and every video that cannot be read gets one sentence saying what to do.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from retrowalk.cli import main
+from retrowalk.core.knee import Verdict
+from retrowalk.formats.kneecheck import KneeCheck, check_video, picture
+from retrowalk.formats.pose import VideoError
+from tests.videos import FORWARD, LUNGE, REVERSED, empty_scene, frames_of, write
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def forward() -> KneeCheck:
+    return check_video(FORWARD)
+
+
+@pytest.fixture(scope="module")
+def reversed_() -> KneeCheck:
+    return check_video(REVERSED)
+
+
+def test_on_the_forward_clip_the_near_legs_steps_are_found_and_it_straightens_at_heel_strike(
+        forward: KneeCheck) -> None:
+    """She walks right to left, her left side to the camera; forward gait straightens the knee to about 0–5°
+    just before heel strike."""
+    result = forward.result
+    assert result.side == "left"
+    told = [s for s in result.strides if s.verdict is not Verdict.CANNOT_TELL]
+    assert len(told) >= 3
+    assert all(s.verdict in (Verdict.REACHED, Verdict.BORDERLINE) for s in told), result.strides
+    assert result.verdict.startswith("The left knee straightened on ")
+    # The other person in the clip (jumping about, then running past) is not the one measured.
+    assert forward.pose.people == 1
+
+
+def test_the_reversed_clip_gives_the_same_steps_in_reverse_with_the_same_least_flexion(
+        forward: KneeCheck, reversed_: KneeCheck) -> None:
+    n = len(forward.pose.landmarks)
+    assert len(reversed_.pose.landmarks) == n
+    ahead, back = forward.result.strides, reversed_.result.strides[::-1]
+    assert reversed_.result.side == "left" and len(back) == len(ahead) >= 3
+    for a, b in zip(ahead, back, strict=True):
+        assert abs((n - b.end) - a.start) <= 4 and abs((n - b.start) - a.end) <= 4, (a, b)
+        assert a.least_deg is not None and b.least_deg is not None
+        assert abs(a.least_deg - b.least_deg) <= 2.0, (a, b)
+
+
+def test_the_front_oblique_lunge_is_cannot_tell_for_the_view_not_a_number() -> None:
+    result = check_video(LUNGE).result
+    assert result.side is None and result.strides == ()
+    assert "off the side" in result.verdict and "film square to the walking line" in result.verdict
+
+
+def test_a_phones_rotation_metadata_is_applied_and_a_picture_on_its_side_says_so(tmp_path: Path) -> None:
+    """A phone records portrait video as landscape frames plus a turn to apply: applied, it reads as the upright
+    clip does. A picture whose turn was lost (the body lies across it) gets one sentence, not a number."""
+    upright = check_video(write(tmp_path / "upright.mp4", frames_of(FORWARD, 40, 190)))
+    turned = check_video(write(tmp_path / "phone.mp4", frames_of(FORWARD, 40, 190, turn=Image.Transpose.ROTATE_270),
+                               rotation=90))
+    assert turned.pose.rotation == 90 and (turned.pose.width, turned.pose.height) == (884, 496)
+    assert [s.shown_deg is not None for s in turned.result.strides] == [s.shown_deg is not None
+                                                                        for s in upright.result.strides]
+    for a, b in zip(upright.result.strides, turned.result.strides, strict=True):
+        assert a.least_deg is not None and b.least_deg is not None and abs(a.least_deg - b.least_deg) <= 2.0
+    lying = check_video(write(tmp_path / "lying.mp4", frames_of(FORWARD, 40, 190, turn=Image.Transpose.ROTATE_90)))
+    assert lying.result.side is None
+    assert lying.result.verdict.startswith("Cannot tell: the picture is on its side")
+
+
+def test_a_video_with_no_one_in_it_says_so(tmp_path: Path) -> None:
+    result = check_video(write(tmp_path / "park.mp4", empty_scene())).result
+    assert result.side is None and "no person was found in the video" in result.verdict
+
+
+def test_a_five_frame_video_is_too_short_and_says_how_long_to_film(tmp_path: Path) -> None:
+    result = check_video(write(tmp_path / "blink.mp4", frames_of(FORWARD, 100, 105))).result
+    assert result.side is None and "the video is 0.2 s long; film at least a few steps" in result.verdict
+
+
+def test_a_video_cut_short_is_read_up_to_the_damage_and_says_so(tmp_path: Path) -> None:
+    whole = write(tmp_path / "whole.mp4", frames_of(FORWARD, 40, 190), faststart=True)
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size * 2 // 3])
+    check = check_video(cut)
+    assert "The video is damaged after" in check.pose.note or len(check.pose.landmarks) < 150
+    assert len(check.pose.landmarks) > 0
+
+
+@pytest.mark.parametrize(("content", "name", "says"), [
+    (b"shopping: eggs, milk\n", "notes.mp4", "notes.mp4 is not a video retrowalk can read: upload the MP4 or MOV"),
+    (None, "broken.mp4", "broken.mp4 looks like a video but is damaged or cut short"),
+])
+def test_a_broken_file_and_a_file_that_is_no_video_each_get_one_sentence(
+        tmp_path: Path, content: bytes | None, name: str, says: str) -> None:
+    path = tmp_path / name
+    # A phone's MP4 that lost its end: the index (at the end of the file) is gone with it.
+    path.write_bytes(content if content is not None else REVERSED.read_bytes()[:1_500_000])
+    with pytest.raises(VideoError) as caught:
+        check_video(path)
+    assert str(caught.value).startswith(says) and "\n" not in str(caught.value)
+
+
+def test_the_command_prints_the_steps_the_verdict_and_draws_the_picture(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "k.png"
+    assert main(["knee", str(REVERSED), "--picture", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Left knee, step by step" in printed and "The left knee straightened on" in printed
+    with Image.open(out) as img:
+        assert img.format == "PNG" and img.width > 600
+    assert main(["knee", str(REVERSED), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["side"] == "left" and report["measured"] is True
+    assert all(isinstance(s["least_flexion_deg"], int) for s in report["steps"] if s["verdict"] != "cannot tell")
+
+
+@pytest.mark.parametrize(("make", "says"), [
+    (lambda p: p / "missing.mp4", "does not exist"),
+    (lambda p: (p / "n.mov").write_bytes(b"\x00" * 100) and p / "n.mov", "is not a video retrowalk can read"),
+])
+def test_the_command_refuses_bad_input_with_exit_2_and_one_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], make, says: str) -> None:
+    assert main(["knee", str(make(tmp_path))]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("retrowalk knee: ") and says in err and "\n" not in err and "Traceback" not in err
+
+
+def test_a_clip_nothing_can_be_measured_on_exits_2_with_its_reason(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["knee", str(LUNGE)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("retrowalk knee: Cannot tell: the camera is about") and "\n" not in err
+
+
+def test_without_the_pose_models_the_command_says_how_to_install_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("RETROWALK_POSE_MODELS", str(tmp_path))
+    assert main(["knee", str(REVERSED)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "the pose model pose_detection.tflite is not installed" in err and "run make" in err
+
+
+def test_the_picture_of_a_clip_that_cannot_be_told_still_shows_the_reason(tmp_path: Path) -> None:
+    check = check_video(LUNGE)
+    png = picture(check, LUNGE)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
