@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from retrowalk.web.frontdesk import sms
 from retrowalk.web.frontdesk.models import Booking, GroupSession, IntroRequest, Question
-from retrowalk.web.recordings.models import Import, RecordedWalk
+from retrowalk.web.recordings.models import Import, KneeVideo, RecordedWalk
 from tests.security.routes import Page
 from tests.web.conftest import Studio, _fast_passwords, studio  # noqa: F401  (fixtures)
 
@@ -29,6 +31,8 @@ class Desk:
     upload: Import
     """Ann's import of a recording, read to its end, with one walk."""
     walk: RecordedWalk
+    knee: KneeVideo
+    """Ann's knee check of her session, done, with its picture."""
 
 
 @pytest.fixture
@@ -46,7 +50,13 @@ def desk(studio: Studio) -> Desk:  # noqa: F811  (the fixture imported above)
                                        shown=True, day=timezone.localdate(), title="Morning walk",
                                        review={"words": ["No stretch looks like a backward bout."], "bouts": [],
                                                "planned": False})
-    return Desk(intro, session, booking, question, upload, walk)
+    picture = default_storage.save("knee/test/knee.png", ContentFile(b"\x89PNG\r\n\x1a\n" + b"\0" * 32))
+    video = default_storage.save("knee/test/walk.mp4", ContentFile(b"\0\0\0\x18ftypmp42"))
+    knee = KneeVideo.objects.create(client=studio.ann, session=studio.ann_session, file=video, picture=picture,
+                                    original_name="walk.mp4", size=12, status=KneeVideo.Status.DONE,
+                                    verdict="The left knee straightened on 3 of 4 steps.",
+                                    result={"side": "left", "steps": [], "method_error": "4–7°"})
+    return Desk(intro, session, booking, question, upload, walk, knee)
 
 
 def ann_values(page: Page, studio: Studio, desk: Desk) -> dict[str, object] | None:  # noqa: F811
@@ -66,6 +76,9 @@ def ann_values(page: Page, studio: Studio, desk: Desk) -> dict[str, object] | No
         "password_reset_confirm": {"uidb64": "MQ", "token": "not-a-token"},  # the "link no longer valid" page
         "recordings:list": {"client_id": studio.ann.pk}, "recordings:import": {"pk": desk.upload.pk},
         "recordings:import_status": {"pk": desk.upload.pk}, "recordings:walk": {"pk": desk.walk.pk},
+        "recordings:knee_session": {"pk": studio.ann_session.pk}, "recordings:knee": {"pk": desk.knee.pk},
+        "recordings:knee_status": {"pk": desk.knee.pk}, "recordings:knee_picture": {"pk": desk.knee.pk},
+        "recordings:knee_delete": {"pk": desk.knee.pk},
     }
     if not page.params:
         return {}

@@ -258,9 +258,46 @@ def _weighted_nms(boxes: npt.NDArray[Any], scores: npt.NDArray[Any]) -> list[npt
     return groups
 
 
-def _open(path: Path) -> Any:
+@dataclass(frozen=True, slots=True)
+class Header:
+    seconds: float
+    width: int
+    height: int
+    fps: float
+
+
+def probe(path: Path, shown_name: str | None = None) -> Header:
+    """What the video's header says, refused in one sentence (:class:`VideoError`) when it is not a video that
+    can be read or is too long or too large to check: the web's upload checks this before it keeps a file.
+    ``shown_name``: the file's name as its owner knows it, for the sentences."""
+    container = _open(Path(path), shown_name)
+    try:
+        stream = container.streams.video[0]
+        return _header(container, stream, shown_name or Path(path).name)
+    finally:
+        container.close()
+
+
+def _header(container: Any, stream: Any, name: str) -> Header:
+    rate = stream.average_rate or stream.guessed_rate
+    fps = float(rate) if rate else 0.0
+    width, height = stream.codec_context.width, stream.codec_context.height
+    seconds = float(stream.duration * stream.time_base) if stream.duration and stream.time_base else \
+        (container.duration / 1e6 if container.duration else 0.0)
+    if seconds > MAX_SECONDS:
+        raise VideoError(f"{name} is {seconds / 60:.1f} minutes long; film 10 to 60 seconds of walking (at most "
+                         f"{MAX_SECONDS / 60:.0f} minutes)")
+    if width * height > MAX_PIXELS:
+        raise VideoError(f"{name} is {width}×{height}; film at 1080p or 4K at most")
+    if not width or not height:
+        raise VideoError(f"{name} holds no picture retrowalk can read: upload the phone camera's video file")
+    return Header(seconds, width, height, fps)
+
+
+def _open(path: Path, shown_name: str | None = None) -> Any:
     import av
 
+    name = shown_name or path.name
     if not path.exists():
         raise VideoError(f"{path} does not exist")
     if path.is_dir():
@@ -268,16 +305,16 @@ def _open(path: Path) -> Any:
     try:
         container = av.open(str(path), metadata_errors="ignore")
     except av.error.PermissionError:
-        raise VideoError(f"{path} cannot be read (permission denied)") from None
+        raise VideoError(f"{name} cannot be read (permission denied)") from None
     except (av.error.FFmpegError, OSError, UnicodeDecodeError):
         if _looks_like_video(path):
-            raise VideoError(f"{path.name} looks like a video but is damaged or cut short (an upload that "
+            raise VideoError(f"{name} looks like a video but is damaged or cut short (an upload that "
                              "stopped?): send it again, as the phone saved it") from None
-        raise VideoError(f"{path.name} is not a video retrowalk can read: upload the MP4 or MOV file from the "
+        raise VideoError(f"{name} is not a video retrowalk can read: upload the MP4 or MOV file from the "
                          "phone's camera") from None
     if not container.streams.video:
         container.close()
-        raise VideoError(f"{path.name} holds no video (sound only?): upload the phone camera's video file")
+        raise VideoError(f"{name} holds no video (sound only?): upload the phone camera's video file")
     return container
 
 
@@ -479,16 +516,8 @@ def read_pose(path: Path, estimator: PoseEstimator | None = None,
     decoder: _Decoder | None = None
     try:
         stream = container.streams.video[0]
-        rate = stream.average_rate or stream.guessed_rate
-        fps = float(rate) if rate else 0.0
-        width, height = stream.codec_context.width, stream.codec_context.height
-        seconds = float(stream.duration * stream.time_base) if stream.duration and stream.time_base else \
-            (container.duration / 1e6 if container.duration else 0.0)
-        if seconds > MAX_SECONDS:
-            raise VideoError(f"the video is {seconds / 60:.1f} minutes long; film 10 to 60 seconds of walking "
-                             f"(at most {MAX_SECONDS / 60:.0f} minutes)")
-        if width * height > MAX_PIXELS:
-            raise VideoError(f"the video is {width}×{height}; film at 1080p or 4K at most")
+        header = _header(container, stream, path.name)
+        fps, width, height, seconds = header.fps, header.width, header.height, header.seconds
         total = stream.frames or round(seconds * fps)
         stream.thread_type = "AUTO"
         estimator = estimator or PoseEstimator()

@@ -85,3 +85,48 @@ class RecordedWalk(models.Model):
 VISIBLE = Q(shown=True)
 """Walks of an import still being read are not shown: an import appears whole, or not at all (its walks are
 marked shown in the same transaction that marks it done)."""
+
+
+class KneeVideo(models.Model):
+    """A phone video of a session's walk, checked in the background for the near knee's extension (core/knee.py,
+    DOMAIN.md §5). The video, its picture and its result are the client's and her coach's only: stored through
+    the storage API under a name nobody serves, shown only through views that check who asks."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting"
+        RUNNING = "running", "Checking"
+        DONE = "done", "Checked"
+        FAILED = "failed", "Could not be checked"
+
+    client = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="knee_videos")
+    session = models.ForeignKey(WalkSession, on_delete=models.CASCADE, related_name="knee_videos")
+    file = models.FileField(upload_to="knee/%Y/%m/", max_length=255)
+    original_name = models.CharField(max_length=255)
+    size = models.BigIntegerField()
+    seconds = models.FloatField(default=0, help_text="The video's length, from its header.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    result = models.JSONField(null=True, blank=True, help_text="formats/kneecheck.py's to_dict.")
+    verdict = models.TextField(blank=True, help_text="The result in one sentence (or why it could not be read).")
+    picture = models.FileField(upload_to="knee/%Y/%m/", max_length=255, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created = models.DateTimeField(auto_now_add=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == KneeVideo.Status.DONE:
+            return 100
+        return min(99, round(100 * self.done / self.total)) if self.total else 0
+
+    @property
+    def steps(self) -> list[dict[str, object]]:
+        return list((self.result or {}).get("steps", []))

@@ -11,3 +11,10 @@ from retrowalk.web.recordings import services
 @task()
 def import_recordings(import_id: int) -> str:
     return services.run_import(import_id)
+
+
+@task()
+def check_knee(video_id: int) -> str:
+    from retrowalk.web.recordings import knee
+
+    return knee.run_check(video_id)

@@ -1,5 +1,6 @@
 """``retrowalk-admin frontdesk_worker``: the studio's periodic work, forever (or ``--once``): sends due reminders,
-and queues again the job of any import whose worker died (recordings/services.recover_stalled). Run one or several
+and queues again the job of any import or knee check whose worker died (recover_stalled in recordings/services
+and recordings/knee). Run one or several
 in a real deployment; each reminder still goes out once (services.send_due_reminders claims it first), and an
 import is claimed by one job at a time."""
 
@@ -13,11 +14,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from retrowalk.web.frontdesk.services import send_due_reminders
+from retrowalk.web.recordings import knee
 from retrowalk.web.recordings.services import recover_stalled
 
 
 class Command(BaseCommand):
-    help = "Send due reminders and retry stalled imports, every --every seconds."
+    help = "Send due reminders and retry stalled imports and knee checks, every --every seconds."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="one pass, then exit")
@@ -32,6 +34,9 @@ class Command(BaseCommand):
             retried = recover_stalled()
             if retried:
                 self.stdout.write(f"{retried} stalled import(s) queued again")
+            rechecked = knee.recover_stalled()
+            if rechecked:
+                self.stdout.write(f"{rechecked} stalled knee check(s) queued again")
             if options["once"]:
                 return
             time.sleep(options["every"])
