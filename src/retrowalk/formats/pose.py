@@ -3,30 +3,37 @@
 MediaPipe's own two-stage pipeline, rebuilt on ``ai-edge-litert`` and PyAV with numpy 2, from its published
 graphs (pose_detection, pose_landmark_by_roi, pose_landmarks_to_roi):
 
-1. **Detect** (only when no one is tracked, and every :data:`RECOUNT_S` to count people): the frame, letterboxed to
-   224×224 and scaled to [-1, 1], goes through ``pose_detection.tflite``; its 2254 SSD anchors are decoded, scored
-   by a sigmoid and merged by weighted non-maximum suppression. A detection's first two keypoints (the hips'
-   centre and a point that gives the body's size and tilt) make the region of interest: a square 2.5 times their
-   distance across, turned so the body stands upright in it.
-2. **Landmarks**: that square, cut out of the full-resolution frame by one affine warp (Pillow), 256×256 in
-   [0, 1], goes through ``pose_landmark_full.tflite``: 39 points of 5 values (x, y, z, visibility, presence) in
-   the crop's pixels, mapped back to the frame; z is in the same scale (smaller is nearer).
-3. **Track**: the next frame's square comes from this frame's two auxiliary points (33 and 34), as MediaPipe
-   does, so the detector runs again only when the model says the person is lost (pose flag under 0.5).
+1. **Detect** (when no one is followed, and every :data:`RECOUNT_S` to count people): the frame, letterboxed to
+   224×224, goes through ``pose_detection.tflite``; its 2254 SSD anchors are decoded, scored by a sigmoid and
+   merged by weighted non-maximum suppression. A detection's first two keypoints (the hips' centre and a point
+   that gives the body's size and tilt) make the region of interest: a square 2.5 times their distance across,
+   turned so the body stands upright in it.
+2. **Landmarks**: that square, cut out of the full-resolution frame by one affine warp (Pillow), 256×256,
+   goes through ``pose_landmark_full.tflite``: 39 points of 5 values (x, y, z, visibility, presence) in the
+   crop's pixels, refined by the model's heatmap and mapped back to the frame; z in the same scale.
+3. **Follow**: the next square comes from this frame's two auxiliary points (33 and 34), as MediaPipe does,
+   moved on by the person's own motion, on :data:`ANALYSE_FPS` frames a second; everyone of comparable size is
+   followed and the walker chosen at the end.
+4. **Read again** (:func:`refine`): the frames round each step's straightest moment, all of them, through a
+   square that does not depend on the direction of play, from the walker's surroundings kept small as the video
+   went by.
 
-Nothing leaves the machine: frames are decoded, measured and dropped one at a time; only landmarks are kept
-(33 × 4 numbers a frame), so memory does not grow with the video's resolution or length.
+Frames stay as decoded (Y'CbCr 4:2:0); only the pixels a model sees are converted to RGB, by the video's own
+matrix. Nothing leaves the machine, and frames are dropped once read (2 s of them are kept, for people found
+late): memory does not grow with the video's length (466 MB for a minute of 1080p).
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
+import itertools
 import math
 import os
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from queue import Full, Queue
 from typing import Any
@@ -35,6 +42,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
+from retrowalk.core.knee import near_side, unswapped
 from retrowalk.formats.posemodels import model_paths
 
 FloatArray = npt.NDArray[np.float64]
@@ -47,7 +55,7 @@ NMS_IOU = 0.3
 MIN_PRESENCE = 0.5
 """MediaPipe's defaults: a detection under this score, and a tracked pose under this flag, is no one."""
 ROI_SCALE = 1.25
-RECOUNT_S = 0.5
+RECOUNT_S = 1.0
 """How often the detector runs again while someone is tracked, to count the people in the picture."""
 COMPARABLE = 0.6
 """A second person at least this share of the walker's size is someone the walker could be mistaken for."""
@@ -78,6 +86,12 @@ class PoseTrack:
     squares: FloatArray | None = None
     """(frames, 4): the walker's square in each frame (centre x, y and side in the video's pixels, angle in
     radians), NaN where she was not found: for :func:`refine`."""
+    crops: dict[int, tuple[Roi, bytes]] = field(default_factory=dict, repr=False)
+    """Frame number → the walker's surroundings, kept small (see :func:`refine`)."""
+    colour: tuple[bool, bool] = (False, True)
+    """The video's colour encoding: (full range, BT.709), for the crops."""
+    read_again: frozenset[int] = frozenset()
+    """The frames :func:`refine` read again."""
 
 
 def _sigmoid(x: npt.NDArray[Any]) -> npt.NDArray[Any]:
@@ -121,14 +135,98 @@ class Roi:
         x, y = uv[..., 0] - 0.5, uv[..., 1] - 0.5
         return np.stack([self.cx + self.side * (c * x - s * y), self.cy + self.side * (s * x + c * y)], axis=-1)
 
-    def crop(self, image: Image.Image, size: int) -> Image.Image:
-        """The square cut out and turned upright, ``size`` pixels across (one affine warp, zero outside)."""
+    def from_frame(self, xy: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        """Frame pixels to points in the crop, each coordinate 0–1 inside it (:meth:`to_frame` undone)."""
         c, s = math.cos(self.angle), math.sin(self.angle)
-        k = self.side / size
-        origin = self.to_frame(np.array([0.0, 0.0]))
-        return image.transform((size, size), Image.Transform.AFFINE,
-                               (k * c, -k * s, float(origin[0]), k * s, k * c, float(origin[1])),
-                               resample=Image.Resampling.BILINEAR)
+        dx, dy = (xy[..., 0] - self.cx) / self.side, (xy[..., 1] - self.cy) / self.side
+        return np.stack([c * dx + s * dy + 0.5, -s * dx + c * dy + 0.5], axis=-1)
+
+    def affine(self, size: int, into: Roi | None = None, into_size: int = 0) -> tuple[float, ...]:
+        """PIL's affine data mapping the pixels of this square's ``size``-pixel crop to the source's pixels: the
+        frame's, or (``into``) those of another square's ``into_size``-pixel crop."""
+        corners = self.to_frame(np.array([[0.0, 0.0], [1.0 / size, 0.0], [0.0, 1.0 / size]]))
+        if into is not None:
+            corners = into.from_frame(corners) * into_size
+        o, x, y = corners[0], corners[1] - corners[0], corners[2] - corners[0]
+        return (float(x[0]), float(y[0]), float(o[0]), float(x[1]), float(y[1]), float(o[1]))
+
+
+def _to_rgb(ycc: npt.NDArray[np.uint8], full: bool, bt709: bool) -> npt.NDArray[np.float32]:
+    """Y'CbCr bytes (…, 3) to RGB in [0, 1], by the video's own matrix and range (BT.709 or BT.601; studio
+    range 16–235 or full): one 3×3 matrix product and an offset."""
+    kr, kb = (0.2126, 0.0722) if bt709 else (0.299, 0.114)
+    kg = 1.0 - kr - kb
+    ys, cs, y0 = (1 / 255.0, 1 / 255.0, 0.0) if full else (1 / 219.0, 1 / 224.0, 16.0)
+    # RGB = M · (Y' − y0, Cb − 128, Cr − 128)
+    m = np.array([[ys, 0.0, 2 * (1 - kr) * cs],
+                  [ys, -2 * (1 - kb) * kb / kg * cs, -2 * (1 - kr) * kr / kg * cs],
+                  [ys, 2 * (1 - kb) * cs, 0.0]], dtype=np.float32)
+    offset = -(m @ np.array([y0, 128.0, 128.0], dtype=np.float32))
+    out: npt.NDArray[np.float32] = np.clip(ycc.astype(np.float32) @ m.T + offset, 0.0, 1.0)
+    return out
+
+
+class _Planes:
+    """One decoded frame as the video holds it (Y' at full size, Cb and Cr at half: 4:2:0), turned upright.
+    Nothing is converted to RGB but the few pixels a model sees: a 256×256 square, or the 224×224 board the
+    detector gets; converting whole frames was most of the decoding time."""
+
+    def __init__(self, frame: Any) -> None:
+        if frame.format.name not in ("yuv420p", "yuvj420p"):
+            frame = frame.reformat(format="yuv420p")  # 10-bit HDR, 4:2:2…: once, to the common layout
+        h, w = frame.height // 2 * 2, frame.width // 2 * 2
+        raw = frame.to_ndarray()
+        y = raw[:h, :w]
+        quarter = (frame.height // 2) * (frame.width // 2)
+        chroma = raw[frame.height:].reshape(-1)
+        u = chroma[:quarter].reshape(frame.height // 2, frame.width // 2)[:h // 2, :w // 2]
+        v = chroma[quarter:2 * quarter].reshape(frame.height // 2, frame.width // 2)[:h // 2, :w // 2]
+        turns = (round(frame.rotation) % 360) // 90
+        if turns:
+            y, u, v = (np.rot90(p, turns) for p in (y, u, v))
+        self.y, self.u, self.v = (Image.fromarray(np.ascontiguousarray(p)) for p in (y, u, v))
+        self.full = frame.format.name == "yuvj420p" or frame.color_range == 2
+        # Unspecified matrix: BT.709 for HD and up, BT.601 below (what players assume).
+        self.bt709 = frame.colorspace == 1 or (frame.colorspace == 2 and min(h, w) >= 720)
+        self.size = self.y.size
+        self.nbytes = self.size[0] * self.size[1] * 3 // 2
+
+    def ycc(self, affine: tuple[float, ...], size: int) -> Image.Image:
+        """A ``size``-pixel square by one affine warp from frame pixels, as a Y'CbCr image. The colour is warped
+        at half size, as the video holds it, then doubled: a quarter of the work for the same information."""
+        half = size // 2
+        quarter = (affine[0], affine[1], affine[2] / 2, affine[3], affine[4], affine[5] / 2)
+        bands = [self.y.transform((size, size), Image.Transform.AFFINE, affine, Image.Resampling.BILINEAR)]
+        bands += [p.transform((half, half), Image.Transform.AFFINE, quarter, Image.Resampling.BILINEAR)
+                  .resize((size, size), Image.Resampling.BILINEAR) for p in (self.u, self.v)]
+        return Image.merge("YCbCr", bands)
+
+    def kept(self, region: Roi) -> bytes:
+        """The square ``region`` kept small: its Y' as a JPEG of :data:`REGION_PX` pixels across, then its Cb and
+        Cr at half that, as they are (4:2:0, as decoded: a third of the work of full-size colour)."""
+        affine = region.affine(REGION_PX)
+        buf = io.BytesIO()
+        self.y.transform((REGION_PX, REGION_PX), Image.Transform.AFFINE, affine, Image.Resampling.BILINEAR).save(
+            buf, "JPEG", quality=REGION_QUALITY)
+        half, quarter = REGION_PX // 2, tuple(c / 2 for c in region.affine(REGION_PX // 2))
+        chroma = b"".join(p.transform((half, half), Image.Transform.AFFINE, quarter, Image.Resampling.BILINEAR)
+                          .tobytes() for p in (self.u, self.v))
+        return chroma + buf.getvalue()
+
+    def rgb(self, roi: Roi, size: int) -> npt.NDArray[np.float32]:
+        return _to_rgb(np.asarray(self.ycc(roi.affine(size), size)), self.full, self.bt709)
+
+    def board(self) -> tuple[npt.NDArray[np.float32], int, int, float]:
+        """The frame letterboxed onto the detector's 224×224 (black round it): RGB in [0, 1], where the frame
+        sits on it, and its scale."""
+        w, h = self.size
+        scale = DETECT_SIZE / max(w, h)
+        sw, sh = max(1, round(w * scale)), max(1, round(h * scale))
+        ox, oy = (DETECT_SIZE - sw) // 2, (DETECT_SIZE - sh) // 2
+        small = Image.merge("YCbCr", [p.resize((sw, sh), Image.Resampling.BILINEAR) for p in (self.y, self.u, self.v)])
+        out = np.zeros((DETECT_SIZE, DETECT_SIZE, 3), np.float32)
+        out[oy:oy + sh, ox:ox + sw] = _to_rgb(np.asarray(small), self.full, self.bt709)
+        return out, ox, oy, scale
 
 
 @contextlib.contextmanager
@@ -169,15 +267,10 @@ class PoseEstimator:
         self._lm_heatmap = louts[(1, 64, 64, 39)]
         self._anchors = _anchors()
 
-    def detect(self, image: Image.Image) -> list[tuple[float, Roi, float]]:
+    def detect(self, frame: _Planes) -> list[tuple[float, Roi, float]]:
         """Everyone the detector finds: (score, region of interest, box height in pixels), best first."""
-        w, h = image.size
-        scale = DETECT_SIZE / max(w, h)
-        sw, sh = max(1, round(w * scale)), max(1, round(h * scale))
-        board = Image.new("RGB", (DETECT_SIZE, DETECT_SIZE))
-        ox, oy = (DETECT_SIZE - sw) // 2, (DETECT_SIZE - sh) // 2
-        board.paste(image.resize((sw, sh), Image.Resampling.BILINEAR), (ox, oy))
-        tensor = np.asarray(board, dtype=np.float32)[None] / 127.5 - 1.0
+        board, ox, oy, scale = frame.board()
+        tensor = board[None] * 2.0 - 1.0
         self._detector.set_tensor(self._det_in, tensor)
         self._detector.invoke()
         raw = self._detector.get_tensor(self._det_boxes)[0]
@@ -201,10 +294,12 @@ class PoseEstimator:
             found.append((float(scores[group].max()), Roi.from_points(kps_px[0], kps_px[1]), height))
         return found
 
-    def landmarks(self, image: Image.Image, roi: Roi) -> tuple[FloatArray, float]:
+    def landmarks(self, frame: _Planes, roi: Roi) -> tuple[FloatArray, float]:
         """(39, 4) points in frame pixels (x, y, z, visibility) and the pose flag (0–1: is a person there)."""
-        crop = roi.crop(image, LANDMARK_SIZE)
-        tensor = np.asarray(crop, dtype=np.float32)[None] / 255.0
+        return self.landmarks_of(frame.rgb(roi, LANDMARK_SIZE)[None], roi)
+
+    def landmarks_of(self, tensor: npt.NDArray[np.float32], roi: Roi) -> tuple[FloatArray, float]:
+        """:meth:`landmarks` of the square ``roi`` already cut out: (1, 256, 256, 3) RGB in [0, 1]."""
         self._landmarker.set_tensor(self._lm_in, tensor)
         self._landmarker.invoke()
         raw = self._landmarker.get_tensor(self._lm_points)[0].reshape(39, 5).astype(np.float64)
@@ -228,17 +323,22 @@ def _refined(uv: FloatArray, heatmap: npt.NDArray[np.float32]) -> FloatArray:
     half = HEATMAP_KERNEL // 2
     out = uv.copy()
     cells = np.floor(uv[:LANDMARKS] * size).astype(int)
-    inside = ((cells >= 0) & (cells < size)).all(axis=1)
-    padded = np.pad(heatmap[:, :, :LANDMARKS], ((half, half), (half, half), (0, 0)), constant_values=-100.0)
+    inside = np.flatnonzero(((cells >= 0) & (cells < size)).all(axis=1))
+    if not len(inside):
+        return out
     offsets = np.arange(-half, half + 1)
-    for i in np.flatnonzero(inside):
-        col, row = cells[i]
-        conf = _sigmoid(padded[row:row + HEATMAP_KERNEL, col:col + HEATMAP_KERNEL, i].astype(np.float64))
-        if conf.max() < HEATMAP_MIN:
-            continue
-        total = conf.sum()
-        out[i, 0] = (conf.sum(axis=0) @ (col + offsets)) / total / size
-        out[i, 1] = (conf.sum(axis=1) @ (row + offsets)) / total / size
+    cols = cells[inside, 0][:, None] + offsets  # (n, 7)
+    rows = cells[inside, 1][:, None] + offsets
+    valid = ((cols >= 0) & (cols < size))[:, None, :] & ((rows >= 0) & (rows < size))[:, :, None]  # (n, 7, 7)
+    logits = heatmap[np.clip(rows, 0, size - 1)[:, :, None], np.clip(cols, 0, size - 1)[:, None, :],
+                     inside[:, None, None]]
+    conf = np.where(valid, _sigmoid(logits), 0.0)
+    total = conf.sum(axis=(1, 2))
+    sure = (conf.max(axis=(1, 2)) >= HEATMAP_MIN) & (total > 0)
+    x = (conf.sum(axis=1) * cols).sum(axis=1) / np.where(total > 0, total, 1.0) / size
+    y = (conf.sum(axis=2) * rows).sum(axis=1) / np.where(total > 0, total, 1.0) / size
+    out[inside[sure], 0] = x[sure]
+    out[inside[sure], 1] = y[sure]
     return out
 
 
@@ -354,20 +454,25 @@ def frame_at(path: Path, index: int) -> Image.Image | None:
     return None
 
 
-WORK_LONG_SIDE = 1280
-"""Frames are decoded scaled to at most this many pixels on their long side (1280×720 from 1080p or 4K): the
-landmark model sees 256×256 of a person's square, which is still larger than that in all but a distant
-walker, and converting the video's colours at full size is most of the decoding time."""
+ANALYSE_FPS = 10.0
+"""People are found and followed on about this many frames a second (every 3rd of 30 fps, every 6th of 60):
+enough to follow a walker and find her steps; the frames round each step's straightest moment, whose numbers
+are the result, are then all read (:func:`refine`)."""
+REGION_SCALE = 1.3
+REGION_PX = 320
+REGION_QUALITY = 92
+"""The walker's surroundings, kept for the frames near her knee's straightest: 1.3 times her square, 320 pixels
+across, Y' as a JPEG and the colour at half size (about 70 KB a frame; a minute's walk: about 60 MB)."""
 
 
 class _Decoder(threading.Thread):
-    """Decodes in its own thread, frames scaled by ``k`` and upright (then None at the end, or the exception that
-    stopped it), so decoding the next frame overlaps the models working on this one."""
+    """Decodes in its own thread, every frame as :class:`_Planes` (then :data:`END`, or the exception that
+    stopped it), so decoding overlaps the models working on the last frame."""
 
-    def __init__(self, container: Any, stream: Any, k: float) -> None:
+    def __init__(self, container: Any, stream: Any) -> None:
         super().__init__(daemon=True)
-        self.container, self.stream, self.k = container, stream, k
-        self.out: Queue[Any] = Queue(maxsize=4)
+        self.container, self.stream = container, stream
+        self.out: Queue[Any] = Queue(maxsize=6)
         self.stop = threading.Event()
         self.rotation = 0
 
@@ -384,21 +489,14 @@ class _Decoder(threading.Thread):
         try:
             for frame in self.container.decode(self.stream):
                 self.rotation = round(frame.rotation) % 360
-                if not self._put(_image(frame, self.k)):
+                if not self._put(_Planes(frame)):
                     return
-            self._put(None)
+            self._put(END)
         except Exception as exc:  # handed to the reader, which says what it means
             self._put(exc)
 
 
-def _image(frame: Any, k: float) -> Image.Image:
-    """The frame scaled by ``k`` (colours converted at that size: fewer pixels, less work) and upright."""
-    if k < 1:
-        w, h = max(2, round(frame.width * k)), max(2, round(frame.height * k))
-        image = frame.to_image(width=w, height=h, interpolation="BILINEAR")
-    else:
-        image = frame.to_image()
-    return _upright_image(image, round(frame.rotation) % 360)
+END = object()
 
 
 @dataclass
@@ -412,6 +510,9 @@ class _Track:
     """The square around the person in the last frame (``roi`` is where she is expected in the next)."""
     squares: dict[int, Roi] = field(default_factory=dict)
     """Frame number → the square the person's own points give in that frame."""
+    crops: dict[int, tuple[Roi, bytes]] = field(default_factory=dict)
+    """Frame number → the person's surroundings in that frame, small (JPEG, Y'CbCr as decoded): what
+    :func:`refine` reads again, every frame of it, without decoding the video a second time."""
 
     def walked(self) -> float:
         """How far the hips went across the picture, in the person's own sizes (a square is about 1.2 body
@@ -434,7 +535,7 @@ LEFT_HIP, RIGHT_HIP = 23, 24
 MAX_PEOPLE = 3
 """At most this many people are followed at once (each costs one run of the landmark model a frame)."""
 WALKED_MIN = 0.5
-PARK_S = 2.0
+PARK_S = 1.0
 """Someone else in the picture who has not walked steadily for this long is no longer followed."""
 """A person whose hips crossed less than this many of their own squares did not walk past the phone."""
 
@@ -468,6 +569,7 @@ def _joined(tracks: list[_Track], fps: float) -> list[_Track]:
             if same:
                 before.rows = {**track.rows, **before.rows}
                 before.squares = {**track.squares, **before.squares}
+                before.crops = {**track.crops, **before.crops}
                 before.side = track.side
                 break
         else:
@@ -475,15 +577,14 @@ def _joined(tracks: list[_Track], fps: float) -> list[_Track]:
     return out
 
 
-def _follow(estimator: PoseEstimator, track: _Track, frame: int, image: Image.Image, k: float) -> bool:
-    """The track's landmarks in this frame (image scaled by ``k``), and its square for the next; False (and the
-    track lost) when the model says no one is there."""
+def _follow(estimator: PoseEstimator, track: _Track, frame: int, picture: _Planes) -> bool:
+    """The track's landmarks in this frame, and its square for the next; False (and the track lost) when the
+    model says no one is there."""
     assert track.roi is not None
-    marks, flag = estimator.landmarks(image, track.roi.scaled(k))
+    marks, flag = estimator.landmarks(picture, track.roi)
     if flag < MIN_PRESENCE:
         track.roi = track.last = None
         return False
-    marks[:, :3] /= k
     here = Roi.from_points(marks[33, :2], marks[34, :2])
     # The next frame's square where the person will be, not where she was: moved on by as much as she moved
     # since the frame before. A square that lags behind a walker sits off-centre one way walking left and the
@@ -497,6 +598,50 @@ def _follow(estimator: PoseEstimator, track: _Track, frame: int, image: Image.Im
     return True
 
 
+LOW_DEG = 30.0
+"""Only frames near one where a knee bent less than this are kept (:func:`_keep_crops`): the least flexion of a
+step is read nowhere else."""
+
+
+def _low(track: _Track, frame: int) -> bool:
+    """Whether a knee of the person bent less than :data:`LOW_DEG` in that frame (either leg: which is nearer
+    the camera is known only at the end)."""
+    row = track.rows.get(frame)
+    if row is None:
+        return False
+    # The leg nearer the camera so far (the knee code chooses it the same way, over the whole clip); both while
+    # it is unclear.
+    depth = np.nanmean([(r[[23, 25, 27], 2] - r[[24, 26, 28], 2]).mean() for r in track.rows.values()])
+    legs = [(23, 25, 27)] if depth < -0.05 * track.side else [(24, 26, 28)] if depth > 0.05 * track.side else \
+        [(23, 25, 27), (24, 26, 28)]
+    for hip, knee, ankle in legs:
+        thigh, shank = row[hip, :2] - row[knee, :2], row[ankle, :2] - row[knee, :2]
+        cos = float(thigh @ shank) / max(float(np.linalg.norm(thigh) * np.linalg.norm(shank)), 1e-9)
+        if 180.0 - math.degrees(math.acos(max(-1.0, min(1.0, cos)))) < LOW_DEG:
+            return True
+    return False
+
+
+def _keep_crops(track: _Track, frames: list[tuple[int, _Planes]]) -> None:
+    """The person's surroundings kept for each of ``frames`` lying between two frames she was read in (or on
+    one), where a knee was low in one of them: a square :data:`REGION_SCALE` times hers, drawn straight between
+    the two. Someone followed who is not walking past keeps nothing."""
+    read = sorted(track.squares)
+    for number, picture in frames:
+        if number in track.crops:
+            continue
+        before = [f for f in read if f <= number]
+        after = [f for f in read if f >= number]
+        if not before or not after or not (_low(track, before[-1]) or _low(track, after[0])):
+            continue
+        a, b = track.squares[before[-1]], track.squares[after[0]]
+        t = 0.0 if after[0] == before[-1] else (number - before[-1]) / (after[0] - before[-1])
+        angle = a.angle + t * ((b.angle - a.angle + math.pi) % (2 * math.pi) - math.pi)
+        region = Roi(a.cx + t * (b.cx - a.cx), a.cy + t * (b.cy - a.cy),
+                     (a.side + t * (b.side - a.side)) * REGION_SCALE, angle)
+        track.crops[number] = (region, picture.kept(region))
+
+
 def _same(a: Roi, b: Roi) -> bool:
     return math.hypot(a.cx - b.cx, a.cy - b.cy) < 0.3 * max(a.side, b.side) and 0.6 < a.side / b.side < 1.67
 
@@ -506,9 +651,10 @@ def read_pose(path: Path, estimator: PoseEstimator | None = None,
     """Every frame's pose of the person walking past. ``progress(done, total)`` is called now and then (total is
     0 when unknown).
 
-    Everyone of comparable size the detector sees is followed (up to :data:`MAX_PEOPLE`); at the end the walker
-    is the one whose hips travelled across the picture. If several did, :attr:`PoseTrack.people` says so and the
-    knee check cannot tell whom to measure."""
+    Everyone of comparable size the detector sees is followed (up to :data:`MAX_PEOPLE`), on every
+    ``step``-th frame (:data:`ANALYSE_FPS`), their surroundings kept small for every frame; at the end the walker
+    is the one whose hips travelled steadily across the picture. If several did, :attr:`PoseTrack.people` says
+    so and the knee check cannot tell whom to measure."""
     import av
 
     path = Path(path)
@@ -521,18 +667,21 @@ def read_pose(path: Path, estimator: PoseEstimator | None = None,
         total = stream.frames or round(seconds * fps)
         stream.thread_type = "AUTO"
         estimator = estimator or PoseEstimator()
-        k = min(1.0, WORK_LONG_SIDE / max(width, height, 1))
-        decoder = _Decoder(container, stream, k)
+        step = max(1, round((fps or ANALYSE_FPS) / ANALYSE_FPS))
+        rate = (fps or 30.0) / step  # frames read a second
+        decoder = _Decoder(container, stream)
         decoder.start()
         tracks: list[_Track] = []
         count, people, rotation, note, shape = 0, 0, 0, "", (width, height)
-        recount = max(1, round(RECOUNT_S * (fps or 30)))
-        history: deque[tuple[int, Image.Image, float]] = deque()
+        colour = (False, True)
+        recount = step * max(1, round(RECOUNT_S * rate))
+        history: deque[tuple[int, _Planes]] = deque()
+        pending: list[tuple[int, _Planes]] = []
         parked: list[Roi] = []
         kept = 0
         while True:
             item = decoder.out.get()
-            if item is None:
+            if item is END:
                 break
             if isinstance(item, Exception):
                 if not count:
@@ -542,31 +691,42 @@ def read_pose(path: Path, estimator: PoseEstimator | None = None,
                     raise item
                 note = f"The video is damaged after {count / (fps or 30):.1f} s; only the part before was read."
                 break
-            image = item
+            picture: _Planes = item
             if not count:
-                shape = (round(image.size[0] / k), round(image.size[1] / k))
+                shape = picture.size
                 rotation = decoder.rotation
+                colour = (picture.full, picture.bt709)
+            history.append((count, picture))
+            kept += picture.nbytes
+            while history and (len(history) > BACKTRACK_S * (fps or 30) or kept > BACKTRACK_BYTES):
+                kept -= history.popleft()[1].nbytes
+            if count % step:  # a frame between those read: kept until the next one says where everyone is
+                pending.append((count, picture))
+                count += 1
+                continue
             fresh: list[_Track] = []
             live = [t for t in tracks if t.roi is not None]
             if not live or count % recount == 0:
-                seen = estimator.detect(image)
+                seen = estimator.detect(picture)
                 biggest = max((r.side for _s, r, _h in seen), default=0.0)
                 comparable = [r for _s, r, _h in seen if r.side >= COMPARABLE * biggest]
                 people = max(people, len(comparable))
-                for roi in (r.scaled(1 / k) for r in comparable):
+                for roi in comparable:
                     live = [t for t in tracks if t.roi is not None]
                     if len(live) < MAX_PEOPLE and not any(t.roi is not None and _same(t.roi, roi) for t in live) \
                             and not any(_same(spot, roi) for spot in parked):
                         tracks.append(_Track(roi, {}, roi.side))
                         fresh.append(tracks[-1])
             for track in tracks:
-                if track.roi is not None:
-                    _follow(estimator, track, count, image, k)
+                if track.roi is not None and _follow(estimator, track, count, picture) \
+                        and (len(track.rows) < PARK_S * rate or track.walked()):
+                    _keep_crops(track, [*pending, (count, picture)])
+            pending = []
             # Someone followed for a while who is not walking past (jumping about in the background, sitting
             # on a bench) is no longer followed, nor found again where they are; the walker is.
             if len([t for t in tracks if t.roi is not None]) > 1:
                 for track in tracks:
-                    if track.roi is not None and len(track.rows) >= PARK_S * (fps or 30) and not track.walked():
+                    if track.roi is not None and len(track.rows) >= PARK_S * rate and not track.walked():
                         parked.append(track.roi)
                         track.roi = track.last = None
             # Someone found only now may have been there before, unseen by the detector (coming out from behind
@@ -575,23 +735,28 @@ def read_pose(path: Path, estimator: PoseEstimator | None = None,
             for track in fresh:
                 if track.roi is not None:  # found here: its square for the next frame serves the one before
                     back = _Track(track.last or track.roi, {}, track.side)
-                    for before, old_image, old_k in reversed(history):
-                        if not _follow(estimator, back, before, old_image, old_k):
+                    back.squares[count] = track.squares[count]
+                    for before, old in reversed(list(history)[:-1]):
+                        if before % step:
+                            continue
+                        # Back to where another track already has this person: joined at the end.
+                        known = (t.squares.get(before) for t in tracks if t is not track)
+                        if back.roi is None or any(sq is not None and _same(sq, back.roi) for sq in known):
                             break
+                        if not _follow(estimator, back, before, old):
+                            break
+                    first = min(back.squares)
+                    _keep_crops(back, [(n, pic) for n, pic in history if first <= n < count])
                     track.rows.update(back.rows)
                     track.squares.update(back.squares)
-            history.append((count, image, k))
-            kept += image.size[0] * image.size[1] * 3
-            while history and (len(history) > BACKTRACK_S * (fps or 30) or kept > BACKTRACK_BYTES):
-                _n, dropped, _k = history.popleft()
-                kept -= dropped.size[0] * dropped.size[1] * 3
+                    track.crops.update(back.crops)
             # Two tracks that came onto the same person: the later one goes.
             for i, a in enumerate(tracks):
                 for b in tracks[i + 1:]:
                     if a.roi is not None and b.roi is not None and _same(a.roi, b.roi):
                         b.roi = None
             count += 1
-            if progress and count % 10 == 0:
+            if progress and count % (10 * step) < 1:
                 progress(count, total)
     except av.error.FFmpegError as exc:
         raise VideoError(f"{path.name} could not be decoded ({exc.strerror or exc}): upload the file again, as "
@@ -603,72 +768,97 @@ def read_pose(path: Path, estimator: PoseEstimator | None = None,
         container.close()
     tracks = _joined(tracks, fps or 30.0)
     landmarks = np.full((count, LANDMARKS, 4), np.nan)
-    # The walker is the one who went furthest steadily across; someone else who went at least half as far
-    # could as well be the one to measure.
-    walkers = sorted((t for t in tracks if len(t.rows) >= (fps or 30) and t.walked() >= WALKED_MIN),
+    # The walker is the one who went furthest steadily across; someone else who went at least half as far, and
+    # was in the picture at least half as long, could as well be the one to measure.
+    walkers = sorted((t for t in tracks if len(t.rows) >= rate and t.walked() >= WALKED_MIN),
                      key=lambda t: -t.walked())
-    rivals = [t for t in walkers[1:] if t.walked() >= 0.5 * walkers[0].walked()]
+    rivals = [t for t in walkers[1:] if t.walked() >= 0.5 * walkers[0].walked()
+              and len(t.rows) >= 0.5 * len(walkers[0].rows)]  # a runner crossing for a second is not a rival
     chosen = walkers[0] if walkers else max(tracks, key=lambda t: len(t.rows), default=None)
     squares = np.full((count, 4), np.nan)
+    crops: dict[int, tuple[Roi, bytes]] = {}
     if chosen is not None:
-        for f, row in chosen.rows.items():
+        # The model's left/right label swaps undone on the frames read, before the frames between are drawn
+        # from them (a swapped frame would otherwise spread over its neighbours, too wide to be seen as one).
+        read = sorted(chosen.rows)
+        compact = np.stack([chosen.rows[f] for f in read])
+        for f, row in zip(read, unswapped(compact, near_side(compact)), strict=True):
             landmarks[f] = row
         for f, sq in chosen.squares.items():
             squares[f] = (sq.cx, sq.cy, sq.side, sq.angle)
+        # The frames between those read, drawn straight between them (refine reads for real the ones whose
+        # numbers count).
+        landmarks = _between(landmarks, step)
+        squares = _between(squares[:, None, :], step)[:, 0, :]
+        crops = chosen.crops
     if walkers and not rivals and people > 1:
         note = (note + " " if note else "") + (f"{people} people were in the video; the one walking past was "
                                                "measured.")
     if progress:
         progress(count, count)
-    return PoseTrack(landmarks, fps, shape[0], shape[1], 1 + len(rivals) if tracks else 0, rotation, note, squares)
+    return PoseTrack(landmarks, fps, shape[0], shape[1], 1 + len(rivals) if tracks else 0, rotation, note, squares,
+                     crops, colour)
+
+
+def _between(values: FloatArray, step: int) -> FloatArray:
+    """``values`` (frames, points, n) with the gaps of fewer than ``step`` frames between two known frames filled
+    in straight lines; longer gaps (no one found) stay NaN."""
+    known = np.flatnonzero(np.isfinite(values[:, 0, 0]))
+    out = values.copy()
+    for a, b in itertools.pairwise(known):
+        if 1 < b - a <= step:
+            t = (np.arange(a + 1, b) - a)[:, None, None] / (b - a)
+            out[a + 1:b] = values[a] + t * (values[b] - values[a])
+    return out
 
 
 REFINE_HALF = 2
-"""The square used to read a frame again is the median of the squares this many frames either side."""
+REFINE_SIZE_S = 0.5
+"""The square a frame is read again through: centred on the median of the squares' centres this many frames
+either side, its size and angle those of the squares over this many seconds either side."""
 
 
-def refine(path: Path, pose: PoseTrack, wanted: set[int], estimator: PoseEstimator | None = None) -> PoseTrack:
+def refine(pose: PoseTrack, wanted: set[int], estimator: PoseEstimator | None = None) -> PoseTrack:
     """The walker's landmarks read again in the frames ``wanted`` (those round the knee's straightest moments,
-    whose number is the result), each through a square that does not depend on the direction of play.
+    whose number is the result), each through a square that does not depend on the direction of play, from her
+    surroundings kept by :func:`read_pose` (the video is not decoded again).
 
     Tracking puts a frame's square where the frame before said (or the frame after, followed back), so a clip
     and the same clip played backwards see a frame through slightly different squares, and the model's points
     move with the square: 2–3° of the knee's angle at its straightest. Read again through the median of the
     squares of the frames round it (the same whichever way the clip plays), the two agree within a degree.
-    (Reading a mirrored crop as well was tried: the model bends a mirrored knee 3–5° more, so it is not used.)
-    Frames are decoded again (none were kept), up to the last one wanted."""
+    (Reading a mirrored crop as well was tried: the model bends a mirrored knee 3–5° more, so it is not used.)"""
     if pose.squares is None or not wanted:
         return pose
     estimator = estimator or PoseEstimator()
     squares = pose.squares
     landmarks = pose.landmarks.copy()
-    k = min(1.0, WORK_LONG_SIDE / max(pose.width, pose.height, 1))
-    last = max(wanted)
-    container = _open(Path(path))
-    try:
-        stream = container.streams.video[0]
-        stream.thread_type = "AUTO"
-        for i, frame in enumerate(container.decode(stream)):
-            if i > last:
-                break
-            if i not in wanted or i >= len(squares) or not np.isfinite(squares[i, 0]):
-                continue
-            near = squares[max(0, i - REFINE_HALF):i + REFINE_HALF + 1]
-            near = near[np.isfinite(near[:, 0])]
-            angle = float(np.arctan2(np.sin(near[:, 3]).mean(), np.cos(near[:, 3]).mean()))
-            cx, cy, side = np.median(near[:, :3], axis=0)
-            marks, flag = estimator.landmarks(_image(frame, k), Roi(cx, cy, side, angle).scaled(k))
-            if flag >= MIN_PRESENCE:
-                marks[:, :3] /= k
-                landmarks[i] = marks[:LANDMARKS]
-    except av_errors() as exc:  # a damaged end was noted by the first reading; what was read again stands
-        del exc
-    finally:
-        container.close()
-    return PoseTrack(landmarks, pose.fps, pose.width, pose.height, pose.people, pose.rotation, pose.note, squares)
-
-
-def av_errors() -> type[Exception]:
-    import av
-
-    return av.error.FFmpegError
+    done: set[int] = set()
+    for i in sorted(wanted):
+        if i >= len(squares) or not np.isfinite(squares[i, 0]) or i not in pose.crops:
+            continue
+        near = squares[max(0, i - REFINE_HALF):i + REFINE_HALF + 1]
+        near = near[np.isfinite(near[:, 0])]
+        # Her size and lean change slowly; the model's own estimate of them jitters by a tenth from frame to
+        # frame, more than her place: they are taken over half a second either side.
+        reach = max(REFINE_HALF, round(REFINE_SIZE_S * (pose.fps or 30.0)))
+        around = squares[max(0, i - reach):i + reach + 1]
+        around = around[np.isfinite(around[:, 0])]
+        angle = float(np.arctan2(np.sin(around[:, 3]).mean(), np.cos(around[:, 3]).mean()))
+        cx, cy = np.median(near[:, :2], axis=0)
+        square = Roi(float(cx), float(cy), float(np.median(around[:, 2])), angle)
+        region, data = pose.crops[i]
+        half = REGION_PX // 2
+        u, v = (Image.frombytes("L", (half, half), data[n * half * half:(n + 1) * half * half]) for n in (0, 1))
+        with Image.open(io.BytesIO(data[2 * half * half:])) as y:
+            bands = [y.transform((LANDMARK_SIZE, LANDMARK_SIZE), Image.Transform.AFFINE,
+                                 square.affine(LANDMARK_SIZE, region, REGION_PX), Image.Resampling.BILINEAR)]
+        bands += [p.transform((LANDMARK_SIZE, LANDMARK_SIZE), Image.Transform.AFFINE,
+                              square.affine(LANDMARK_SIZE, region, half), Image.Resampling.BILINEAR) for p in (u, v)]
+        full, bt709 = pose.colour
+        ycc = np.asarray(Image.merge("YCbCr", bands))
+        marks, flag = estimator.landmarks_of(_to_rgb(ycc, full, bt709)[None], square)
+        if flag >= MIN_PRESENCE:
+            landmarks[i] = marks[:LANDMARKS]
+            done.add(i)
+    return replace(pose, landmarks=landmarks, read_again=frozenset(done))
