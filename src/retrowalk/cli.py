@@ -425,9 +425,15 @@ def _open_binary(path: Path) -> IO[bytes]:
     return path.open("rb")
 
 
-def _knee(args: argparse.Namespace) -> int:
+def _bar(console: Console) -> Any:
+    """A progress bar on stderr for long reading, shown only on a terminal and gone when done."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                    console=console, transient=True, disable=not console.is_terminal)
+
+
+def _knee(args: argparse.Namespace) -> int:
     from retrowalk.formats.kneecheck import check_video, picture, to_dict
     from retrowalk.formats.pose import VideoError
     from retrowalk.formats.posemodels import PoseModelsMissingError
@@ -437,8 +443,7 @@ def _knee(args: argparse.Namespace) -> int:
         raise PlanError(f"--picture {args.picture}: give a file ending in .png or .svg")
     err_console = Console(stderr=True, highlight=False)
     try:
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                      console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
+        with _bar(err_console) as bar:
             task = bar.add_task(f"Reading {path.name}", total=None)
             check = check_video(path, lambda done, total: bar.update(task, completed=done, total=total or None))
     except (VideoError, PoseModelsMissingError) as err:
@@ -483,8 +488,6 @@ def _knee_table(check: Any) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     from retrowalk.core.geo import along_m
     from retrowalk.formats.archive import ArchiveError, Found, fingerprint, scan
 
@@ -495,13 +498,12 @@ def _import(args: argparse.Namespace) -> int:
             raise PlanError(f"{name}: no such file" if not path.exists() else f"{name} is a folder; give its files")
     found: list[Found] = []
     err_console = Console(stderr=True, highlight=False)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
+    with _bar(err_console) as bar:
         for name in args.files:
             task = bar.add_task(f"Reading {Path(name).name}", total=None)
 
             def moved(done: int, total: int, task: object = task) -> None:
-                bar.update(task, completed=done, total=total)  # type: ignore[arg-type]
+                bar.update(task, completed=done, total=total)
 
             try:
                 found += list(scan(name, partial(_open_binary, Path(name)), moved))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import tempfile
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from django.core.files.base import ContentFile, File
@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from retrowalk.formats.pose import VideoError, probe
 from retrowalk.formats.posemodels import PoseModelsMissingError
+from retrowalk.web.recordings import jobs
 from retrowalk.web.recordings.models import KneeVideo
 from retrowalk.web.walks.models import WalkSession
 
@@ -82,12 +83,7 @@ def start_check(session: WalkSession, upload: File[bytes]) -> KneeVideo:
 
 def claim(video_id: int, now: datetime | None = None) -> KneeVideo | None:
     """Take the check for this run of its job, or None when it is done, failed, deleted, or alive elsewhere."""
-    now = now or timezone.now()
-    stale = now - timedelta(seconds=STALL_S)
-    taken = KneeVideo.objects.filter(pk=video_id, status__in=[KneeVideo.Status.QUEUED, KneeVideo.Status.RUNNING]
-                                     ).exclude(status=KneeVideo.Status.RUNNING, heartbeat_at__gte=stale).update(
-        status=KneeVideo.Status.RUNNING, heartbeat_at=now, attempts=F("attempts") + 1, done=0)
-    return KneeVideo.objects.filter(pk=video_id).first() if taken else None
+    return KneeVideo.objects.filter(pk=video_id).first() if jobs.claim(KneeVideo, video_id, STALL_S, now) else None
 
 
 def run_check(video_id: int) -> str:
@@ -141,12 +137,7 @@ def recover_stalled(now: datetime | None = None) -> int:
     """Queue again the job of every check whose worker died or whose job never started; returns how many."""
     from retrowalk.web.recordings.tasks import check_knee
 
-    now = now or timezone.now()
-    stale = now - timedelta(seconds=STALL_S)
-    ids = list(KneeVideo.objects.filter(status=KneeVideo.Status.RUNNING, heartbeat_at__lt=stale)
-               .values_list("pk", flat=True))
-    ids += list(KneeVideo.objects.filter(status=KneeVideo.Status.QUEUED, created__lt=stale)
-                .values_list("pk", flat=True))
+    ids = jobs.stalled(KneeVideo, STALL_S, now)
     for pk in ids:
         check_knee.enqueue(pk)
     return len(ids)

@@ -10,7 +10,23 @@ from retrowalk.web.accounts.models import Profile
 from retrowalk.web.walks.models import WalkPlan, WalkSession
 
 
-class Import(models.Model):
+class Job(models.Model):
+    """What every background job's record has: its progress, its tries and its worker's last sign of life
+    (recordings/jobs.py claims and retries them alike)."""
+
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created = models.DateTimeField(auto_now_add=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True,
+                                        help_text="Last sign of life of the worker on it: a stale one is retried.")
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Import(Job):
     class Status(models.TextChoices):
         QUEUED = "queued", "Waiting"
         RUNNING = "running", "Reading"
@@ -23,18 +39,11 @@ class Import(models.Model):
     size = models.BigIntegerField()
     digest = models.CharField(max_length=64, help_text="SHA-256 of the file: the same file twice is one import.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    done = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0)
     walks_new = models.PositiveIntegerField(default=0)
     walks_known = models.PositiveIntegerField(default=0, help_text="Walks already imported (from another file).")
     skipped = models.JSONField(default=list, help_text="What was skipped and why (at most 200 lines).")
     skipped_count = models.PositiveIntegerField(default=0)
     message = models.TextField(blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created = models.DateTimeField(auto_now_add=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True,
-                                        help_text="Last sign of life of the worker on it: a stale one is retried.")
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created"]
@@ -87,7 +96,7 @@ VISIBLE = Q(shown=True)
 marked shown in the same transaction that marks it done)."""
 
 
-class KneeVideo(models.Model):
+class KneeVideo(Job):
     """A phone video of a session's walk, checked in the background for the near knee's extension (core/knee.py,
     DOMAIN.md §5). The video, its picture and its result are the client's and her coach's only: stored through
     the storage API under a name nobody serves, shown only through views that check who asks."""
@@ -105,15 +114,9 @@ class KneeVideo(models.Model):
     size = models.BigIntegerField()
     seconds = models.FloatField(default=0, help_text="The video's length, from its header.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    done = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0)
     result = models.JSONField(null=True, blank=True, help_text="formats/kneecheck.py's to_dict.")
     verdict = models.TextField(blank=True, help_text="The result in one sentence (or why it could not be read).")
     picture = models.FileField(upload_to="knee/%Y/%m/", max_length=255, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created = models.DateTimeField(auto_now_add=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created"]

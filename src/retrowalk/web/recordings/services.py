@@ -31,6 +31,7 @@ from retrowalk.core.review import Review, Verdict, review, review_to_dict
 from retrowalk.formats.archive import ArchiveError, Found, fingerprint, scan
 from retrowalk.formats.fitworkout import segment_steps
 from retrowalk.web.accounts.models import Profile
+from retrowalk.web.recordings import jobs
 from retrowalk.web.recordings.models import Import, RecordedWalk
 from retrowalk.web.walks.models import Setting, WalkPlan, WalkSession
 
@@ -83,12 +84,7 @@ def start_import(client: Profile, upload: File[bytes]) -> tuple[Import, bool]:
 
 def claim(import_id: int, now: datetime | None = None) -> Import | None:
     """Take the import for this run of its job, or None when it is done, failed or alive in another worker."""
-    now = now or timezone.now()
-    stale = now - timedelta(seconds=STALL_S)
-    taken = Import.objects.filter(pk=import_id).filter(
-        status__in=[Import.Status.QUEUED, Import.Status.RUNNING]).exclude(
-        status=Import.Status.RUNNING, heartbeat_at__gte=stale).update(
-        status=Import.Status.RUNNING, heartbeat_at=now, attempts=F("attempts") + 1, done=0)
+    taken = jobs.claim(Import, import_id, STALL_S, now)
     return Import.objects.select_related("client").get(pk=import_id) if taken else None
 
 
@@ -228,10 +224,7 @@ def recover_stalled(now: datetime | None = None) -> int:
     never started (queued for as long); returns how many. Run by the worker loop and before each job."""
     from retrowalk.web.recordings.tasks import import_recordings
 
-    now = now or timezone.now()
-    stale = now - timedelta(seconds=STALL_S)
-    ids = list(Import.objects.filter(status=Import.Status.RUNNING, heartbeat_at__lt=stale).values_list("pk", flat=True))
-    ids += list(Import.objects.filter(status=Import.Status.QUEUED, created__lt=stale).values_list("pk", flat=True))
+    ids = jobs.stalled(Import, STALL_S, now)
     for pk in ids:
         import_recordings.enqueue(pk)
     return len(ids)
