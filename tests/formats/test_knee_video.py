@@ -165,3 +165,12 @@ def test_the_picture_of_a_clip_that_cannot_be_told_still_shows_the_reason(tmp_pa
     check = check_video(LUNGE)
     png = picture(check, LUNGE)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_walking_past_and_back_is_one_walker_and_her_longest_pass_is_measured(tmp_path: Path) -> None:
+    """She walks past the phone, then back: two passes of one person, never together in the picture, are not
+    'several people', and the longest is measured, with a sentence saying so."""
+    there = list(frames_of(FORWARD, 40, 190))
+    check = check_video(write(tmp_path / "there-and-back.mp4", there + there[::-1]))
+    assert check.result.side is not None and check.measured, check.result.verdict
+    assert "walked past the phone 2 times; the longest pass" in check.pose.note

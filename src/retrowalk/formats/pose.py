@@ -175,16 +175,21 @@ class _Planes:
         if frame.format.name not in ("yuv420p", "yuvj420p"):
             frame = frame.reformat(format="yuv420p")  # 10-bit HDR, 4:2:2…: once, to the common layout
         h, w = frame.height // 2 * 2, frame.width // 2 * 2
-        raw = frame.to_ndarray()
-        y = raw[:h, :w]
-        quarter = (frame.height // 2) * (frame.width // 2)
-        chroma = raw[frame.height:].reshape(-1)
-        u = chroma[:quarter].reshape(frame.height // 2, frame.width // 2)[:h // 2, :w // 2]
-        v = chroma[quarter:2 * quarter].reshape(frame.height // 2, frame.width // 2)[:h // 2, :w // 2]
         turns = (round(frame.rotation) % 360) // 90
-        if turns:
-            y, u, v = (np.rot90(p, turns) for p in (y, u, v))
-        self.y, self.u, self.v = (Image.fromarray(np.ascontiguousarray(p)) for p in (y, u, v))
+        if not turns:
+            # The decoder's own buffers, shared, not copied (the frame is kept alive with them).
+            self._frame = frame
+            self.y, self.u, self.v = (Image.frombuffer("L", (pw, ph), plane, "raw", "L", plane.line_size, 1)
+                                      for plane, pw, ph in zip(frame.planes, (w, w // 2, w // 2),
+                                                               (h, h // 2, h // 2), strict=True))
+        else:
+            raw = frame.to_ndarray()
+            quarter = (frame.height // 2) * (frame.width // 2)
+            chroma = raw[frame.height:].reshape(-1)
+            planes = (raw[:h, :w],
+                      chroma[:quarter].reshape(frame.height // 2, frame.width // 2)[:h // 2, :w // 2],
+                      chroma[quarter:2 * quarter].reshape(frame.height // 2, frame.width // 2)[:h // 2, :w // 2])
+            self.y, self.u, self.v = (Image.fromarray(np.ascontiguousarray(np.rot90(p, turns))) for p in planes)
         self.full = frame.format.name == "yuvj420p" or frame.color_range == 2
         # Unspecified matrix: BT.709 for HD and up, BT.601 below (what players assume).
         self.bt709 = frame.colorspace == 1 or (frame.colorspace == 2 and min(h, w) >= 720)
@@ -577,6 +582,42 @@ def _joined(tracks: list[_Track], fps: float) -> list[_Track]:
     return out
 
 
+TURN = 0.5
+"""A person turning back counts once her hips come back this many of her own squares from where she turned."""
+
+
+def _passes(track: _Track) -> list[_Track]:
+    """The track cut where the person turned back (walked past the phone and back again): one pass each, each
+    judged as a walk of its own. A turn counts once the hips have come back :data:`TURN` of her squares from
+    the furthest point, so stepping about on the spot is not a turn."""
+    frames = sorted(track.rows)
+    if len(frames) < 3:
+        return [track]
+    x = np.array([(track.rows[f][LEFT_HIP, 0] + track.rows[f][RIGHT_HIP, 0]) / 2 for f in frames])
+    back = TURN * track.side
+    turns: list[int] = []
+    way, extreme = 0.0, 0
+    for i in range(1, len(x)):
+        if way == 0.0:
+            if abs(x[i] - x[0]) > back:
+                way, extreme = float(np.sign(x[i] - x[0])), i
+            continue
+        if (x[i] - x[extreme]) * way > 0:
+            extreme = i
+        elif abs(x[i] - x[extreme]) > back:
+            turns.append(extreme)
+            way, extreme = -way, i
+    if not turns:
+        return [track]
+    out = []
+    for a, b in itertools.pairwise([0, *turns, len(frames) - 1]):
+        lo, hi = frames[a], frames[b]
+        out.append(_Track(None, {f: r for f, r in track.rows.items() if lo <= f <= hi}, track.side,
+                          squares={f: q for f, q in track.squares.items() if lo <= f <= hi},
+                          crops={f: c for f, c in track.crops.items() if lo <= f <= hi}))
+    return out
+
+
 def _follow(estimator: PoseEstimator, track: _Track, frame: int, picture: _Planes) -> bool:
     """The track's landmarks in this frame, and its square for the next; False (and the track lost) when the
     model says no one is there."""
@@ -766,14 +807,23 @@ def read_pose(path: Path, estimator: PoseEstimator | None = None,
             decoder.stop.set()
             decoder.join(timeout=5)
         container.close()
-    tracks = _joined(tracks, fps or 30.0)
+    tracks = [part for track in _joined(tracks, fps or 30.0) for part in _passes(track)]
     landmarks = np.full((count, LANDMARKS, 4), np.nan)
     # The walker is the one who went furthest steadily across; someone else who went at least half as far, and
     # was in the picture at least half as long, could as well be the one to measure.
     walkers = sorted((t for t in tracks if len(t.rows) >= rate and t.walked() >= WALKED_MIN),
                      key=lambda t: -t.walked())
+    def together(a: _Track, b: _Track) -> bool:
+        """In the picture at the same time for at least half of the shorter one's time."""
+        shared = min(max(a.rows), max(b.rows)) - max(min(a.rows), min(b.rows))
+        return shared >= 0.5 * min(max(a.rows) - min(a.rows), max(b.rows) - min(b.rows))
+
+    # A runner crossing for a second is not a rival; nor is a walk past the phone before or after this one (the
+    # same person walking back, most likely): the longest pass is measured.
     rivals = [t for t in walkers[1:] if t.walked() >= 0.5 * walkers[0].walked()
-              and len(t.rows) >= 0.5 * len(walkers[0].rows)]  # a runner crossing for a second is not a rival
+              and len(t.rows) >= 0.5 * len(walkers[0].rows) and together(t, walkers[0])]
+    passes = [t for t in walkers if t is walkers[0] or (not together(t, walkers[0])
+                                                         and t.walked() >= 0.5 * walkers[0].walked())]
     chosen = walkers[0] if walkers else max(tracks, key=lambda t: len(t.rows), default=None)
     squares = np.full((count, 4), np.nan)
     crops: dict[int, tuple[Roi, bytes]] = {}
@@ -791,7 +841,12 @@ def read_pose(path: Path, estimator: PoseEstimator | None = None,
         landmarks = _between(landmarks, step)
         squares = _between(squares[:, None, :], step)[:, 0, :]
         crops = chosen.crops
-    if walkers and not rivals and people > 1:
+    if walkers and not rivals and len(passes) > 1:
+        best, per_s = walkers[0], fps or 30.0
+        note = (note + " " if note else "") + (
+            f"Someone walked past the phone {len(passes)} times; the longest pass, from {min(best.rows) / per_s:.0f} s "
+            f"to {max(best.rows) / per_s:.0f} s, was measured (film one pass a video to have each checked).")
+    elif walkers and not rivals and people > 1:
         note = (note + " " if note else "") + (f"{people} people were in the video; the one walking past was "
                                                "measured.")
     if progress:
