@@ -56,7 +56,7 @@ VISIBLE_MIN = 0.5
 HIDDEN_SHARE_MAX = 0.2
 """A stride with its hip, knee or ankle hidden in more than this share of its frames cannot be read."""
 MEDIAN_FRAMES = 5
-READ_AGAIN_DEG = 6.0
+READ_AGAIN_DEG = 4.0
 """Dips of a stride this close to its lowest are read again (formats/pose.py refine)."""
 OUTLIER_DEG = 10.0
 """A frame this far from the running median of the frames round it is a mistake of the model's, not the knee."""
