@@ -161,18 +161,6 @@ def running_median(values: FloatArray, width: int = MEDIAN_FRAMES) -> FloatArray
     return out
 
 
-def moving_mean(values: FloatArray, width: int = 2 * BOTTOM_HALF + 1) -> FloatArray:
-    """The mean of each centred window of ``width`` frames (NaN where a window holds fewer than half its frames)."""
-    half = width // 2
-    padded = np.concatenate([np.full(half, np.nan), values, np.full(half, np.nan)])
-    windows = np.lib.stride_tricks.sliding_window_view(padded, width)
-    counts = np.isfinite(windows).sum(axis=1)
-    out = np.full(len(values), np.nan)
-    some = counts * 2 >= width
-    out[some] = np.nansum(windows[some], axis=1) / counts[some]
-    return out
-
-
 def near_side(landmarks: FloatArray) -> str:
     """The leg nearer the camera over the whole clip: the smaller visibility-weighted mean depth."""
     depth = {}

@@ -42,7 +42,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from retrowalk.core.knee import near_side, unswapped
+from retrowalk.core.knee import LEFT_HIP, LEGS, RIGHT_HIP, flexion_deg, near_side, unswapped
 from retrowalk.formats.posemodels import model_paths
 
 FloatArray = npt.NDArray[np.float64]
@@ -125,9 +125,6 @@ class Roi:
         angle = math.pi / 2 - math.atan2(-dy, dx)
         angle = (angle + math.pi) % (2 * math.pi) - math.pi
         return cls(float(centre[0]), float(centre[1]), 2.0 * math.hypot(dx, dy) * ROI_SCALE, angle)
-
-    def scaled(self, k: float) -> Roi:
-        return Roi(self.cx * k, self.cy * k, self.side * k, self.angle)
 
     def to_frame(self, uv: npt.NDArray[Any]) -> npt.NDArray[Any]:
         """Points in the crop, each coordinate 0–1, to frame pixels."""
@@ -518,6 +515,9 @@ class _Track:
     crops: dict[int, tuple[Roi, bytes]] = field(default_factory=dict)
     """Frame number → the person's surroundings in that frame, small (JPEG, Y'CbCr as decoded): what
     :func:`refine` reads again, every frame of it, without decoding the video a second time."""
+    depth_sum: float = 0.0
+    depth_n: int = 0
+    """The left leg's depth less the right's, summed over the frames read: which is nearer, so far."""
 
     def walked(self) -> float:
         """How far the hips went across the picture, in the person's own sizes (a square is about 1.2 body
@@ -536,7 +536,6 @@ class _Track:
         return across / self.side if r2 >= 0.8 and across >= 3 * up_down else 0.0
 
 
-LEFT_HIP, RIGHT_HIP = 23, 24
 MAX_PEOPLE = 3
 """At most this many people are followed at once (each costs one run of the landmark model a frame)."""
 WALKED_MIN = 0.5
@@ -636,6 +635,9 @@ def _follow(estimator: PoseEstimator, track: _Track, frame: int, picture: _Plane
     track.side = here.side
     track.rows[frame] = marks[:LANDMARKS]
     track.squares[frame] = here
+    depth = float(np.nanmean(marks[list(LEGS["left"]), 2] - marks[list(LEGS["right"]), 2]))
+    if math.isfinite(depth):
+        track.depth_sum, track.depth_n = track.depth_sum + depth, track.depth_n + 1
     return True
 
 
@@ -645,38 +647,44 @@ step is read nowhere else."""
 
 
 def _low(track: _Track, frame: int) -> bool:
-    """Whether a knee of the person bent less than :data:`LOW_DEG` in that frame (either leg: which is nearer
-    the camera is known only at the end)."""
+    """Whether a knee of the person bent less than :data:`LOW_DEG` in that frame: the leg nearer the camera so
+    far (the knee code chooses it the same way, over the whole clip), both while that is unclear."""
     row = track.rows.get(frame)
     if row is None:
         return False
-    # The leg nearer the camera so far (the knee code chooses it the same way, over the whole clip); both while
-    # it is unclear.
-    depth = np.nanmean([(r[[23, 25, 27], 2] - r[[24, 26, 28], 2]).mean() for r in track.rows.values()])
-    legs = [(23, 25, 27)] if depth < -0.05 * track.side else [(24, 26, 28)] if depth > 0.05 * track.side else \
-        [(23, 25, 27), (24, 26, 28)]
-    for hip, knee, ankle in legs:
-        thigh, shank = row[hip, :2] - row[knee, :2], row[ankle, :2] - row[knee, :2]
-        cos = float(thigh @ shank) / max(float(np.linalg.norm(thigh) * np.linalg.norm(shank)), 1e-9)
-        if 180.0 - math.degrees(math.acos(max(-1.0, min(1.0, cos)))) < LOW_DEG:
+    depth = track.depth_sum / max(track.depth_n, 1)
+    sides = ["left"] if depth < -0.05 * track.side else ["right"] if depth > 0.05 * track.side else ["left", "right"]
+    for side in sides:
+        hip, knee, ankle = (row[None, i, :2] for i in LEGS[side])
+        if abs(float(flexion_deg(hip, knee, ankle)[0])) < LOW_DEG:
             return True
     return False
+
+
+NEAREST_READ = 16
+"""Frames between two read ones are never further apart than this (a few times the step between reads)."""
+
+
+def _nearest(track: _Track, number: int, way: int) -> int | None:
+    """The nearest frame at or before (``way`` −1) or after (+1) ``number`` whose square is known."""
+    for f in range(number, number + way * NEAREST_READ, way):
+        if f in track.squares:
+            return f
+    return None
 
 
 def _keep_crops(track: _Track, frames: list[tuple[int, _Planes]]) -> None:
     """The person's surroundings kept for each of ``frames`` lying between two frames she was read in (or on
     one), where a knee was low in one of them: a square :data:`REGION_SCALE` times hers, drawn straight between
     the two. Someone followed who is not walking past keeps nothing."""
-    read = sorted(track.squares)
     for number, picture in frames:
         if number in track.crops:
             continue
-        before = [f for f in read if f <= number]
-        after = [f for f in read if f >= number]
-        if not before or not after or not (_low(track, before[-1]) or _low(track, after[0])):
+        before, after = _nearest(track, number, -1), _nearest(track, number, 1)
+        if before is None or after is None or not (_low(track, before) or _low(track, after)):
             continue
-        a, b = track.squares[before[-1]], track.squares[after[0]]
-        t = 0.0 if after[0] == before[-1] else (number - before[-1]) / (after[0] - before[-1])
+        a, b = track.squares[before], track.squares[after]
+        t = 0.0 if after == before else (number - before) / (after - before)
         angle = a.angle + t * ((b.angle - a.angle + math.pi) % (2 * math.pi) - math.pi)
         region = Roi(a.cx + t * (b.cx - a.cx), a.cy + t * (b.cy - a.cy),
                      (a.side + t * (b.side - a.side)) * REGION_SCALE, angle)

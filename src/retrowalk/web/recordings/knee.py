@@ -54,6 +54,16 @@ def _local_path(upload: File[bytes]) -> tuple[Path, bool]:
     return Path(tmp.name), True
 
 
+def _stored_path(name: str, shown: str) -> tuple[Path, bool]:
+    """A path on disk to a stored file: its own where the storage is a disk (nothing copied), else a temporary
+    copy (an object store), and whether it is ours to delete."""
+    try:
+        return Path(default_storage.path(name)), False
+    except NotImplementedError:
+        with default_storage.open(name, "rb") as stored:
+            return _local_path(File(stored, name=shown))
+
+
 def start_check(session: WalkSession, upload: File[bytes]) -> KneeVideo:
     """Check that ``upload`` is a video that can be read (its header only: fast), store it and queue its job."""
     from retrowalk.web.recordings.tasks import check_knee
@@ -102,8 +112,7 @@ def run_check(video_id: int) -> str:
             KneeVideo.objects.filter(pk=video_id).update(done=done, total=total, heartbeat_at=timezone.now())
 
     try:
-        with default_storage.open(video.file.name, "rb") as stored:
-            local, ours = _local_path(File(stored, name=video.original_name))
+        local, ours = _stored_path(video.file.name, video.original_name)
         try:
             check = check_video(local, progress)
             png = picture(check, local)
@@ -111,9 +120,9 @@ def run_check(video_id: int) -> str:
             if ours:
                 local.unlink(missing_ok=True)
     except (VideoError, PoseModelsMissingError) as err:
-        KneeVideo.objects.filter(pk=video_id).update(status=KneeVideo.Status.FAILED, verdict=str(err),
-                                                     finished_at=timezone.now())
-        return str(err)
+        failed = KneeVideo.objects.filter(pk=video_id).update(status=KneeVideo.Status.FAILED, verdict=str(err),
+                                                              finished_at=timezone.now())
+        return str(err) if failed else "deleted while being checked"
     name = default_storage.save(f"knee/{timezone.now():%Y/%m}/knee-{video_id}.png", ContentFile(png))
     result = to_dict(check)
     kept = KneeVideo.objects.filter(pk=video_id).update(
