@@ -171,3 +171,14 @@ def test_walking_past_and_back_is_one_walker_and_her_longest_pass_is_measured(tm
     check = check_video(write(tmp_path / "there-and-back.mp4", there + there[::-1]))
     assert check.result.side is not None and check.measured, check.result.verdict
     assert "walked past the phone 2 times; the longest pass" in check.pose.note
+
+
+def test_a_video_over_the_length_limit_is_refused_with_exit_2_and_one_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from retrowalk.formats import pose
+
+    monkeypatch.setattr(pose, "MAX_SECONDS", 2.0)  # the real 3 minutes, lowered for a short test clip
+    clip = write(tmp_path / "long.mp4", frames_of(FORWARD, 0, 90, scale=0.25))
+    assert main(["knee", str(clip)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("retrowalk knee: long.mp4 is 0.1 minutes long; film 10 to 60 seconds") and "\n" not in err

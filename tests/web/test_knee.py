@@ -167,3 +167,18 @@ def test_a_stalled_check_is_queued_again_and_a_finished_one_is_not_run_twice(
     assert knee.run_check(video.pk).startswith("The left knee straightened on")
     assert knee.run_check(video.pk).startswith("nothing to do")
     assert knee.recover_stalled() == 0
+
+
+@pytest.mark.parametrize(("limit", "says"), [
+    (("retrowalk.web.recordings.knee.MAX_VIDEO_BYTES", 1000), "videos are limited to 1 GiB"),
+    (("retrowalk.formats.pose.MAX_SECONDS", 2.0), "minutes long; film 10 to 60 seconds of walking"),
+])
+def test_a_video_too_large_or_too_long_is_refused_at_once_and_nothing_is_saved(
+        studio: Studio, walk_video: bytes, settings, monkeypatch, limit, says: str,
+        django_capture_on_commit_callbacks) -> None:
+    monkeypatch.setattr(*limit)  # the real limits (1 GiB, 3 minutes) lowered to what a test can upload
+    before = stored_files(Path(settings.MEDIA_ROOT))
+    response = post_video(logged_in(studio.ann.user), studio, "walk.mp4", walk_video,
+                          django_capture_on_commit_callbacks)
+    assert response.status_code == 400 and says in response.content.decode()
+    assert not KneeVideo.objects.exists() and stored_files(Path(settings.MEDIA_ROOT)) == before
