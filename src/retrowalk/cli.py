@@ -6,9 +6,11 @@ Bad input of any kind ends with one line on stderr and exit status 2; never a tr
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import os
+import secrets
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time
@@ -24,6 +26,7 @@ from rich.text import Text
 from retrowalk import __version__
 from retrowalk.core.ground import Elevation
 from retrowalk.core.plan import Kind, Plan, PlanError
+from retrowalk.core.privacy import PrivacyError, Zone, keyed_rng, new_extra_m, new_zone, parse_zone, touches
 from retrowalk.core.program import Level, dose_for_level
 from retrowalk.core.refusal import Instead, Option, RouteRefusedError
 from retrowalk.core.routeplan import RoutePlan, RouteRequest, route_plan
@@ -102,6 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="calendar: time of day (default 07:00)")
     export.add_argument("--tz", help="calendar: time zone such as Europe/Zurich (default: this computer's)")
     export.add_argument("--paper", choices=["a4", "letter"], help="card: paper size (default: letter for mph)")
+    export.add_argument("--privacy-zone", action="append", default=[], metavar="LAT,LON[,RADIUS_M]",
+                        help="a file to share: leave out everything within RADIUS_M (400 m or more; default 400) "
+                             "of this place, and a little more at random; repeat for more places (a place "
+                             "south or west: --privacy-zone=-33.87,151.21)")
 
     review = commands.add_parser(
         "review", help="see whether a recorded walk did its backward bouts",
@@ -205,7 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"retrowalk {args.command}: {err.reason()}; {instead(err.options, getattr(args, 'reverse', False))}",
               file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (PlanError, TrackError) as err:
+    except (PlanError, TrackError, PrivacyError) as err:
         print(f"retrowalk {args.command}: {one_line(str(err))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     raise AssertionError(f"unhandled command {args.command}")  # argparse only lets known commands through
@@ -355,11 +362,23 @@ def _export(args: argparse.Namespace) -> int:
         raise PlanError("a GPX with turn-around points needs the route file itself (a .gpx, .tcx or .fit)")
     if not output.parent.is_dir():
         raise PlanError(f"cannot write {output}: the folder {output.parent} does not exist")
+    places = [parse_zone(text) for text in args.privacy_zone]
+    if places and (args.route is None or _is_json(args.route)):
+        raise PlanError("--privacy-zone cuts a route: give the route file itself (a .gpx, .tcx or .fit)")
     plan, route = _build(args)
+    zones: tuple[Zone, ...] = ()
+    extra = 0.0
+    if places:
+        # Cut the same way every time for this computer's user (a key kept in their settings): the same route
+        # shared twice shows nothing new.
+        key = _privacy_key()
+        zones = tuple(new_zone(lat, lon, radius, keyed_rng(key, "zone", lat, lon, radius))
+                      for lat, lon, radius in places)
+        extra = new_extra_m(keyed_rng(key, "route", hashlib.sha256(Path(args.route).read_bytes()).hexdigest()))
     options = ExportOptions(
-        name=args.name or (plan.route.name if plan.route and plan.route.name else "Backward walk"),
+        name=args.name or ("Backward walk" if places or not (plan.route and plan.route.name) else plan.route.name),
         first_day=args.start or next_monday(), days=parse_days(args.days), at=args.at, tz=args.tz,
-        paper=args.paper)
+        paper=args.paper, zones=zones, extra_m=extra)
     data = render(fmt, plan, route, options)
     _write_atomically(output, data)
     where = ""
@@ -369,8 +388,33 @@ def _export(args: argparse.Namespace) -> int:
         mine = "" if args.tz else ", this computer's zone; choose another with --tz"
         where = f" Times are in {zone(args.tz).key}{mine}."
     said = f"{FORMAT_NAMES[fmt]} written to {output} ({len(data):,} bytes).{where}"
+    if zones and route is not None:
+        if not touches(route, zones, extra):
+            said += " No privacy zone touches this route: all of it is in the file."
+        else:
+            said += (f" Nothing within the {'zone' if len(zones) == 1 else f'{len(zones)} zones'} is in it; "
+                     "distances start where the shown part starts.")
     Console(stderr=True, highlight=False).print(said)
     return 0
+
+
+def _privacy_key() -> bytes:
+    """This user's own key for cutting privacy zones the same way each time, made on first use and kept
+    readable by them alone (in $XDG_CONFIG_HOME/retrowalk, or ~/.config/retrowalk)."""
+    home = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "retrowalk"
+    path = home / "privacy.key"
+    try:
+        return bytes.fromhex(path.read_text().strip())
+    except (OSError, ValueError):
+        pass
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32) + "\n")
+        return bytes.fromhex(path.read_text().strip())
+    except OSError as err:
+        raise PlanError(f"cannot keep the privacy key in {path}: {err.strerror or err}") from None
 
 
 def _review(args: argparse.Namespace) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import gpxpy
@@ -157,3 +158,110 @@ def test_a_calendar_says_which_time_zone_its_times_are_in(tmp_path: Path, capsys
                        capsys=capsys)
     said = " ".join(err.split())
     assert code == 0 and "Times are in Europe/Zurich." in said and "this computer's" not in said
+
+
+# --- --privacy-zone: a file to share, cut round the places given (core.privacy) ------------------------------
+
+def home_of(route: Path) -> tuple[float, float]:
+    with route.open() as f:
+        first = gpxpy.parse(f).tracks[0].segments[0].points[0]
+    return first.latitude, first.longitude
+
+
+def nearest_m(path: Path, lat: float, lon: float) -> tuple[int, float]:
+    """How many points the GPX holds (track points and waypoints), and how near the nearest comes to a place."""
+    from retrowalk.core.geo import haversine_m
+
+    with path.open() as f:
+        gpx = gpxpy.parse(f)
+    pts = [(p.latitude, p.longitude) for t in gpx.tracks for s in t.segments for p in s.points]
+    pts += [(w.latitude, w.longitude) for w in gpx.waypoints]
+    a = np.array(pts)
+    return len(pts), float(haversine_m(a[:, 0], a[:, 1], np.full(len(a), lat), np.full(len(a), lon)).min())
+
+
+def without_time(path: Path) -> list[str]:
+    return [line for line in path.read_text().splitlines() if "<time>" not in line]
+
+
+def test_a_gpx_to_share_leaves_out_the_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    route = write_route(tmp_path)
+    lat, lon = home_of(route)
+    whole, shared_a, shared_b = tmp_path / "whole.gpx", tmp_path / "a.gpx", tmp_path / "b.gpx"
+    assert run("export", str(route), "-o", str(whole), capsys=capsys)[0] == 0
+    code, _out, said = run("export", str(route), "--privacy-zone", f"{lat},{lon}", "-o", str(shared_a),
+                           capsys=capsys)
+    assert code == 0 and "Nothing within the zone is in it" in said
+    assert run("export", str(route), "--privacy-zone", f"{lat},{lon},400", "-o", str(shared_b),
+               capsys=capsys)[0] == 0
+    # 400 m round the home, its centre moved by 100–200 m, and 0–200 m more: never nearer than 200 m.
+    n_whole, nearest_whole = nearest_m(whole, lat, lon)
+    n_shared, nearest = nearest_m(shared_a, lat, lon)
+    assert nearest_whole < 1.0 and nearest > 200.0 and n_shared < n_whole
+    # The same route shared twice is cut the same way (this user's key, kept in their settings).
+    assert without_time(shared_a) == without_time(shared_b)
+    key = tmp_path / "config" / "retrowalk" / "privacy.key"
+    assert key.stat().st_mode & 0o077 == 0, "the key is the user's alone"
+    # Another user (another key) gets another cut: the offset cannot be worked out from the place.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "other"))
+    other = tmp_path / "c.gpx"
+    assert run("export", str(route), "--privacy-zone", f"{lat},{lon}", "-o", str(other), capsys=capsys)[0] == 0
+    assert without_time(other) != without_time(shared_a)
+
+
+def test_a_zone_that_touches_nothing_says_the_file_is_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    route = write_route(tmp_path)
+    whole, far = tmp_path / "whole.gpx", tmp_path / "far.gpx"
+    assert run("export", str(route), "-o", str(whole), capsys=capsys)[0] == 0
+    code, _out, said = run("export", str(route), "--privacy-zone=-33.9,151.2", "-o", str(far), capsys=capsys)
+    assert code == 0 and "No privacy zone touches this route" in said
+    assert nearest_m(far, *home_of(route))[0] == nearest_m(whole, *home_of(route))[0]
+
+
+def test_a_card_to_share_counts_from_where_the_shown_part_starts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    route = write_route(tmp_path)
+    lat, lon = home_of(route)
+    whole, cut = tmp_path / "whole.pdf", tmp_path / "cut.pdf"
+    assert run("export", str(route), "--units", "kmh", "-o", str(whole), capsys=capsys)[0] == 0
+    assert run("export", str(route), "--units", "kmh", "--privacy-zone", f"{lat},{lon}", "-o", str(cut),
+               capsys=capsys)[0] == 0
+
+    def bouts_from_km(path: Path) -> list[float]:
+        """Where each bout starts, as the card's table says ("3 4:55 BACKWARD 1:00 355 m uphill")."""
+        text = pypdfium2.PdfDocument(str(path))[0].get_textpage().get_text_range()
+        found = re.findall(r"BACKWARD \d+:\d\d (\d+(?:\.\d+)?) (m|km)", text)
+        assert found, text[:400]
+        return [float(v) / (1000.0 if unit == "m" else 1.0) for v, unit in found]
+
+    # The bouts shown are the walk's own, each as far from the shown start as it was from the home, less the
+    # length cut off at the start.
+    mine, shown = bouts_from_km(whole), bouts_from_km(cut)
+    shift = mine[len(mine) - len(shown)] - shown[0]
+    assert shift > 0.3
+    assert all(any(abs(s + shift - m) < 0.02 for m in mine) for s in shown)
+
+
+@pytest.mark.parametrize(("zone", "words"), [
+    ("47.1,8.2,100", "400 to 5000 m"),
+    ("home", "not a place"),
+])
+def test_a_zone_that_cannot_be_is_refused_and_nothing_written(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                              zone: str, words: str) -> None:
+    route = write_route(tmp_path)
+    out = tmp_path / "x.gpx"
+    code, _out, err = run("export", str(route), "--privacy-zone", zone, "-o", str(out), capsys=capsys)
+    assert code == 2 and words in err and len(err.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_a_zone_needs_a_route(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "x.fit"
+    code, _out, err = run("export", "--minutes", "30", "--privacy-zone", "47.1,8.2", "-o", str(out), capsys=capsys)
+    assert code == 2 and "--privacy-zone cuts a route" in err
+    assert not out.exists()

@@ -96,6 +96,9 @@ class RoutePlan:
     """The track in the direction walked (reversed for ``reverse``): what exports draw the route from."""
     options: tuple[Option, ...] = ()
     """When the route holds less than asked: what the walker could do instead."""
+    shown: Walked | None = None
+    """Set on a plan trimmed of privacy zones (core.privacy.shared): the points shown, distances from where
+    the shown part starts."""
 
     def turns_in_the_way(self) -> tuple[Corner, ...]:
         """The sharp turns on flat or rising ground, where a bout could otherwise have gone: what pictures and
@@ -110,6 +113,8 @@ class RoutePlan:
 
     def walked_points(self) -> Walked:
         """The walked track's own points as far as the plan goes: distances along them are the plan's metres."""
+        if self.shown is not None:
+            return self.shown
         points = walked(self.walk)
         if not self.profile.trimmed:
             return points

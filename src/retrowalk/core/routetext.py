@@ -39,6 +39,8 @@ def segments(prof: Profile, placed: Placement, v_f: float, v_b: float, tau: int,
     clock = 0.0
     t = 0
     for i, (direction, a, b) in enumerate(pieces):
+        if a == b:  # no forward walking before the first bout: a shared plan whose shown part starts with one
+            continue
         start_m, end_m = a * step, (b * step if b < len(prof.terrain) else length)
         if direction is Direction.BACKWARD:
             duration = (b - a) * tau  # exact: a sample is tau seconds backward

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
 from retrowalk.core.plan import Plan, PlanError
+from retrowalk.core.privacy import Zone, shared
 from retrowalk.core.routeplan import RoutePlan
 from retrowalk.core.text import quoted
 from retrowalk.formats.ics import DEFAULT_DAYS
@@ -34,6 +35,10 @@ class ExportOptions:
     tz: str | None = None
     paper: str | None = None
     """``a4`` or ``letter``; by default from the plan's units."""
+    zones: tuple[Zone, ...] = ()
+    """Privacy zones to cut out of a route plan (core.privacy), with the route's own ``extra_m``: a file for
+    others. None given: the whole route, as for the walker's own watch."""
+    extra_m: float = 0.0
 
 
 def render(fmt: str, plan: Plan, route: RoutePlan | None = None, options: ExportOptions | None = None) -> bytes:
@@ -42,6 +47,10 @@ def render(fmt: str, plan: Plan, route: RoutePlan | None = None, options: Export
     options = options or ExportOptions()
     if route is not None and route.plan is not plan:
         raise ValueError("route must be the RoutePlan the plan came from")
+    if route is not None and options.zones:
+        # The one place a file for others is cut: everything below draws from the cut plan.
+        route = shared(route, options.zones, options.extra_m)
+        plan = route.plan
     if fmt == "fit":
         from retrowalk.formats.fitworkout import workout_fit
 
