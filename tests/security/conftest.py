@@ -14,6 +14,7 @@ from django.utils import timezone
 from retrowalk.web.frontdesk import sms
 from retrowalk.web.frontdesk.models import Booking, GroupSession, IntroRequest, Question
 from retrowalk.web.recordings.models import Import, KneeVideo, RecordedWalk
+from retrowalk.web.sharing.models import ShareLink
 from tests.security.routes import Page
 from tests.web.conftest import Studio, _fast_passwords, studio  # noqa: F401  (fixtures)
 
@@ -33,6 +34,9 @@ class Desk:
     walk: RecordedWalk
     knee: KneeVideo
     """Ann's knee check of her session, done, with its picture."""
+    share: ShareLink
+    """Ann's link to her route plan; ``share_token`` opens it."""
+    share_token: str
 
 
 @pytest.fixture
@@ -56,7 +60,8 @@ def desk(studio: Studio) -> Desk:  # noqa: F811  (the fixture imported above)
                                     original_name="walk.mp4", size=12, status=KneeVideo.Status.DONE,
                                     verdict="The left knee straightened on 3 of 4 steps.",
                                     result={"side": "left", "steps": [], "method_error": "4–7°"})
-    return Desk(intro, session, booking, question, upload, walk, knee)
+    share, token = ShareLink.issue(studio.ann_route_plan, 7)
+    return Desk(intro, session, booking, question, upload, walk, knee, share, token)
 
 
 def ann_values(page: Page, studio: Studio, desk: Desk) -> dict[str, object] | None:  # noqa: F811
@@ -79,6 +84,9 @@ def ann_values(page: Page, studio: Studio, desk: Desk) -> dict[str, object] | No
         "recordings:knee_session": {"pk": studio.ann_session.pk}, "recordings:knee": {"pk": desk.knee.pk},
         "recordings:knee_status": {"pk": desk.knee.pk}, "recordings:knee_picture": {"pk": desk.knee.pk},
         "recordings:knee_delete": {"pk": desk.knee.pk},
+        "sharing:privacy": {"client_id": studio.ann.pk}, "sharing:share_new": {"pk": studio.ann_route_plan.pk},
+        "sharing:share_revoke": {"pk": desk.share.pk}, "sharing:shared": {"token": desk.share_token},
+        "sharing:shared_profile": {"token": desk.share_token}, "sharing:shared_gpx": {"token": desk.share_token},
     }
     if not page.params:
         return {}

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "retrowalk.web.coach",
     "retrowalk.web.frontdesk",
     "retrowalk.web.recordings",
+    "retrowalk.web.sharing",
     "django_tasks",
     "django_tasks_db",
     "axes",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("retrowalk.web.frontdesk.urls")),
     path("", include("retrowalk.web.walks.urls")),
     path("", include("retrowalk.web.recordings.urls")),
+    path("", include("retrowalk.web.sharing.urls")),
     path("api/", api.urls),
     path("admin/login/", one_at_a_time(admin.site.login)),  # the admin's own login, taking turns like the site's
     path("admin/", admin.site.urls),

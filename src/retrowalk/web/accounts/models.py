@@ -46,6 +46,8 @@ class Profile(models.Model):
     timezone = models.CharField(max_length=64, default="America/New_York",
                                 help_text="IANA time zone: reminders keep out of the night here.")
     progress_note = models.TextField(blank=True, help_text="Why the step last changed, as the client was told.")
+    coach_sees_trimmed = models.BooleanField(
+        default=False, help_text="Her coach, too, sees her routes without her privacy zones (DOMAIN.md:104).")
     pain_baseline = models.PositiveSmallIntegerField(
         default=0, validators=[WithinBound("PAIN")],
         help_text="Usual knee pain on waking, 0–10: next-morning pain is compared with it (DOMAIN.md:45).")

@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 
 from retrowalk.core.routeplan import RoutePlan
 from retrowalk.web.accounts.access import AuthenticatedHttpRequest, owned_or_404, signed_in
-from retrowalk.web.walks import services
+from retrowalk.web.sharing import services as sharing
 from retrowalk.web.walks.models import WalkPlan
 
 ROUTE_POINT_SPACING_M = 4.0
@@ -40,15 +40,18 @@ def route_polyline(result: RoutePlan) -> dict[str, list[float]]:
 
 
 def walk_data(request: HttpRequest, walk_plan: WalkPlan) -> dict[str, Any]:
-    result = services.route_result(walk_plan)
-    plan = result.plan if result else walk_plan.plan
+    view = sharing.shown(walk_plan, request.user)
+    plan, result = view.plan, view.route
+    segments = plan.to_dict()["segments"]
+    if view.withheld:  # no distances from a start that is not to be shown
+        segments = [{k: v for k, v in seg.items() if k not in ("start_m", "end_m")} for seg in segments]
     data: dict[str, Any] = {
         "id": walk_plan.pk,
         "title": walk_plan.title,
         "kind": plan.kind.value,
         "units": plan.units.value,
         "lang": walk_plan.client.language,
-        "segments": plan.to_dict()["segments"],
+        "segments": segments,
         "safety": list(plan.safety),
         "total_s": plan.total_s,
         "log_url": f"/api/clients/{walk_plan.client_id}/sessions",

@@ -10,6 +10,7 @@ from django.db import models
 
 from retrowalk.core.bounds import DONE_BACKWARD_MINUTES, DONE_FORWARD_MINUTES
 from retrowalk.core.plan import Kind, Plan, plan_from_dict
+from retrowalk.core.privacy import new_extra_m
 from retrowalk.web.accounts.models import Profile
 from retrowalk.web.bounds import WithinBound
 
@@ -25,6 +26,10 @@ class Route(models.Model):
     descent_m = models.FloatField()
     elevation = models.CharField(max_length=10)
     """``recorded`` or ``unknown``."""
+    privacy_extra_m = models.FloatField(
+        default=new_extra_m,
+        help_text="This route's own extra privacy radius, drawn once (DOMAIN.md:103): shared twice, it is cut "
+                  "the same way and shows nothing new.")
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -29,6 +29,8 @@ from retrowalk.web.accounts.access import (
 )
 from retrowalk.web.accounts.models import Profile, Role
 from retrowalk.web.pages import first_error, refuse
+from retrowalk.web.sharing import services as sharing
+from retrowalk.web.sharing.views import sharing_context
 from retrowalk.web.walks import services, svg
 from retrowalk.web.walks.forms import MinutesPlanForm, MorningForm, ProfileForm, RateForm, RoutePlanForm, SessionForm
 from retrowalk.web.walks.models import Route, WalkPlan, WalkSession
@@ -161,8 +163,8 @@ def _route_refused(request: HttpRequest, context: dict[str, Any], reason: str, u
 @signed_in
 def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     walk_plan = owned_or_404(request.user, WalkPlan.objects.select_related("route", "client__user"), pk=pk)
-    plan = walk_plan.plan
-    result = services.route_result(walk_plan)
+    view = sharing.shown(walk_plan, request.user)
+    plan, result = view.plan, view.route
     units = plan.units
     rows = []
     for i, seg in enumerate(plan.segments, 1):
@@ -171,12 +173,13 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "backward": seg.backward, "cue": seg.cue,
             "speed": format_speed(seg.speed_kmh, units) if seg.speed_kmh and plan.kind is not Kind.ROUTE else "",
             "incline": f"{seg.incline_pct:g} %" if seg.incline_pct is not None else "",
-            "where": format_distance(seg.start_m, units) if seg.start_m is not None else "",
+            "where": format_distance(seg.start_m, units) if seg.start_m is not None and not view.withheld else "",
             "ground": f"{seg.terrain or ''} {format_grade(seg.grade_pct) if seg.grade_pct is not None else ''}",
         })
     request_made = walk_plan.request or {}
     other_way: list[dict[str, Any]] = []
-    if walk_plan.route is not None and plan.route is not None and plan.route.reverse_backward_s > plan.backward_s:
+    if walk_plan.route is not None and plan.route is not None and plan.route.reverse_backward_s > plan.backward_s \
+            and not view.trimmed:
         other_way = instead((Option(Instead.REVERSE, plan.route.reverse_backward_s),), walk_plan.client,
                             walk_plan.route, request_made.get("minutes"), bool(request_made.get("reverse")))
     context = {
@@ -186,8 +189,12 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "map": svg.route_map(plan, result.profile) if result else None, "legend": svg.legend(),
         "has_profile": result is not None, "formats": [f for f in FORMATS if f != "gpx" or result is not None],
         "total": format_clock(plan.total_s), "backward": format_clock(plan.backward_s),
-        "distance": format_distance(plan.route.distance_m, units) if plan.route else "",
+        "distance": format_distance(plan.route.distance_m, units) if plan.route and not view.withheld else "",
+        "trimmed": view.trimmed, "withheld": view.withheld,
+        "is_owner": request.user.pk == walk_plan.client.user_id,
     }
+    if context["is_owner"] and walk_plan.route is not None:
+        context |= sharing_context(request, walk_plan)
     return render(request, "walks/plan_detail.html", context)
 
 
@@ -208,7 +215,7 @@ def _speeds_said(plan: Plan) -> str:
 @signed_in
 def plan_profile(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     walk_plan = owned_or_404(request.user, WalkPlan.objects.select_related("route", "client"), pk=pk)
-    result = services.route_result(walk_plan)
+    result = sharing.shown(walk_plan, request.user, request.GET.get("for") == "sharing").route
     if result is None:
         raise Http404("This plan has no route profile.")
     from retrowalk.formats.picture import profile_image  # matplotlib loads only when a picture is asked for
@@ -224,9 +231,11 @@ def plan_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpRes
     walk_plan = owned_or_404(request.user, WalkPlan.objects.select_related("route", "client"), pk=pk)
     if fmt not in FORMATS:
         raise Http404("No such format.")
-    result = services.route_result(walk_plan)
-    plan = result.plan if result else walk_plan.plan
-    name = walk_plan.route.name if walk_plan.route else "Backward walk"
+    view = sharing.shown(walk_plan, request.user, request.GET.get("for") == "sharing")
+    if view.withheld:
+        return HttpResponse(view.withheld, status=400, content_type="text/plain; charset=utf-8")
+    plan, result = view.plan, view.route
+    name = walk_plan.route.name if walk_plan.route and not view.trimmed else "Backward walk"
     try:
         data = render_export(fmt, plan, result, ExportOptions(name=name))
     except PlanError as err:
