@@ -14,7 +14,7 @@ from django.utils import timezone
 from retrowalk.web.frontdesk import sms
 from retrowalk.web.frontdesk.models import Booking, GroupSession, IntroRequest, Question
 from retrowalk.web.recordings.models import Import, KneeVideo, RecordedWalk
-from retrowalk.web.sharing.models import ShareLink
+from retrowalk.web.sharing.models import DeletionRequest, ShareLink
 from tests.security.routes import Page
 from tests.web.conftest import Studio, _fast_passwords, studio  # noqa: F401  (fixtures)
 
@@ -37,6 +37,8 @@ class Desk:
     share: ShareLink
     """Ann's link to her route plan; ``share_token`` opens it."""
     share_token: str
+    deletion: DeletionRequest
+    """Ann's request that her account be deleted, waiting for her coach."""
 
 
 @pytest.fixture
@@ -61,7 +63,8 @@ def desk(studio: Studio) -> Desk:  # noqa: F811  (the fixture imported above)
                                     verdict="The left knee straightened on 3 of 4 steps.",
                                     result={"side": "left", "steps": [], "method_error": "4–7°"})
     share, token = ShareLink.issue(studio.ann_route_plan, 7)
-    return Desk(intro, session, booking, question, upload, walk, knee, share, token)
+    deletion = DeletionRequest.objects.create(client=studio.ann)
+    return Desk(intro, session, booking, question, upload, walk, knee, share, token, deletion)
 
 
 def ann_values(page: Page, studio: Studio, desk: Desk) -> dict[str, object] | None:  # noqa: F811
@@ -87,6 +90,8 @@ def ann_values(page: Page, studio: Studio, desk: Desk) -> dict[str, object] | No
         "sharing:privacy": {"client_id": studio.ann.pk}, "sharing:share_new": {"pk": studio.ann_route_plan.pk},
         "sharing:share_revoke": {"pk": desk.share.pk}, "sharing:shared": {"token": desk.share_token},
         "sharing:shared_profile": {"token": desk.share_token}, "sharing:shared_gpx": {"token": desk.share_token},
+        "sharing:my_data": {"client_id": studio.ann.pk}, "sharing:my_data_zip": {"client_id": studio.ann.pk},
+        "sharing:delete_account": {"client_id": studio.ann.pk}, "sharing:deletion_confirm": {"pk": desk.deletion.pk},
     }
     if not page.params:
         return {}

@@ -26,7 +26,7 @@ COACH_WIDE = {"frontdesk:book": "a coach's group session is open to all of that 
 BY_TOKEN = {"sharing:shared", "sharing:shared_profile", "sharing:shared_gpx"}
 """A share link opens to anyone who holds it, by design; revoked, expired or unknown it is 404 for everyone
 (tests/web/test_sharing.py)."""
-ANN_SIDE = {"walks:": "ann", "recordings:": "ann", "sharing:": "ann",
+ANN_SIDE = {"sharing:deletion_confirm": "coach", "walks:": "ann", "recordings:": "ann", "sharing:": "ann",
             "frontdesk:intro": "coach", "frontdesk:attendance": "coach", "frontdesk:answer": "coach",
             "frontdesk:book": "ann", "frontdesk:cancel": "ann", "frontdesk:booking_ics": "ann"}
 

@@ -16,11 +16,13 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 
 from retrowalk.web.accounts.models import Profile, Role
 
 M = TypeVar("M", bound=Model)
 P = ParamSpec("P")
+R = TypeVar("R", bound=HttpResponseBase)
 
 
 def visible_clients(user: User | AnonymousUser) -> QuerySet[Profile]:
@@ -86,8 +88,8 @@ def own_profile(user: User | AnonymousUser) -> Profile | None:
     return getattr(user, "profile", None) if user.is_authenticated else None
 
 
-def signed_in(view: Callable[Concatenate[AuthenticatedHttpRequest, P], HttpResponse]
-              ) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+def signed_in(view: Callable[Concatenate[AuthenticatedHttpRequest, P], R]
+              ) -> Callable[Concatenate[HttpRequest, P], R]:
     """Django's ``login_required`` (to the login page and back), typed: the view's request has a ``User``."""
     return login_required(view)  # type: ignore[return-value]
 

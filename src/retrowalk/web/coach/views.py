@@ -101,8 +101,13 @@ def client_rows(clients: QuerySet[Profile], today: date) -> list[ClientRow]:
 @coach_required
 def dashboard(request: ProfileRequest) -> HttpResponse:
     rows = client_rows(visible_clients(request.user), date.today())
+    from retrowalk.web.sharing.models import DeletionRequest
+
+    deletions = DeletionRequest.objects.filter(client__in=visible_clients(request.user), done__isnull=True) \
+        .select_related("client__user")
     return render(request, "coach/dashboard.html", {"rows": rows, "table": rows_html(rows),
-                                                    "flagged": sum(1 for r in rows if r.flags)})
+                                                    "flagged": sum(1 for r in rows if r.flags),
+                                                    "deletions": list(deletions)})
 
 
 def latest_recorded(clients: QuerySet[Profile]) -> dict[int, tuple[date, int, int, int, int]]:

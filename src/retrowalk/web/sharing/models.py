@@ -72,3 +72,21 @@ class ShareLink(models.Model):
     @property
     def live(self) -> bool:
         return self.revoked is None and self.expires > timezone.now()
+
+
+class DeletionRequest(models.Model):
+    """A client's request that her account be deleted. Her coach confirms; then everything personal goes, and
+    this row is what stays: when it was asked and done, and who confirmed, without her (``client`` emptied)."""
+
+    client = models.ForeignKey(Profile, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="deletion_requests")
+    asked = models.DateTimeField(auto_now_add=True)
+    confirmed_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    done = models.DateTimeField(null=True, blank=True)
+    removed = models.JSONField(default=dict, help_text="How many of each thing went (counts only, no content).")
+
+    class Meta:
+        ordering = ["-asked"]
+
+    def __str__(self) -> str:
+        return f"Deletion asked {self.asked:%Y-%m-%d}" + (f", done {self.done:%Y-%m-%d}" if self.done else "")

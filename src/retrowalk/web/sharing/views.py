@@ -7,9 +7,10 @@ from typing import Any
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from csp.decorators import csp
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from retrowalk.core.privacy import DEFAULT_RADIUS_M, MIN_RADIUS_M, PrivacyError, parse_zone
@@ -18,8 +19,8 @@ from retrowalk.formats.export import MEDIA_TYPES, ExportOptions
 from retrowalk.formats.export import render as render_export
 from retrowalk.web.accounts.access import AuthenticatedHttpRequest, owned_or_404, signed_in
 from retrowalk.web.pages import refuse
-from retrowalk.web.sharing import services
-from retrowalk.web.sharing.models import SHARE_DAYS, ShareLink
+from retrowalk.web.sharing import mydata, services
+from retrowalk.web.sharing.models import SHARE_DAYS, DeletionRequest, ShareLink
 from retrowalk.web.walks import svg
 from retrowalk.web.walks.models import Route, WalkPlan
 
@@ -176,3 +177,50 @@ def shared_gpx(request: HttpRequest, token: str) -> HttpResponse:
     response = HttpResponse(data, content_type=MEDIA_TYPES["gpx"])
     response["Content-Disposition"] = 'attachment; filename="backward-walk.gpx"'
     return _private(response)
+
+
+@signed_in
+def my_data(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
+    client = _own_client(request, client_id)
+    pending = DeletionRequest.objects.filter(client=client, done__isnull=True).first()
+    return render(request, "sharing/my_data.html", {"client": client, "pending": pending})
+
+
+@signed_in
+def my_data_zip(request: AuthenticatedHttpRequest, client_id: int) -> FileResponse:
+    client = _own_client(request, client_id)
+    response = FileResponse(mydata.archive(client), as_attachment=True, content_type="application/zip",
+                            filename=f"retrowalk-my-data-{timezone.localdate():%Y-%m-%d}.zip")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@signed_in
+@require_POST
+def delete_account(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
+    client = _own_client(request, client_id)
+    if request.POST.get("cancel"):
+        DeletionRequest.objects.filter(client=client, done__isnull=True).delete()
+        messages.success(request, "Your request is withdrawn: nothing will be deleted.")
+    else:
+        mydata.ask_deletion(client)
+        messages.success(request, "Your coach has been asked to confirm. Until then nothing is deleted, and you can "
+                         "withdraw the request here.")
+    return redirect("sharing:my_data", client_id=client.pk)
+
+
+@signed_in
+@require_POST
+def deletion_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    from retrowalk.web.accounts.access import visible_clients
+
+    asked = DeletionRequest.objects.select_related("client__user", "client__coach").filter(
+        pk=pk, done__isnull=True, client__in=visible_clients(request.user)).first()
+    own = getattr(request.user, "profile", None)
+    if asked is None or asked.client is None or (own is not None and own.pk == asked.client.pk) \
+            or not (request.user.is_staff or (own is not None and own.is_coach)):
+        raise Http404("No such request.")
+    name = asked.client.display_name
+    mydata.erase(asked, request.user)
+    messages.success(request, f"{name}'s account and data are deleted; the consent trail stays, anonymised.")
+    return redirect("coach:dashboard")
