@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "retrowalk.web.frontdesk",
     "retrowalk.web.recordings",
     "retrowalk.web.sharing",
+    "retrowalk.web.backups",
     "django_tasks",
     "django_tasks_db",
     "axes",
@@ -88,6 +89,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite makes its file but not its folder: on a fresh machine (a restore, a first run) the folder is made.
+    Path(str(DATABASES["default"]["NAME"])).parent.mkdir(parents=True, exist_ok=True)
     # Several gunicorn workers share one file: wait for a writer instead of failing at once, and let readers
     # go on while one writes (WAL).
     DATABASES["default"]["OPTIONS"] = {
