@@ -85,3 +85,27 @@ def test_a_client_sets_a_zone_shares_a_route_and_a_stranger_sees_it_cut(
     response = stranger.new_page().goto(link)
     assert response is not None and response.status == 404
     stranger.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_zone_chosen_on_the_map_of_her_route(chromium, live_server, studio: Studio, tmp_path: Path) -> None:
+    track = services.route_track(studio.ann_route)
+    start = (float(track.lat_deg[0]), float(track.lon_deg[0]))
+    context = chromium.new_context(viewport=VIEWPORTS["phone"])
+    page = context.new_page()
+    log_in(page, live_server.url, "ann")
+    page.goto(f"{live_server.url}/clients/{studio.ann.pk}/privacy/")
+    page.click("text=choose it on a map")
+    marker = page.locator("svg.route-map circle:has(title:text('Start'))").first
+    box = marker.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    lat, lon = (float(v) for v in page.input_value("#place").split(","))
+    off = haversine_m(np.array([lat]), np.array([lon]), np.array([start[0]]), np.array([start[1]]))[0]
+    assert off < 15.0, f"the tap on the start marker is {off:.0f} m from the route's start"
+    assert page.locator("svg.route-map circle.picked").count() == 1
+    shoot(page, "privacy-zone-map-phone", tmp_path)
+    page.click("#zone-form button.primary")
+    page.wait_for_load_state("networkidle")
+    assert "Privacy zone of 400 m saved" in page.inner_text("main")
+    context.close()

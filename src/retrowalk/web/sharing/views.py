@@ -41,6 +41,7 @@ def privacy(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     client = _own_client(request, client_id)
     routes = list(Route.objects.filter(client=client).only("pk", "name", "created"))
     context: dict[str, Any] = {"client": client, "zones": client.privacy_zones.all(), "routes": routes,
+                               "maps": _maps(client, routes) if request.method != "POST" else [],
                                "min_radius": round(MIN_RADIUS_M), "default_radius": round(DEFAULT_RADIUS_M)}
     if request.method != "POST":
         return render(request, "sharing/privacy.html", context)
@@ -82,6 +83,24 @@ def privacy(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     services.add_zone(client, lat, lon, radius_m, request.POST.get("label", ""))
     messages.success(request, f"Privacy zone of {radius_m:.0f} m saved. Nothing within it leaves your account.")
     return redirect("sharing:privacy", client_id=client.pk)
+
+
+MAPS = 3
+"""Maps to choose a zone's place on: her latest routes, drawn whole (the page is hers alone)."""
+
+
+def _maps(client: Any, routes: list[Route]) -> list[tuple[str, Any]]:
+    """(route name, a pickable map) for her latest routes that have a plan to draw them from."""
+    from retrowalk.web.walks.services import route_result
+
+    out = []
+    for route in routes[:MAPS]:
+        plan = WalkPlan.objects.filter(client=client, route=route).select_related("route").first()
+        result = route_result(plan) if plan is not None else None
+        if result is not None:
+            out.append((route.name, svg.route_map(result.plan, result.profile, pickable=True,
+                                                  ident=f"map-title-{route.pk}")))
+    return out
 
 
 def sharing_context(request: HttpRequest, walk_plan: WalkPlan) -> dict[str, Any]:

@@ -35,8 +35,11 @@ BOUT_COLOUR = "#ffb300"
 MAX_POINTS = 1500
 
 
-def route_map(plan: Plan, prof: Profile, width: int = 640, height: int = 420) -> SafeString:
-    """The route's shape, each stretch in its terrain's colour, bouts drawn over it and numbered."""
+def route_map(plan: Plan, prof: Profile, width: int = 640, height: int = 420, pickable: bool = False,
+              ident: str = "map-title") -> SafeString:
+    """The route's shape, each stretch in its terrain's colour, bouts drawn over it and numbered. ``pickable``:
+    with the projection (data-projection), so a click can be turned back into a place (privacy zones); never on
+    a page for others."""
     lat, lon = prof.lat_deg, prof.lon_deg
     k = np.cos(np.radians(np.nanmean(lat)))
     x, y = lon * k, -lat
@@ -46,9 +49,14 @@ def route_map(plan: Plan, prof: Profile, width: int = 640, height: int = 420) ->
     px = pad + (x - np.min(x)) * scale + (width - 2 * pad - np.ptp(x) * scale) / 2
     py = pad + (y - np.min(y)) * scale + (height - 2 * pad - np.ptp(y) * scale) / 2
     every = max(1, len(px) // MAX_POINTS)
-    parts = [f'<svg class="route-map" viewBox="0 0 {width} {height}" role="img" '
-             f'aria-labelledby="map-title" xmlns="http://www.w3.org/2000/svg">',
-             '<title id="map-title">Map of the route: colours show the ground, amber bands the backward bouts'
+    # lon = (px − ox) / scale / k + lon0, lat = −((py − oy) / scale) + lat0: what a click means (pickable only).
+    ox = pad + (width - 2 * pad - np.ptp(x) * scale) / 2
+    oy = pad + (height - 2 * pad - np.ptp(y) * scale) / 2
+    projection = (f' data-projection="{float(scale):.6f},{float(k):.9f},{float(np.min(x)):.9f},{float(np.min(y)):.9f},'
+                  f'{float(ox):.4f},{float(oy):.4f}"' if pickable else "")
+    parts = [f'<svg class="route-map" viewBox="0 0 {width} {height}" role="img"{projection} '
+             f'aria-labelledby="{ident}" xmlns="http://www.w3.org/2000/svg">',
+             f'<title id="{ident}">Map of the route: colours show the ground, amber bands the backward bouts'
              '</title>', f'<rect width="{width}" height="{height}" fill="#fafafa" rx="8"/>']
     terrain = prof.terrain
     start = 0
