@@ -187,7 +187,8 @@ def test_revoked_or_expired_links_open_nothing_at_once(studio: Studio) -> None:
 
 def test_a_link_lives_only_as_long_as_she_picks(studio: Studio) -> None:
     ann = logged_in(studio.ann.user)
-    assert ann.post(f"/plans/{studio.ann_route_plan.pk}/share/", {"days": "3650"}).status_code == 302
+    refused = ann.post(f"/plans/{studio.ann_route_plan.pk}/share/", {"days": "3650"})
+    assert refused.status_code == 400 and "Choose how long the link lives" in refused.content.decode()
     assert not ShareLink.objects.exists()
     make_link(studio, days=30)
     link = ShareLink.objects.get()
@@ -206,9 +207,11 @@ def test_a_route_wholly_within_a_zone_is_withheld(studio: Studio) -> None:
     ann = logged_in(studio.ann.user)
     response = ann.get(f"/plans/{studio.ann_route_plan.pk}/export/gpx/?for=sharing")
     assert response.status_code == 400 and "within a privacy zone" in response.content.decode()
-    assert ann.post(f"/plans/{studio.ann_route_plan.pk}/share/", {"days": "7"}).status_code == 302
+    refused = ann.post(f"/plans/{studio.ann_route_plan.pk}/share/", {"days": "7"})
+    assert refused.status_code == 400 and "within a privacy zone" in refused.content.decode()
     assert not ShareLink.objects.exists()
-    assert "within a privacy zone" in ann.get(f"/plans/{studio.ann_route_plan.pk}/").content.decode()
+    # Her own page still shows her whole route: only what leaves her account is cut.
+    assert "route-map" in ann.get(f"/plans/{studio.ann_route_plan.pk}/").content.decode()
 
 
 def test_each_route_has_its_own_extra(studio: Studio) -> None:

@@ -122,12 +122,15 @@ def share_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         days = int(request.POST.get("days", ""))
     except ValueError:
         days = 0
-    if days not in SHARE_DAYS:
-        messages.error(request, f"Choose how long the link lives: {', '.join(map(str, SHARE_DAYS))} days.")
-        return redirect("walks:plan", pk=walk_plan.pk)
-    if services.shown(walk_plan, None).withheld:
-        messages.error(request, services.shown(walk_plan, None).withheld)
-        return redirect("walks:plan", pk=walk_plan.pk)
+    refusal = "" if days in SHARE_DAYS else f"Choose how long the link lives: {', '.join(map(str, SHARE_DAYS))} days."
+    refusal = refusal or services.shown(walk_plan, None).withheld
+    if refusal:  # the plan's page again, with the reason, as a 400: nothing made
+        from retrowalk.web.walks.views import plan_detail
+
+        messages.error(request, refusal)
+        response = plan_detail(request, walk_plan.pk)
+        response.status_code = 400
+        return response
     _link, token = ShareLink.issue(walk_plan, days)
     request.session[NEW_LINK] = {"plan": walk_plan.pk, "token": token}
     return redirect(reverse("walks:plan", args=[walk_plan.pk]) + "#share")
