@@ -41,9 +41,10 @@ def main() -> int:
         if hasattr(user, "profile") and not user.profile.is_coach:
             paths.append(f"/clients/{user.profile.pk}/")
         for plan in WalkPlan.objects.filter(client__user=user).order_by("pk"):
-            paths += [f"/plans/{plan.pk}/", f"/plans/{plan.pk}/export/pdf/"]
-            if plan.route_id:
-                paths += [f"/plans/{plan.pk}/export/gpx/", f"/plans/{plan.pk}/profile.svg"]
+            paths.append(f"/plans/{plan.pk}/")
+            if plan.route_id:  # the files drawn from the restored route file (the card's words stand for all)
+                paths += [f"/plans/{plan.pk}/export/gpx/", f"/plans/{plan.pk}/profile.svg",
+                          f"/plans/{plan.pk}/export/pdf/"]
         for path in paths:
             response = client.get(path)
             body = response.content

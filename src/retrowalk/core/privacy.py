@@ -136,13 +136,14 @@ def dense(walk: Walked, most_m: float = DENSE_M) -> Walked:
     pieces = np.where(walk.jump, 1, np.maximum(1, np.ceil(gaps / most_m).astype(int)))
     # Point i, then pieces[i] − 1 points between it and the next, at even fractions.
     starts = np.repeat(np.arange(len(gaps)), pieces)
-    frac = np.concatenate([np.arange(k) / k for k in pieces])
+    firsts = np.concatenate([[0], np.cumsum(pieces)[:-1]])
+    frac = (np.arange(len(starts)) - firsts[starts]) / pieces[starts]  # 0, 1/k, … (k−1)/k along each step
+
     def fill(values: FloatArray) -> FloatArray:
         filled = values[starts] + frac * (values[starts + 1] - values[starts])
         return np.concatenate([filled, values[-1:]])
 
     jump = np.zeros(len(starts), dtype=bool)
-    firsts = np.concatenate([[0], np.cumsum(pieces)[:-1]])
     jump[firsts + pieces - 1] = walk.jump  # the last piece of a step carries its jump
     return Walked(fill(walk.lat_deg), fill(walk.lon_deg), fill(walk.ele_m), fill(walk.dist_m), jump, walk.notes,
                   walk.dropped)
