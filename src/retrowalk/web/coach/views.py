@@ -103,8 +103,11 @@ def dashboard(request: ProfileRequest) -> HttpResponse:
     rows = client_rows(visible_clients(request.user), date.today())
     from retrowalk.web.sharing.models import DeletionRequest
 
-    deletions = DeletionRequest.objects.filter(client__in=visible_clients(request.user), done__isnull=True) \
-        .select_related("client__user")
+    # One small query on a table that is nearly always empty: her coach's requests (staff see all).
+    pending = DeletionRequest.objects.filter(done__isnull=True, client__isnull=False)
+    if not request.user.is_staff:
+        pending = pending.filter(client__coach__user_id=request.user.pk)
+    deletions = pending.select_related("client__user")
     return render(request, "coach/dashboard.html", {"rows": rows, "table": rows_html(rows),
                                                     "flagged": sum(1 for r in rows if r.flags),
                                                     "deletions": list(deletions)})
