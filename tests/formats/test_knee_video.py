@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 from PIL import Image
 
 from retrowalk.cli import main
 from retrowalk.core.knee import Verdict
+from retrowalk.formats import pose as pose_module
 from retrowalk.formats.kneecheck import KneeCheck, check_video, picture
-from retrowalk.formats.pose import VideoError
+from retrowalk.formats.pose import PoseEstimator, VideoError, refine
 from tests.videos import FORWARD, LUNGE, REVERSED, empty_scene, frames_of, write
 
 pytestmark = pytest.mark.slow
@@ -61,6 +64,33 @@ def test_the_reversed_clip_gives_the_same_steps_in_reverse_with_the_same_least_f
         assert shared >= 0.75 * min(a.end - a.start, end - start), (a, b)
         assert a.least_deg is not None and b.least_deg is not None
         assert abs(a.least_deg - b.least_deg) <= 2.0, (a, b)
+
+
+def test_reading_frames_again_side_by_side_gives_the_numbers_one_reader_gives(forward: KneeCheck) -> None:
+    """refine shares the frames among single-threaded landmarkers working at once: what each frame reads must not
+    depend on how many there were, nor on which took it."""
+    frames = set(forward.pose.read_again)
+    assert len(frames) >= 10
+    one = refine(forward.pose, frames, PoseEstimator(threads=1))
+    two = refine(forward.pose, frames, PoseEstimator(threads=2))
+    assert one.read_again == two.read_again == forward.pose.read_again
+    assert np.array_equal(one.landmarks, two.landmarks, equal_nan=True)
+    assert np.array_equal(two.landmarks, forward.pose.landmarks, equal_nan=True)
+
+
+def test_a_failure_in_one_of_the_readers_side_by_side_is_not_lost(forward: KneeCheck,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    last = max(forward.pose.read_again)
+    real = pose_module._read_again
+
+    def failing(reader: Any, pose: Any, i: int, squares: Any) -> Any:
+        if i == last:
+            raise MemoryError("out of memory in a reader")
+        return real(reader, pose, i, squares)
+
+    monkeypatch.setattr(pose_module, "_read_again", failing)
+    with pytest.raises(MemoryError):
+        refine(forward.pose, set(forward.pose.read_again), PoseEstimator(threads=2))
 
 
 def test_the_front_oblique_lunge_is_cannot_tell_for_the_view_not_a_number() -> None:

@@ -33,6 +33,7 @@ import os
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from queue import Full, Queue
@@ -248,6 +249,34 @@ def _quiet_stderr() -> Iterator[None]:
         os.close(saved)
 
 
+class _Landmarker:
+    """One interpreter of the landmark model: :meth:`landmarks_of` is not to be called from two threads at once."""
+
+    def __init__(self, path: Path, threads: int) -> None:
+        from ai_edge_litert.interpreter import Interpreter
+
+        with _quiet_stderr():  # LiteRT announces its CPU delegate on stderr, in the middle of our output
+            self._model = Interpreter(model_path=str(path), num_threads=threads)
+            self._model.allocate_tensors()
+        self._in = self._model.get_input_details()[0]["index"]
+        outs = {tuple(d["shape"]): d["index"] for d in self._model.get_output_details()}
+        self._points, self._flag, self._heatmap = outs[(1, 195)], outs[(1, 1)], outs[(1, 64, 64, 39)]
+
+    def landmarks_of(self, tensor: npt.NDArray[np.float32], roi: Roi) -> tuple[FloatArray, float]:
+        """(39, 4) points in frame pixels (x, y, z, visibility) and the pose flag (0–1: is a person there) of the
+        square ``roi`` already cut out: ``tensor`` (1, 256, 256, 3) RGB in [0, 1]."""
+        self._model.set_tensor(self._in, tensor)
+        self._model.invoke()  # LiteRT lets go of the GIL here: two landmarkers work at once
+        raw = self._model.get_tensor(self._points)[0].reshape(39, 5).astype(np.float64)
+        flag = float(self._model.get_tensor(self._flag)[0, 0])
+        uv = _refined(raw[:, :2] / LANDMARK_SIZE, self._model.get_tensor(self._heatmap)[0])
+        out = np.empty((39, 4))
+        out[:, :2] = roi.to_frame(uv)
+        out[:, 2] = raw[:, 2] / LANDMARK_SIZE * roi.side
+        out[:, 3] = _sigmoid(raw[:, 3])
+        return out, flag
+
+
 class PoseEstimator:
     """The two models, loaded once; :meth:`detect` and :meth:`landmarks` work on one upright RGB frame."""
 
@@ -255,19 +284,25 @@ class PoseEstimator:
         from ai_edge_litert.interpreter import Interpreter
 
         paths = model_paths()
-        with _quiet_stderr():  # LiteRT announces its CPU delegate on stderr, in the middle of our output
+        self._threads = threads
+        self._landmark_path = paths["pose_landmark_full.tflite"]
+        with _quiet_stderr():
             self._detector = Interpreter(model_path=str(paths["pose_detection.tflite"]), num_threads=threads)
-            self._landmarker = Interpreter(model_path=str(paths["pose_landmark_full.tflite"]), num_threads=threads)
-            for model in (self._detector, self._landmarker):
-                model.allocate_tensors()
+            self._detector.allocate_tensors()
+        self._landmarker = _Landmarker(self._landmark_path, threads)
+        self._readers: list[_Landmarker] = []
         self._det_in = self._detector.get_input_details()[0]["index"]
         outs = {tuple(d["shape"]): d["index"] for d in self._detector.get_output_details()}
         self._det_boxes, self._det_scores = outs[(1, 2254, 12)], outs[(1, 2254, 1)]
-        self._lm_in = self._landmarker.get_input_details()[0]["index"]
-        louts = {tuple(d["shape"]): d["index"] for d in self._landmarker.get_output_details()}
-        self._lm_points, self._lm_flag = louts[(1, 195)], louts[(1, 1)]
-        self._lm_heatmap = louts[(1, 64, 64, 39)]
         self._anchors = _anchors()
+
+    def readers(self) -> list[_Landmarker]:
+        """One landmarker of one thread per thread this estimator was given, made on first use, for squares
+        that can be read side by side (:func:`refine`): each reading also cuts and colours its square, on
+        one core, and two readings at once keep both cores busy where one of two threads left one idle."""
+        if not self._readers:
+            self._readers = [_Landmarker(self._landmark_path, 1) for _ in range(max(1, self._threads))]
+        return self._readers
 
     def detect(self, frame: _Planes) -> list[tuple[float, Roi, float]]:
         """Everyone the detector finds: (score, region of interest, box height in pixels), best first."""
@@ -298,20 +333,7 @@ class PoseEstimator:
 
     def landmarks(self, frame: _Planes, roi: Roi) -> tuple[FloatArray, float]:
         """(39, 4) points in frame pixels (x, y, z, visibility) and the pose flag (0–1: is a person there)."""
-        return self.landmarks_of(frame.rgb(roi, LANDMARK_SIZE)[None], roi)
-
-    def landmarks_of(self, tensor: npt.NDArray[np.float32], roi: Roi) -> tuple[FloatArray, float]:
-        """:meth:`landmarks` of the square ``roi`` already cut out: (1, 256, 256, 3) RGB in [0, 1]."""
-        self._landmarker.set_tensor(self._lm_in, tensor)
-        self._landmarker.invoke()
-        raw = self._landmarker.get_tensor(self._lm_points)[0].reshape(39, 5).astype(np.float64)
-        flag = float(self._landmarker.get_tensor(self._lm_flag)[0, 0])
-        uv = _refined(raw[:, :2] / LANDMARK_SIZE, self._landmarker.get_tensor(self._lm_heatmap)[0])
-        out = np.empty((39, 4))
-        out[:, :2] = roi.to_frame(uv)
-        out[:, 2] = raw[:, 2] / LANDMARK_SIZE * roi.side
-        out[:, 3] = _sigmoid(raw[:, 3])
-        return out, flag
+        return self._landmarker.landmarks_of(frame.rgb(roi, LANDMARK_SIZE)[None], roi)
 
 
 HEATMAP_KERNEL = 7
@@ -512,9 +534,10 @@ class _Track:
     """The square around the person in the last frame (``roi`` is where she is expected in the next)."""
     squares: dict[int, Roi] = field(default_factory=dict)
     """Frame number → the square the person's own points give in that frame."""
-    crops: dict[int, tuple[Roi, bytes]] = field(default_factory=dict)
-    """Frame number → the person's surroundings in that frame, small (JPEG, Y'CbCr as decoded): what
-    :func:`refine` reads again, every frame of it, without decoding the video a second time."""
+    crops: dict[int, tuple[Roi, Future[bytes]]] = field(default_factory=dict)
+    """Frame number → the person's surroundings in that frame, small (JPEG, Y'CbCr as decoded), being made by
+    the :class:`_Keeper`: what :func:`refine` reads again, every frame of it, without decoding the video a
+    second time."""
     depth_sum: float = 0.0
     depth_n: int = 0
     """The left leg's depth less the right's, summed over the frames read: which is nearer, so far."""
@@ -673,7 +696,38 @@ def _nearest(track: _Track, number: int, way: int) -> int | None:
     return None
 
 
-def _keep_crops(track: _Track, frames: list[tuple[int, _Planes]]) -> None:
+class _Keeper:
+    """Makes the kept surroundings (:meth:`_Planes.kept`) in a thread of its own, beside the models: Pillow's
+    warps and JPEG let go of the GIL, and the cores otherwise idle while the models' two threads wait for each
+    other. At most :data:`KEEPER_BEHIND` frames wait to be kept (each holds its decoded frame)."""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="keeper")
+        self._waiting: deque[Future[bytes]] = deque()
+
+    def keep(self, picture: _Planes, region: Roi) -> Future[bytes]:
+        while len(self._waiting) >= KEEPER_BEHIND:
+            self._waiting.popleft().result()
+        while self._waiting and self._waiting[0].done():
+            self._waiting.popleft()
+        future = self._pool.submit(picture.kept, region)
+        self._waiting.append(future)
+        return future
+
+    def close(self) -> None:
+        """Waits for the frames being kept; those not begun are dropped when the reading stopped on an error
+        (on a normal end none is left: :meth:`finish` waited for them)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def finish(self) -> None:
+        """Waits until every frame handed over is kept."""
+        self._pool.shutdown(wait=True)
+
+
+KEEPER_BEHIND = 12
+
+
+def _keep_crops(keeper: _Keeper, track: _Track, frames: list[tuple[int, _Planes]]) -> None:
     """The person's surroundings kept for each of ``frames`` lying between two frames she was read in (or on
     one), where a knee was low in one of them: a square :data:`REGION_SCALE` times hers, drawn straight between
     the two. Someone followed who is not walking past keeps nothing."""
@@ -688,7 +742,7 @@ def _keep_crops(track: _Track, frames: list[tuple[int, _Planes]]) -> None:
         angle = a.angle + t * ((b.angle - a.angle + math.pi) % (2 * math.pi) - math.pi)
         region = Roi(a.cx + t * (b.cx - a.cx), a.cy + t * (b.cy - a.cy),
                      (a.side + t * (b.side - a.side)) * REGION_SCALE, angle)
-        track.crops[number] = (region, picture.kept(region))
+        track.crops[number] = (region, keeper.keep(picture, region))
 
 
 def _same(a: Roi, b: Roi) -> bool:
@@ -709,6 +763,7 @@ def read_pose(path: Path, estimator: PoseEstimator | None = None,
     path = Path(path)
     container = _open(path)
     decoder: _Decoder | None = None
+    keeper = _Keeper()
     try:
         stream = container.streams.video[0]
         header = _header(container, stream, path.name)
@@ -769,7 +824,7 @@ def read_pose(path: Path, estimator: PoseEstimator | None = None,
             for track in tracks:
                 if track.roi is not None and _follow(estimator, track, count, picture) \
                         and (len(track.rows) < PARK_S * rate or track.walked()):
-                    _keep_crops(track, [*pending, (count, picture)])
+                    _keep_crops(keeper, track, [*pending, (count, picture)])
             pending = []
             # Someone followed for a while who is not walking past (jumping about in the background, sitting
             # on a bench) is no longer followed, nor found again where they are; the walker is.
@@ -795,7 +850,7 @@ def read_pose(path: Path, estimator: PoseEstimator | None = None,
                         if not _follow(estimator, back, before, old):
                             break
                     first = min(back.squares)
-                    _keep_crops(back, [(n, pic) for n, pic in history if first <= n < count])
+                    _keep_crops(keeper, back, [(n, pic) for n, pic in history if first <= n < count])
                     track.rows.update(back.rows)
                     track.squares.update(back.squares)
                     track.crops.update(back.crops)
@@ -807,6 +862,7 @@ def read_pose(path: Path, estimator: PoseEstimator | None = None,
             count += 1
             if progress and count % (10 * step) < 1:
                 progress(count, total)
+        keeper.finish()
     except av.error.FFmpegError as exc:
         raise VideoError(f"{path.name} could not be decoded ({exc.strerror or exc}): upload the file again, as "
                          "the phone saved it") from None
@@ -815,6 +871,7 @@ def read_pose(path: Path, estimator: PoseEstimator | None = None,
             decoder.stop.set()
             decoder.join(timeout=5)
         container.close()
+        keeper.close()  # every crop made, or (on an error) those not begun dropped
     tracks = [part for track in _joined(tracks, fps or 30.0) for part in _passes(track)]
     landmarks = np.full((count, LANDMARKS, 4), np.nan)
     # The walker is the one who went furthest steadily across; someone else who went at least half as far, and
@@ -848,7 +905,7 @@ def read_pose(path: Path, estimator: PoseEstimator | None = None,
         # numbers count).
         landmarks = _between(landmarks, step)
         squares = _between(squares[:, None, :], step)[:, 0, :]
-        crops = chosen.crops
+        crops = {f: (region, made.result()) for f, (region, made) in chosen.crops.items()}
     if walkers and not rivals and len(passes) > 1:
         best, per_s = walkers[0], fps or 30.0
         note = (note + " " if note else "") + (
@@ -899,8 +956,8 @@ def refine(pose: PoseTrack, wanted: set[int], estimator: PoseEstimator | None = 
         return pose
     estimator = estimator or PoseEstimator()
     squares = pose.squares
-    landmarks = pose.landmarks.copy()
-    done: set[int] = set()
+    reach = max(REFINE_HALF, round(REFINE_SIZE_S * (pose.fps or 30.0)))
+    jobs: list[tuple[int, list[Roi]]] = []
     for i in sorted(wanted):
         if i >= len(squares) or not np.isfinite(squares[i, 0]) or i not in pose.crops:
             continue
@@ -908,33 +965,56 @@ def refine(pose: PoseTrack, wanted: set[int], estimator: PoseEstimator | None = 
         near = near[np.isfinite(near[:, 0])]
         # Her size and lean change slowly; the model's own estimate of them jitters by a tenth from frame to
         # frame, more than her place: they are taken over half a second either side.
-        reach = max(REFINE_HALF, round(REFINE_SIZE_S * (pose.fps or 30.0)))
         around = squares[max(0, i - reach):i + reach + 1]
         around = around[np.isfinite(around[:, 0])]
         angle = float(np.arctan2(np.sin(around[:, 3]).mean(), np.cos(around[:, 3]).mean()))
         cx, cy = np.median(near[:, :2], axis=0)
-        region, data = pose.crops[i]
-        half = REGION_PX // 2
-        u, v = (Image.frombytes("L", (half, half), data[n * half * half:(n + 1) * half * half]) for n in (0, 1))
-        with Image.open(io.BytesIO(data[2 * half * half:])) as kept:
-            y = kept.copy()
-        # Read through two squares, a little smaller and a little larger, and the two readings averaged: the
-        # model's points move with the square it is given by a few pixels, which at a straight knee is 2–4°;
-        # averaged, a clip and the same clip played backwards agree within half a degree.
-        readings = []
-        for scale in REFINE_SCALES:
-            square = Roi(float(cx), float(cy), float(np.median(around[:, 2])) * scale, angle)
-            bands = [y.transform((LANDMARK_SIZE, LANDMARK_SIZE), Image.Transform.AFFINE,
-                                 square.affine(LANDMARK_SIZE, region, REGION_PX), Image.Resampling.BILINEAR)]
-            # The colour warped at half size, as it is kept, then doubled (as _Planes.ycc does).
-            bands += [p.transform((LANDMARK_SIZE // 2, LANDMARK_SIZE // 2), Image.Transform.AFFINE,
-                                  square.affine(LANDMARK_SIZE // 2, region, half), Image.Resampling.BILINEAR)
-                      .resize((LANDMARK_SIZE, LANDMARK_SIZE), Image.Resampling.BILINEAR) for p in (u, v)]
-            marks, flag = estimator.landmarks_of(_to_rgb(np.asarray(Image.merge("YCbCr", bands)), *pose.colour)[None],
-                                                 square)
-            if flag >= MIN_PRESENCE:
-                readings.append(marks[:LANDMARKS])
-        if len(readings) == len(REFINE_SCALES):
-            landmarks[i] = np.mean(readings, axis=0)
-            done.add(i)
+        side = float(np.median(around[:, 2]))
+        jobs.append((i, [Roi(float(cx), float(cy), side * scale, angle) for scale in REFINE_SCALES]))
+    readers = estimator.readers()
+
+    def read(reader: _Landmarker, share: list[tuple[int, list[Roi]]]) -> dict[int, FloatArray]:
+        out = {}
+        for i, squares_of_i in share:
+            marks = _read_again(reader, pose, i, squares_of_i)
+            if marks is not None:
+                out[i] = marks
+        return out
+
+    # Each landmarker its share of the frames, side by side (an error in one is raised here, by result()).
+    with ThreadPoolExecutor(max_workers=len(readers)) as pool:
+        shares = [pool.submit(read, reader, jobs[n::len(readers)]) for n, reader in enumerate(readers)]
+        found = {i: marks for share in shares for i, marks in share.result().items()}
+    landmarks = pose.landmarks.copy()
+    for i, marks in found.items():
+        landmarks[i] = marks
+    done = set(found)
     return replace(pose, landmarks=landmarks, read_again=frozenset(done))
+
+
+def _read_again(reader: _Landmarker, pose: PoseTrack, i: int, squares: list[Roi]) -> FloatArray | None:
+    """Frame ``i`` read through each of ``squares``, cut out of the surroundings kept for it, and the readings
+    averaged; None if the model did not see a person in every one."""
+    region, data = pose.crops[i]
+    half = REGION_PX // 2
+    u, v = (Image.frombytes("L", (half, half), data[n * half * half:(n + 1) * half * half]) for n in (0, 1))
+    with Image.open(io.BytesIO(data[2 * half * half:])) as kept:
+        y = kept.copy()
+    # Read through two squares, a little smaller and a little larger, and the two readings averaged: the
+    # model's points move with the square it is given by a few pixels, which at a straight knee is 2–4°;
+    # averaged, a clip and the same clip played backwards agree within half a degree.
+    readings = []
+    for square in squares:
+        bands = [y.transform((LANDMARK_SIZE, LANDMARK_SIZE), Image.Transform.AFFINE,
+                             square.affine(LANDMARK_SIZE, region, REGION_PX), Image.Resampling.BILINEAR)]
+        # The colour warped at half size, as it is kept, then doubled (as _Planes.ycc does).
+        bands += [p.transform((LANDMARK_SIZE // 2, LANDMARK_SIZE // 2), Image.Transform.AFFINE,
+                              square.affine(LANDMARK_SIZE // 2, region, half), Image.Resampling.BILINEAR)
+                  .resize((LANDMARK_SIZE, LANDMARK_SIZE), Image.Resampling.BILINEAR) for p in (u, v)]
+        marks, flag = reader.landmarks_of(_to_rgb(np.asarray(Image.merge("YCbCr", bands)), *pose.colour)[None],
+                                          square)
+        if flag < MIN_PRESENCE:
+            return None
+        readings.append(marks[:LANDMARKS])
+    out: FloatArray = np.mean(readings, axis=0)
+    return out
