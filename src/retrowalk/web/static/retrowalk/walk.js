@@ -19,6 +19,7 @@ const fresh = () => ({
   status: "ready", startedAt: null, pausedAt: null, pausedMs: 0, skipS: 0, minIndex: 0, index: -1, preCued: -1,
   backwardS: 0, forwardS: 0, runS: 0, along: 0, alongAtS: 0, startAlong: null, skipped: [], anySkipped: false,
   mode: onRoute ? "route" : "time", reason: onRoute ? "start" : "", firstBoutDone: false, scores: {},
+  facing: "forward",  // the way she was last told to face: "face forward" is said only to someone who turned
 });
 let s = Object.assign(fresh(), JSON.parse(localStorage.getItem(KEY) || "null") || {});
 const save = () => localStorage.setItem(KEY, JSON.stringify(s));
@@ -114,7 +115,7 @@ function preCueText(next, current) {
     return slow ? `In ${PRE_CUE_S} seconds: slow the belt to ${speed(next.speed_kmh)}, then turn around.`
       : `In ${PRE_CUE_S} seconds, turn around.`;
   }
-  return `In ${PRE_CUE_S} seconds, face forward.`;
+  return s.facing === "backward" ? `In ${PRE_CUE_S} seconds, face forward.` : null;
 }
 
 function atCueText(seg, previous) {
@@ -128,13 +129,24 @@ function atCueText(seg, previous) {
       ? "Keep walking forward until GPS shows you on the planned way; then turn around."
       : "Keep walking forward.";
   } else if (seg.direction === "backward") {
-    text = `Turn around now. Walk backward for ${length}${where}. Look over your shoulder.`;
+    // On a belt she holds the rails and keeps her hips to the console (DOMAIN.md:53-55, S4, S5); looking
+    // back over a shoulder is for paths.
+    text = data.kind === "treadmill"
+      ? `Hold the rails and turn around now, hips to the console. Walk backward for ${length}.`
+      : data.kind === "deadmill"
+        ? `Turn around now, hips to the console, and push the belt at your own pace. Walk backward for ${length}.`
+        : `Turn around now. Walk backward for ${length}${where}. Look over your shoulder.`;
     if (!s.firstBoutDone) {
       text += ` ${data.safety.slice(0, 2).join(" ")}`;
       s.firstBoutDone = true;
     }
   } else {
-    text = `${previous ? "Face forward now. " : ""}Walk forward for ${length}.`;
+    // Only someone facing backward is told to face forward: not at the start, not after a bout she did not
+    // turn for (skipped, switched off, or one she joined half-way by starting the coach mid-route).
+    const face = s.facing !== "backward" ? ""
+      : data.kind === "treadmill" ? "Hold the rails and turn to face forward now. "
+        : data.kind === "deadmill" ? "Turn to face forward now. " : "Face forward now. ";
+    text = `${face}Walk forward for ${length}.`;
   }
   if (data.kind === "treadmill" && seg.speed_kmh && (!previous || previous.speed_kmh !== seg.speed_kmh)) {
     text += ` Belt at ${speed(seg.speed_kmh)}.`;
@@ -204,6 +216,7 @@ function noticeMode(state) {
 
 function announce(seg, previous) {
   say(atCueText(seg, previous));
+  s.facing = wayOf(seg);
   if (wayOf(seg) === "backward") { vibrate([400, 150, 400, 150, 400]); beep(3); } else { vibrate([600]); beep(2); }
 }
 
@@ -234,8 +247,9 @@ function tick() {
     if (toEndS <= PRE_CUE_S && (!onRoute || pos.toEndM > 0)) {
       s.preCued = index;
       const next = segments[index + 1];
-      if (!(next && wayOf(next) === "forward" && wayOf(seg) === "forward")) {
-        say(preCueText(next, seg));
+      const words = next && wayOf(next) === "forward" && wayOf(seg) === "forward" ? null : preCueText(next, seg);
+      if (words) {
+        say(words);
         vibrate([200]);
         beep(1);
       }
