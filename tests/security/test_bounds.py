@@ -40,9 +40,14 @@ def test_every_bound_says_its_limits_in_the_units_the_person_reads() -> None:
             if bound.unit == "km/h":
                 assert f"{hi:.1f} {units.speed_label}" in bound.too_high(units)
                 assert f"{lo:.1f} {units.speed_label}" in bound.too_low(units)
-            # Each end is inside (also converted and shown in the other unit), a step past it is not.
+            if bound.unit == bounds.DISTANCE:
+                assert f"{hi:g} {bound.label(units)}" in bound.too_high(units)
+                assert bound.label(units) == ("mi" if units is Units.MPH else "km")
+            # Each end is inside (also converted and shown in the other unit), a step past it, of at least two
+            # of the smallest steps shown, is not.
+            step = max(1.0, 2 * bound.stored(10.0 ** -bound.places, units))
             assert not bound.refuses(bound.hi, units) and not bound.refuses(bound.lo, units)
-            assert bound.refuses(bound.hi * 1.2 + 1, units) and bound.refuses(bound.lo - 1, units)
+            assert bound.refuses(bound.hi * 1.2 + step, units) and bound.refuses(bound.lo - step, units)
 
 
 @settings(max_examples=60, deadline=None)

@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from retrowalk.core.plan import PlanError
 from retrowalk.core.program import MAX_WEEK
 from retrowalk.core.rules import BACKWARD_MAX_S, DEFAULTS, ROUTE_SESSION_MAX_S, SESSION_MAX_S, TREADMILL_FORWARD_MAX_KMH
-from retrowalk.core.units import Units, from_kmh
+from retrowalk.core.units import M_PER_MI, Units, from_kmh, to_kmh
 
 SPEED = "km/h"
+DISTANCE = "km|mi"
+"""A distance walked: stored in metres, shown in kilometres or miles by the person's units."""
 
 
 class OutOfBoundsError(PlanError):
@@ -32,20 +34,39 @@ class Bound:
     lo: float
     hi: float
     unit: str = ""
-    """``km/h`` (shown in the person's units), ``minutes``, ``%``, ``m`` or nothing."""
+    """``km/h`` (:data:`SPEED`) or :data:`DISTANCE` (both shown in the person's units), ``minutes``, ``%``, ``m``
+    or nothing."""
     places: int = 1
     """Decimals shown and checked; 0 for whole numbers."""
     low_why: str = ""
     high_why: str = ""
     verb: str = "must be"
 
+    def shown(self, stored: float, units: Units = Units.KMH) -> float:
+        """A stored value (km/h, metres…) as the person reads it, unrounded."""
+        if self.unit == SPEED:
+            return from_kmh(stored, units)
+        if self.unit == DISTANCE:
+            return stored / (M_PER_MI if units is Units.MPH else 1000.0)
+        return stored
+
+    def stored(self, shown: float, units: Units = Units.KMH) -> float:
+        """What the person typed, in the units it is kept in (:meth:`shown` undone)."""
+        if self.unit == SPEED:
+            return to_kmh(shown, units)
+        if self.unit == DISTANCE:
+            return shown * (M_PER_MI if units is Units.MPH else 1000.0)
+        return shown
+
     def limits(self, units: Units = Units.KMH) -> tuple[float, float]:
         """The range as the person sees it, in their units, to the decimal shown."""
-        if self.unit == SPEED:
-            return round(from_kmh(self.lo, units), self.places), round(from_kmh(self.hi, units), self.places)
+        if self.unit in (SPEED, DISTANCE):
+            return round(self.shown(self.lo, units), self.places), round(self.shown(self.hi, units), self.places)
         return self.lo, self.hi
 
     def label(self, units: Units = Units.KMH) -> str:
+        if self.unit == DISTANCE:
+            return "mi" if units is Units.MPH else "km"
         return units.speed_label if self.unit == SPEED else self.unit
 
     def _shown(self, value: float, units: Units) -> str:
@@ -77,7 +98,7 @@ class Bound:
         return f"{self.what} {self.verb} between {self._shown(lo, units).split()[0]} and {self._shown(hi, units)}"
 
     def _shown_value(self, value: float, units: Units) -> float:
-        shown = from_kmh(value, units) if self.unit == SPEED else value
+        shown = self.shown(value, units)
         # Compared as shown: 6.0 km/h is 3.73 mph, shown "3.7 mph", and passes "at most 3.7 mph"; 3.8 does not.
         return round(shown, self.places)
 
@@ -123,6 +144,8 @@ DONE_FORWARD_MINUTES = Bound("forward minutes walked", 0, 720)
 BELT_SPEED = Bound("treadmill speed", 0.1, TREADMILL_FORWARD_MAX_KMH, SPEED)
 LOGGED_INCLINE = Bound("incline", 0, 25, "%")
 DISTANCE_M = Bound("distance", 0, 200_000, "m", places=0)
+DISTANCE_WALKED = Bound("distance", DISTANCE_M.lo, DISTANCE_M.hi, DISTANCE, places=2)
+"""DISTANCE_M as a person types it on a form: in kilometres or miles."""
 
 
 def check_speeds(forward_kmh: float, backward_kmh: float, units: Units = Units.KMH) -> None:

@@ -7,6 +7,8 @@ from enum import StrEnum
 
 from retrowalk.core.rules import KMH_PER_MPH, M_PER_FT
 
+M_PER_MI = KMH_PER_MPH * 1000.0
+
 
 class Units(StrEnum):
     MPH = "mph"
@@ -65,7 +67,7 @@ def format_distance(length_m: float, units: Units) -> str:
         feet = length_m / M_PER_FT
         if feet < 1000:
             return f"{round(feet / 10) * 10:.0f} ft"
-        return f"{length_m / (KMH_PER_MPH * 1000):.2f} mi"
+        return f"{length_m / M_PER_MI:.2f} mi"
     if length_m < 1000:
         return f"{round(length_m / 5) * 5:.0f} m"
     return f"{length_m / 1000:.2f} km"

@@ -17,8 +17,8 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
 from retrowalk.core import bounds as core_bounds
-from retrowalk.core.bounds import SPEED, Bound
-from retrowalk.core.units import Units, to_kmh
+from retrowalk.core.bounds import Bound
+from retrowalk.core.units import Units
 
 
 def form_field(bound: Bound, units: Units = Units.KMH, **kwargs: Any) -> forms.Field:
@@ -42,7 +42,7 @@ class _InUnits:
         self.bound, self.units = bound, units
 
     def __call__(self, value: float) -> None:
-        stored = to_kmh(value, self.units) if self.bound.unit == SPEED else value
+        stored = self.bound.stored(value, self.units)
         if self.bound.refuses(stored, self.units):
             raise ValidationError(self.bound.message(self.units, stored), code="bound")
 

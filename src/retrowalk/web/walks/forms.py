@@ -11,7 +11,7 @@ from retrowalk.core.bounds import (
     BACKWARD_MINUTES,
     BACKWARD_SPEED,
     BELT_SPEED,
-    DISTANCE_M,
+    DISTANCE_WALKED,
     DONE_BACKWARD_MINUTES,
     DONE_FORWARD_MINUTES,
     FORWARD_SPEED,
@@ -29,6 +29,8 @@ from retrowalk.web.bounds import form_field
 from retrowalk.web.walks.models import Route, Setting, WalkSession
 
 PAIN_CHOICES = [(i, f"{i}") for i in range(11)]
+PAIN_MISSING = "Choose how much the knee hurt during the walk, 0 (none) to 10."
+EFFORT_MISSING = "Choose how hard it felt, 0 (rest) to 10 (maximal)."
 TIME_KINDS = [(k.value, label) for k, label in ((Kind.OUTDOOR, "Outdoors, by time"),
                                                 (Kind.TREADMILL, "Locked treadmill"), (Kind.DEADMILL, "Deadmill"))]
 
@@ -70,11 +72,15 @@ class SessionForm(forms.ModelForm):  # type: ignore[type-arg]
     backward_minutes = form_field(DONE_BACKWARD_MINUTES)
     forward_minutes = form_field(DONE_FORWARD_MINUTES)
     incline_pct = form_field(LOGGED_INCLINE, required=False, label="Incline (%)")
-    distance_m = form_field(DISTANCE_M, required=False, label="Distance (m)")
-    pain_during = forms.TypedChoiceField(choices=PAIN_CHOICES, coerce=int, label="Knee pain during (0–10)")
+    # Pain and effort start unchosen: a hurried Save must not record a 0 nobody chose (the form says what is
+    # missing instead).
+    pain_during = forms.TypedChoiceField(choices=[("", "choose"), *PAIN_CHOICES], coerce=int,
+                                         label="Knee pain during (0–10)",
+                                         error_messages={"required": PAIN_MISSING})
     pain_next_morning = forms.TypedChoiceField(choices=[("", "not yet"), *PAIN_CHOICES], coerce=int, required=False,
                                                empty_value=None, label="Knee pain next morning (0–10)")
-    effort = forms.TypedChoiceField(choices=PAIN_CHOICES, coerce=int, label="Effort (0 rest … 10 maximal)")
+    effort = forms.TypedChoiceField(choices=[("", "choose"), *PAIN_CHOICES], coerce=int,
+                                    label="Effort (0 rest … 10 maximal)", error_messages={"required": EFFORT_MISSING})
 
     class Meta:
         model = WalkSession
@@ -89,6 +95,9 @@ class SessionForm(forms.ModelForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         self.units = units
         self.fields["followed"].help_text = ""
+        # The distance in her own units: kilometres or miles, kept in metres.
+        self.fields["distance_m"] = form_field(DISTANCE_WALKED, Units(units), required=False,
+                                               label=f"Distance ({DISTANCE_WALKED.label(Units(units))})")
         self.fields["speed"] = form_field(BELT_SPEED, Units(units), required=False,
                                           label=f"Backward speed ({speed_label(units)})",
                                           help_text="Treadmill belt speed backward.")
@@ -109,7 +118,9 @@ class SessionForm(forms.ModelForm):  # type: ignore[type-arg]
             "day": data["day"], "followed": data["followed"], "setting": data["setting"],
             "backward_s": round(data["backward_minutes"] * 60), "forward_s": round(data["forward_minutes"] * 60),
             "speed_kmh": None if speed is None else to_kmh(speed, Units(self.units)),
-            "incline_pct": data.get("incline_pct"), "distance_m": data.get("distance_m"),
+            "incline_pct": data.get("incline_pct"),
+            "distance_m": None if data.get("distance_m") is None
+            else round(DISTANCE_WALKED.stored(data["distance_m"], Units(self.units))),
             "pain_during": data["pain_during"], "pain_next_morning": data.get("pain_next_morning"),
             "effort": data["effort"], "notes": data.get("notes", ""),
         }
@@ -119,15 +130,18 @@ class RateForm(forms.Form):
     """How a recorded walk felt: nothing chosen in advance, so a hurried Save records nothing nobody chose."""
 
     pain_during = forms.TypedChoiceField(choices=[("", "choose"), *PAIN_CHOICES], coerce=int,
-                                         label="Knee pain during (0–10)")
+                                         label="Knee pain during (0–10)", error_messages={"required": PAIN_MISSING})
     pain_next_morning = forms.TypedChoiceField(choices=[("", "not yet"), *PAIN_CHOICES], coerce=int, required=False,
                                                empty_value=None, label="Knee pain next morning (0–10)")
     effort = forms.TypedChoiceField(choices=[("", "choose"), *PAIN_CHOICES], coerce=int,
-                                    label="Effort (0 rest … 10 maximal)")
+                                    label="Effort (0 rest … 10 maximal)", error_messages={"required": EFFORT_MISSING})
 
 
 class MorningForm(forms.Form):
-    pain_next_morning = forms.TypedChoiceField(choices=PAIN_CHOICES, coerce=int, label="Knee pain this morning (0–10)")
+    pain_next_morning = forms.TypedChoiceField(choices=[("", "choose"), *PAIN_CHOICES], coerce=int,
+                                               label="Knee pain this morning (0–10)",
+                                               error_messages={"required": "Choose how much the knee hurts this "
+                                                               "morning, 0 (none) to 10."})
 
 
 class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]

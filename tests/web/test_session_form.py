@@ -1,0 +1,87 @@
+"""The session form and the client's own units (issue 17 item 2): nothing chosen for her in advance, so a hurried
+Save records nothing nobody chose, and distances in the units she walks in, on the form and on her saved routes."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from retrowalk.core.units import Units
+from retrowalk.web.walks.models import WalkSession
+from tests.web.conftest import Studio, logged_in
+
+SESSION = {"day": str(date.today()), "setting": "outdoor", "backward_minutes": 6, "forward_minutes": 24,
+           "followed": "on"}
+
+
+def selected(html: str, name: str) -> str | None:
+    """The value the browser would send for the <select name=...> as served: the option marked selected, or
+    the first option."""
+    block = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    assert block, f"no select {name}"
+    options = re.findall(r'<option value="([^"]*)"( selected)?', block.group(1))
+    chosen = [value for value, mark in options if mark]
+    return chosen[0] if chosen else options[0][0]
+
+
+def test_the_form_starts_with_no_pain_and_no_effort_chosen(studio: Studio) -> None:
+    html = logged_in(studio.ann.user).get(reverse("walks:session_new", args=[studio.ann.pk])).content.decode()
+    assert selected(html, "pain_during") == ""
+    assert selected(html, "effort") == ""
+    assert selected(html, "pain_next_morning") == ""
+
+
+@pytest.mark.parametrize("missing", ["pain_during", "effort"])
+def test_saving_without_choosing_pain_or_effort_says_what_is_missing_and_saves_nothing(studio: Studio,
+                                                                                       missing: str) -> None:
+    before = WalkSession.objects.count()
+    data = {**SESSION, "pain_during": 2, "effort": 3}
+    del data[missing]
+    response = logged_in(studio.ann.user).post(reverse("walks:session_new", args=[studio.ann.pk]), data)
+    assert response.status_code == 400
+    words = "how much the knee hurt" if missing == "pain_during" else "how hard it felt"
+    assert words in response.content.decode()
+    assert WalkSession.objects.count() == before
+
+
+@pytest.mark.parametrize(("units", "label", "typed", "metres"), [
+    (Units.MPH, "Distance (mi)", "1.5", 2414.0),
+    (Units.KMH, "Distance (km)", "2.25", 2250.0),
+])
+def test_the_distance_is_typed_in_her_units_and_kept_in_metres(studio: Studio, units: Units, label: str,
+                                                               typed: str, metres: float) -> None:
+    studio.ann.units = units.value
+    studio.ann.save()
+    ann = logged_in(studio.ann.user)
+    assert label in ann.get(reverse("walks:session_new", args=[studio.ann.pk])).content.decode()
+    response = ann.post(reverse("walks:session_new", args=[studio.ann.pk]),
+                        {**SESSION, "pain_during": 1, "effort": 4, "distance_m": typed})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    saved = WalkSession.objects.filter(client=studio.ann).order_by("-pk").first()
+    assert saved is not None and saved.distance_m == pytest.approx(metres, abs=1.0)
+
+
+def test_a_distance_past_the_limit_is_refused_in_her_units(studio: Studio) -> None:
+    studio.ann.units = Units.MPH.value
+    studio.ann.save()
+    response = logged_in(studio.ann.user).post(reverse("walks:session_new", args=[studio.ann.pk]),
+                                               {**SESSION, "pain_during": 1, "effort": 4, "distance_m": "500"})
+    assert response.status_code == 400 and "distance must be at most 124.27 mi" in response.content.decode()
+
+
+@pytest.mark.parametrize(("units", "shown", "not_shown"), [(Units.MPH, " mi", " km"), (Units.KMH, " km", " mi")])
+def test_saved_routes_show_her_units(studio: Studio, units: Units, shown: str, not_shown: str) -> None:
+    studio.ann.units = units.value
+    studio.ann.save()
+    html = logged_in(studio.ann.user).get(reverse("walks:dashboard", args=[studio.ann.pk])).content.decode()
+    routes = html[html.index("Saved routes"):]
+    routes = routes[:routes.index("</section>")]
+    line = re.search(r'<span class="muted">([^<]*)</span>', routes)
+    assert line, routes
+    assert (shown in line.group(1) or (units is Units.MPH and " ft" in line.group(1))) \
+        and not_shown not in line.group(1), line.group(1)
+    if units is Units.MPH:
+        assert re.search(r"\+\d+ ft", line.group(1)), line.group(1)
