@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",  # the public pages' sitemap.xml (frontdesk/sitemaps.py)
     "ninja",  # its API docs viewer from its own static files, not a CDN
     "retrowalk.web.accounts",
     "retrowalk.web.walks",

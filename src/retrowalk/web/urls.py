@@ -1,15 +1,19 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from retrowalk.web.accounts.throttle import one_at_a_time
 from retrowalk.web.accounts.views import LoginView
 from retrowalk.web.api.api import api
+from retrowalk.web.frontdesk.sitemaps import SITEMAPS, robots
 from retrowalk.web.walks import live
 from retrowalk.web.walks import views as walks
 
 urlpatterns = [
     path("", walks.home, name="home"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots, name="robots"),
     path("walk-sw.js", live.service_worker, name="service_worker"),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from retrowalk.web.frontdesk.models import Booking, GroupSession, IntroRequest, Message, Question, Reminder, SmsConsent
+from retrowalk.web.frontdesk.models import (
+    Booking,
+    GroupSession,
+    IntroRequest,
+    Message,
+    Question,
+    Reminder,
+    SmsConsent,
+    Studio,
+)
 
 
 @admin.register(SmsConsent)
@@ -18,3 +27,13 @@ class SmsConsentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 for model in (IntroRequest, Message, GroupSession, Booking, Reminder, Question):
     admin.site.register(model)
+
+
+@admin.register(Studio)
+class StudioAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """One row: the studio's name, place and offer on the public home page."""
+
+    list_display = ("name", "locality", "region")
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return not Studio.objects.exists()

@@ -206,9 +206,45 @@ class Question(models.Model):
     public_question = models.TextField(blank=True, max_length=2000,
                                        help_text="The question as published: no name, nothing that identifies.")
     public_answer = models.TextField(blank=True, max_length=5000)
+    pinned = models.BooleanField(default=False, help_text="Shown first on the home page.")
 
     class Meta:
         ordering = ["-asked_at"]
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class Studio(models.Model):
+    """The studio's public face (the home page, its search and social previews): one row, edited in the admin.
+    Until one is saved the home page shows :meth:`current`'s plain defaults."""
+
+    name = models.CharField(max_length=120, default="Our studio")
+    tagline = models.CharField(max_length=200, blank=True, help_text="One line under the name, e.g. "
+                               "“Personal training for women”.")
+    street = models.CharField(max_length=200, blank=True, help_text="Where it is, as a visitor would find it.")
+    locality = models.CharField(max_length=100, blank=True, help_text="Town or city.")
+    region = models.CharField(max_length=100, blank=True, help_text="State, county or province.")
+    country = models.CharField(max_length=2, default="US", help_text="Two-letter country code.")
+    telephone = models.CharField(max_length=20, blank=True)
+    about = models.TextField(max_length=2000, blank=True, help_text="Who the studio is for; a paragraph or two.")
+    offer = models.TextField(max_length=2000, blank=True, help_text="The small-group offer, in a sentence or two.")
+    intro_text = models.CharField(max_length=300, default="Talk with a coach about your goals, and make a plan "
+                                  "to achieve them.")
+
+    class Meta:
+        verbose_name = "studio (public page)"
+        verbose_name_plural = "studio (public page)"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def current(cls) -> Studio:
+        """The studio's row, or an unsaved one with the defaults."""
+        return cls.objects.order_by("pk").first() or cls()
+
+    @property
+    def place(self) -> str:
+        """``Charlotte, NC``: the town and region, for titles and the page's first line."""
+        return ", ".join(part for part in (self.locality, self.region) if part)

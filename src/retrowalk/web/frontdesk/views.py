@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -12,6 +14,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -29,6 +32,7 @@ from retrowalk.web.frontdesk.models import (
     IntroRequest,
     Question,
     SmsConsent,
+    Studio,
 )
 from retrowalk.web.pages import first_error, refuse
 
@@ -52,6 +56,64 @@ def _grant(request: HttpRequest, phone: str) -> None:
 
 
 # --- public ------------------------------------------------------------------------------------------------------
+
+
+HOME_QUESTIONS = 5
+HOME_SESSIONS = 6
+
+
+def public_home(request: HttpRequest) -> HttpResponse:
+    """The studio's public page (what an anonymous visitor sees at /): its name, place and offer, the published
+    answers (pinned first), the small-group sessions coming up with places left, and the free intro as the
+    main action; with the titles, description, Open Graph tags and structured data search and social sites
+    read."""
+    studio = Studio.current()
+    questions = list(Question.objects.filter(published=True).order_by("-pinned", "-answered_at")[:HOME_QUESTIONS])
+    upcoming = list(GroupSession.objects.filter(starts_at__gt=timezone.now())
+                    .annotate(booked=Count("bookings", filter=Q(bookings__status=Booking.Status.BOOKED)))
+                    .order_by("starts_at")[:HOME_SESSIONS])
+    for session in upcoming:
+        session.left = max(0, session.capacity - session.booked)  # type: ignore[attr-defined]
+    url = request.build_absolute_uri(reverse("home"))
+    who = ", ".join(part for part in (studio.name, studio.tagline, studio.place) if part)
+    offer = studio.offer.split(". ")[0].rstrip(".") + "." if studio.offer else ""
+    description = " ".join(part for part in (who + ".", offer, "Schedule your free intro.") if part)
+    return render(request, "frontdesk/home.html", {
+        "studio": studio, "questions": questions, "upcoming": upcoming, "canonical": url,
+        "description": description[:300], "structured": structured_data(studio, questions, upcoming, url, request)})
+
+
+def structured_data(studio: Studio, questions: Sequence[Question], upcoming: Sequence[GroupSession], url: str,
+                    request: HttpRequest) -> str:
+    """schema.org JSON-LD for the page: the studio as a local business, each session as an event at it with its
+    places left, and the answers as a FAQ; escaped to sit inside a <script> element."""
+    business: dict[str, Any] = {"@type": "ExerciseGym", "@id": url + "#studio", "name": studio.name, "url": url}
+    if studio.tagline or studio.about:
+        business["description"] = studio.tagline or studio.about[:300]
+    address = {"@type": "PostalAddress", "streetAddress": studio.street, "addressLocality": studio.locality,
+               "addressRegion": studio.region, "addressCountry": studio.country}
+    business["address"] = {k: v for k, v in address.items() if v}
+    if studio.telephone:
+        business["telephone"] = studio.telephone
+    graph: list[dict[str, Any]] = [business]
+    book = request.build_absolute_uri(reverse("frontdesk:intro"))
+    for session in upcoming:
+        ends = session.starts_at + timedelta(minutes=session.duration_min)
+        graph.append({
+            "@type": "Event", "name": session.title, "startDate": session.starts_at.isoformat(),
+            "endDate": ends.isoformat(), "eventStatus": "https://schema.org/EventScheduled",
+            "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+            "location": {"@type": "Place", "name": session.place, "address": business["address"]},
+            "organizer": {"@id": business["@id"]}, "maximumAttendeeCapacity": session.capacity,
+            "remainingAttendeeCapacity": session.left,  # type: ignore[attr-defined]
+            "url": book})
+    if questions:
+        graph.append({"@type": "FAQPage", "mainEntity": [
+            {"@type": "Question", "name": q.public_question,
+             "acceptedAnswer": {"@type": "Answer", "text": q.public_answer}} for q in questions]})
+    text = json.dumps({"@context": "https://schema.org", "@graph": graph}, ensure_ascii=False)
+    # Inside <script> nothing may close the element or open a comment: <, > and & as JSON escapes.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 @require_http_methods(["GET", "POST"])
 def intro(request: HttpRequest) -> HttpResponse:

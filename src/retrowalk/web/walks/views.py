@@ -28,6 +28,7 @@ from retrowalk.web.accounts.access import (
     signed_in,
 )
 from retrowalk.web.accounts.models import Profile, Role
+from retrowalk.web.frontdesk.views import public_home
 from retrowalk.web.pages import first_error, refuse
 from retrowalk.web.sharing import services as sharing
 from retrowalk.web.sharing.views import sharing_context
@@ -38,8 +39,10 @@ from retrowalk.web.walks.models import Route, WalkPlan, WalkSession
 WEEKS_SHOWN = 8
 
 
-@signed_in
-def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+def home(request: HttpRequest) -> HttpResponse:
+    """The studio's public page for a visitor; for someone signed in, their own start page."""
+    if not request.user.is_authenticated:
+        return public_home(request)
     profile = own_profile(request.user)
     if profile is None:
         if request.user.is_staff:  # the studio is run from the admin (accounts/access.py, roles)

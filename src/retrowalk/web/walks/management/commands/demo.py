@@ -27,6 +27,35 @@ CLIENTS = [
     ("carol", "Carol", "Cruz", "walk-backward-carol", "quiet"),
 ]
 
+# The studio whose web page is the seed (shared/seed/walking-backwards-qa.txt), as the demo's public face.
+SEED_STUDIO = {
+    "name": "True 180 Personal Training for Women",
+    "tagline": "A family-owned, women-only personal training studio",
+    "street": "Just across the way from the Ballantyne Bowl, near your neighborhood Harris Teeter",
+    "locality": "Charlotte", "region": "NC", "country": "US",
+    "about": "Our personal trainers are here to guide you on your journey no matter your age or fitness level.",
+    "offer": "We offer small group training sessions, where you'll enjoy a blend of individualized coaching and "
+             "group camaraderie, together at a lower cost than you'd expect from standard personal training.",
+    "intro_text": "Talk with a coach about your goals, make a plan to achieve them.",
+}
+SEED_QUESTION = ("Is there any benefit to walking backwards? I've seen it on TV and social media. Is that a thing?")
+SEED_ANSWER = """Walking and/or jogging backwards can be great for your feet, ankles, knees, and your lower back. 5 to \
+10 min in total is usually enough to get the benefit. So on a 30 min walk you have 20-25 min forward and 5-10 min \
+backward.
+
+Why is it helpful? Take the knees: in knee rehab an essential milestone is TKE, "terminal knee extension", being \
+able to completely straighten out your knee. Going forwards, the last bit of straightening is the easiest part; \
+walking backwards makes fully extending the knee the hardest part of each step, which means better quad strength \
+and stability for your knees. For the rest of your lower body, think of it as a way to improve balance.
+
+Tips for walking backwards:
+- Your 5-10 min don't have to be all at once. Outside it's not always safe or practical to go that long backwards.
+- Uphill and flat work better than downhill: downhill and backwards is when people tend to lose their balance.
+- On a treadmill that doesn't lock when it's turned off (a "deadmill"), put your hips against the console and \
+start going backwards.
+- Most newer treadmills lock when they're off: set a slight incline (1% or more), start slow (2 mph), put your \
+hips against the console and off you go."""
+
 
 def loop_gpx(name: str, hills_m: float, radius_m: float, seed: int) -> bytes:
     """A closed loop of ``2π·radius`` metres, one point every 4 m, elevation rolling by ``hills_m``."""
@@ -55,9 +84,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         names = [COACH[0]] + [c[0] for c in CLIENTS]
         if options["reset"]:
-            from retrowalk.web.frontdesk.models import GroupSession, IntroRequest
+            from retrowalk.web.frontdesk.models import GroupSession, IntroRequest, Studio
 
             GroupSession.objects.filter(coach__user__username=COACH[0]).delete()
+            Studio.objects.filter(name=SEED_STUDIO["name"]).delete()
             IntroRequest.objects.filter(email="dana@example.com").delete()
             Profile.objects.filter(user__username__in=names, role=Role.CLIENT).delete()
             User.objects.filter(username__in=names).delete()
@@ -99,7 +129,7 @@ class Command(BaseCommand):
         """A weekly small-group series, a published answer, and an intro request waiting in the inbox."""
         from django.utils import timezone
 
-        from retrowalk.web.frontdesk.models import CONSENT_TEXT, CONSENT_VERSION, IntroRequest, Question
+        from retrowalk.web.frontdesk.models import CONSENT_TEXT, CONSENT_VERSION, IntroRequest, Question, Studio
         from retrowalk.web.frontdesk.services import book, publish_series
         from retrowalk.web.frontdesk.sms import record_consent
 
@@ -109,6 +139,12 @@ class Command(BaseCommand):
         for client in coach.clients.all()[:2]:
             book(sessions[0].pk, client)
         alice = coach.clients.get(user__username="alice")
+        # The seed's studio and its own question and answer, with its tips, first on the home page.
+        if not Studio.objects.exists():
+            Studio.objects.create(**SEED_STUDIO)
+        Question.objects.create(client=alice, text=SEED_QUESTION, answer=SEED_ANSWER, answered_by=coach.user,
+                                answered_at=timezone.now(), published=True, pinned=True,
+                                public_question=SEED_QUESTION, public_answer=SEED_ANSWER)
         Question.objects.create(
             client=alice, text="Is walking backwards good for knee pain?", answered_by=coach.user,
             answered_at=timezone.now(), published=True,
