@@ -1,6 +1,6 @@
 """``make loadtest``: the coach dashboard and the plan API under 20 concurrent users, on SQLite and PostgreSQL.
 
-A studio of 50 clients with a year of sessions each (three a week) is loaded into a fresh database; the product
+A studio of ``LOADTEST_CLIENTS`` (default 200) clients with a year of sessions each (three a week) is loaded into a fresh database; the product
 runs as in production (gunicorn, DEBUG off) on a loopback port; 20 threads, each a user with its own keep-alive
 connection, request as fast as answers come for ``LOADTEST_SECONDS`` (default 60) per endpoint. Requests go only
 to 127.0.0.1, and every loop is bounded by that time.
@@ -28,6 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 USERS = 20
+CLIENTS = int(os.environ.get("LOADTEST_CLIENTS", "200"))
+"""A studio's size (issue 17): 200 clients, a year of sessions each."""
 SECONDS = float(os.environ.get("LOADTEST_SECONDS", "60"))
 WORKERS = int(os.environ.get("LOADTEST_WORKERS", str(os.cpu_count() or 2)))
 """One CPU-bound sync worker per core: more only queue for the same two cores (measured: p95 falls from 126 to 91 ms
@@ -60,7 +62,7 @@ coach = Profile.objects.create(user=coach_user, role=Role.COACH)
 rng = random.Random(1)
 today = dt.date.today()
 rows = []
-for i in range(50):
+for i in range(CLIENTS):
     u = User.objects.create_user(f"client{i}", password="load-test-client", first_name=f"Client {i}")
     p = Profile.objects.create(user=u, role=Role.CLIENT, coach=coach, week=rng.randint(1, 12))
     for d in range(365):
@@ -79,7 +81,7 @@ def prepare(env: dict[str, str]) -> tuple[str, int]:
     admin = str(BIN / "retrowalk-admin")
     for args in (["migrate", "--noinput", "-v0"], ["createcachetable"], ["collectstatic", "--noinput", "-v0"]):
         subprocess.run([admin, *args], env=env, check=True)
-    out = subprocess.run([admin, "shell", "-c", SEED], env=env, check=True, capture_output=True, text=True)
+    out = subprocess.run([admin, "shell", "-c", SEED.replace("range(CLIENTS)", f"range({CLIENTS})")], env=env, check=True, capture_output=True, text=True)
     token, client_id = out.stdout.split()[-2:]
     return token, int(client_id)
 
@@ -219,7 +221,7 @@ def run(name: str, database_url: str) -> bool:
 def main() -> int:
     generator = "wrk" if shutil.which("wrk") else "Python threads (install Debian's wrk for a lighter generator)"
     print(f"## Load: {USERS} concurrent users, {SECONDS:.0f} s per endpoint, gunicorn with {WORKERS} workers, "
-          f"50 clients × 1 year of sessions; load from {generator}")
+          f"{CLIENTS} clients × 1 year of sessions; load from {generator}")
     ok = run("SQLite", "sqlite:///" + "{data}/load.sqlite3")
     import psycopg
 

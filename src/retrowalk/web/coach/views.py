@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from html import escape
+from urllib.parse import urlencode
 
 from django.db.models import Avg, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import HttpResponse
@@ -98,9 +99,27 @@ def client_rows(clients: QuerySet[Profile], today: date) -> list[ClientRow]:
     return rows
 
 
+PAGE_SIZE = 50
+"""Clients a page: those who need a look come first, so a long list's first page is the one to read."""
+
+
 @coach_required
 def dashboard(request: ProfileRequest) -> HttpResponse:
-    rows = client_rows(visible_clients(request.user), date.today())
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
+    only_flagged = request.GET.get("show") == "flagged"
+    clients = visible_clients(request.user)
+    if query:
+        clients = clients.filter(Q(user__first_name__icontains=query) | Q(user__last_name__icontains=query)
+                                 | Q(user__username__icontains=query))
+    rows = client_rows(clients, date.today())
+    flagged = sum(1 for r in rows if r.flags)
+    listed = [r for r in rows if r.flags] if only_flagged else rows
+    pages = max(1, -(-len(listed) // PAGE_SIZE))
+    try:
+        number = min(max(1, int(request.GET.get("page", "1"))), pages)
+    except ValueError:
+        number = 1
+    shown = listed[(number - 1) * PAGE_SIZE:number * PAGE_SIZE]
     from retrowalk.web.sharing.models import DeletionRequest
 
     # One small query on a table that is nearly always empty: her coach's requests (staff see all).
@@ -108,9 +127,16 @@ def dashboard(request: ProfileRequest) -> HttpResponse:
     if not request.user.is_staff:
         pending = pending.filter(client__coach__user_id=request.user.pk)
     deletions = pending.select_related("client__user")
-    return render(request, "coach/dashboard.html", {"rows": rows, "table": rows_html(rows),
-                                                    "flagged": sum(1 for r in rows if r.flags),
-                                                    "deletions": list(deletions)})
+
+    def link(page: int) -> str:
+        return "?" + urlencode({k: v for k, v in (("q", query), ("show", "flagged" if only_flagged else ""),
+                                                  ("page", page)) if v})
+
+    return render(request, "coach/dashboard.html", {
+        "rows": rows, "table": rows_html(shown, query), "flagged": flagged, "deletions": list(deletions),
+        "query": query, "only_flagged": only_flagged, "listed": len(listed),
+        "first": (number - 1) * PAGE_SIZE + 1 if shown else 0, "last": (number - 1) * PAGE_SIZE + len(shown),
+        "prev": link(number - 1) if number > 1 else "", "next": link(number + 1) if number < pages else ""})
 
 
 def latest_recorded(clients: QuerySet[Profile]) -> dict[int, tuple[date, int, int, int, int]]:
@@ -137,18 +163,23 @@ def _recorded_label(day: date, planned: int, confirmed: int, consistent: int) ->
     return f"{text} ({day.strftime('%a %d %b')})"
 
 
-def rows_html(rows: list[ClientRow]) -> SafeString:
+def rows_html(rows: list[ClientRow], query: str = "") -> SafeString:
     """The table body, built here rather than in the template: the dashboard's hot loop (every client of a coach
     on every load). Every value goes through html.escape, as the template would escape it, at a fraction of the
-    cost of format_html (which escapes through several layers per value)."""
+    cost of format_html (which escapes through several layers per value). Each cell names its column
+    (data-label): on a phone the row is a card, and the label is shown with the value."""
     if not rows:
-        return mark_safe('<tr><td colspan="7">No clients yet.</td></tr>')
+        text = f"No client matches “{escape(query)}”." if query else "No clients yet."
+        return mark_safe(f'<tr><td colspan="7">{text}</td></tr>')
     out = []
     for r in rows:
         flags = ("".join(f'<span class="flag">{escape(f)}</span>' for f in r.flags) if r.flags
                  else '<span class="ok">on track</span>')
         flagged = ' class="flagged"' if r.flags else ""
-        out.append(f'<tr{flagged}><td><a href="{escape(r.url)}">{escape(r.name)}</a>'
-                   f"</td><td>{r.week:d}</td><td>{escape(r.last_label)}</td><td>{r.week_minutes} min</td>"
-                   f"<td>{escape(r.trend)}</td><td>{escape(r.recorded) or '–'}</td><td>{flags}</td></tr>")
+        out.append(f'<tr{flagged}><td class="name" data-label="Client"><a href="{escape(r.url)}">{escape(r.name)}</a>'
+                   f'</td><td data-label="Step">{r.week:d}</td><td data-label="Last session">{escape(r.last_label)}'
+                   f'</td><td data-label="Backward this week">{r.week_minutes} min</td>'
+                   f'<td data-label="Pain by week">{escape(r.trend)}</td>'
+                   f'<td data-label="Recorded">{escape(r.recorded) or "–"}</td>'
+                   f'<td class="flags" data-label="Flags">{flags}</td></tr>')
     return mark_safe("".join(out))  # every value above is escaped, or a number

@@ -1,0 +1,103 @@
+"""The coach's list at a studio's size (issue 17 items 2 and 6): a page at a time, those who need a look first,
+filtered to them or found by name; and on a phone, cards with the flags first, one line each."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from retrowalk.web.accounts.models import Role
+from retrowalk.web.coach.views import PAGE_SIZE
+from retrowalk.web.walks.models import WalkSession
+from tests.web.conftest import Studio, logged_in, needs_chromium, person
+from tests.web.test_browser import log_in, shoot
+
+
+def names(html: str) -> list[str]:
+    body = html[html.index("<tbody"):html.index("</tbody>")]
+    return re.findall(r'<a href="/clients/\d+/">([^<]+)</a>', body)
+
+
+def many(studio: Studio, quiet: int, walking: int) -> None:
+    """``quiet`` clients who have never walked (flagged), ``walking`` who walked yesterday (on track)."""
+    for i in range(quiet):
+        person(f"quiet{i:03d}", Role.CLIENT, studio.coach)
+    for i in range(walking):
+        client = person(f"walker{i:03d}", Role.CLIENT, studio.coach)
+        WalkSession.objects.create(client=client, day=date.today() - timedelta(days=1), week=1, setting="outdoor",
+                                   backward_s=300, forward_s=1500, pain_during=1, effort=2)
+
+
+def test_a_long_list_comes_a_page_at_a_time_those_who_need_a_look_first(studio: Studio) -> None:
+    WalkSession.objects.filter(client=studio.ann).delete()
+    many(studio, 10, PAGE_SIZE)
+    coach = logged_in(studio.coach.user)
+    url = reverse("coach:dashboard")
+    first = coach.get(url).content.decode()
+    shown = names(first)
+    assert len(shown) == PAGE_SIZE
+    # Ann, Ben and the ten quiet ones are flagged: all on the first page, before anyone on track.
+    assert all(n.startswith(("Quiet", "Ann", "Ben")) for n in shown[:12]), shown[:12]
+    total = PAGE_SIZE + 12
+    assert f"{total} clients, 12 need a look" in first
+    assert f"1–{PAGE_SIZE} of {total}" in first
+    second = coach.get(url, {"page": 2}).content.decode()
+    assert len(names(second)) == 12 and not set(names(second)) & set(shown)
+    assert 'rel="prev"' in second and 'rel="next"' in first and 'rel="next"' not in second
+    # A page past the end is the last page, not an error.
+    assert names(coach.get(url, {"page": 99}).content.decode()) == names(second)
+    assert coach.get(url, {"page": "x"}).status_code == 200
+
+
+def test_the_list_filters_to_those_who_need_a_look_and_finds_a_name(studio: Studio) -> None:
+    many(studio, 3, 5)
+    coach = logged_in(studio.coach.user)
+    url = reverse("coach:dashboard")
+    flagged = names(coach.get(url, {"show": "flagged"}).content.decode())
+    assert len(flagged) == 3 + 1 and all(n.startswith(("Quiet", "Ben")) for n in flagged), flagged
+    found = names(coach.get(url, {"q": "walker003"}).content.decode())
+    assert found == ["Walker003"]
+    assert "No client matches" in coach.get(url, {"q": "nobody-like-this"}).content.decode()
+
+
+@needs_chromium
+def test_on_a_phone_each_client_is_a_card_with_the_flags_first_one_line_each(chromium, live_server,
+                                                                               studio: Studio,
+                                                                               tmp_path: Path) -> None:
+    many(studio, 2, 2)
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    log_in(page, live_server.url, "coach")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing off to the side
+    ben = page.locator("table.clients tbody tr", has_text="Ben")
+    flags = ben.locator(".flag")
+    assert flags.count() >= 1 and flags.first.is_visible()
+    flag_box, step_box = flags.first.bounding_box(), ben.locator("td[data-label=Step]").bounding_box()
+    assert flag_box and step_box and flag_box["y"] < step_box["y"]  # the flags come first
+    assert flag_box["x"] + flag_box["width"] <= 390
+    line = float(page.evaluate("parseFloat(getComputedStyle(document.body).lineHeight)"))
+    for i in range(flags.count()):  # each flag on one line
+        box = flags.nth(i).bounding_box()
+        assert box and box["height"] < 2 * line, box
+    box = ben.bounding_box()
+    assert box and box["height"] < 299  # was 299 px as the flags wrapped word by word in a squeezed column
+    shoot(page, "coach-dashboard-390", tmp_path)
+    context.close()
+
+
+@pytest.mark.parametrize("width", [1280])
+@needs_chromium
+def test_on_a_desktop_it_stays_a_table(chromium, live_server, studio: Studio, width: int, tmp_path: Path) -> None:
+    context = chromium.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    log_in(page, live_server.url, "coach")
+    assert page.locator("table.clients thead").is_visible()
+    cells = page.locator("table.clients tbody tr").first.locator("td")
+    boxes = [cells.nth(i).bounding_box() for i in range(cells.count())]
+    assert len({round(b["y"]) for b in boxes if b}) == 1  # one row, side by side
+    shoot(page, "coach-dashboard-1280", tmp_path)
+    context.close()
