@@ -101,3 +101,41 @@ def test_on_a_desktop_it_stays_a_table(chromium, live_server, studio: Studio, wi
     assert len({round(b["y"]) for b in boxes if b}) == 1  # one row, side by side
     shoot(page, "coach-dashboard-1280", tmp_path)
     context.close()
+
+
+def test_each_row_says_the_week_the_trend_and_every_flag_from_the_sessions(studio: Studio) -> None:
+    """The numbers and flags of a row, from sessions placed in each of the last three weeks (on SQLite and on
+    PostgreSQL: make test runs this file on both)."""
+    today = date.today()
+    monday = today - timedelta(days=today.weekday())
+    WalkSession.objects.filter(client=studio.ann).delete()
+    for day, pain, morning, backward in ((monday - timedelta(days=14), 1, None, 300),
+                                         (monday - timedelta(days=7), 2, None, 300),
+                                         (monday - timedelta(days=3), 2, None, 300),
+                                         (today, 7, 3, 600)):
+        WalkSession.objects.create(client=studio.ann, day=day, week=1, setting="outdoor", backward_s=backward,
+                                   forward_s=1500, pain_during=pain, pain_next_morning=morning, effort=2)
+    WalkSession.objects.create(client=studio.ann, day=today - timedelta(days=30), week=1, setting="outdoor",
+                               backward_s=999, forward_s=1500, pain_during=9, effort=2)  # too old to count
+    html = logged_in(studio.coach.user).get(reverse("coach:dashboard")).content.decode()
+    row = re.search(r"<tr[^>]*><td class=\"name\"[^>]*><a [^>]*>Ann</a>.*?</tr>", html, re.S)
+    assert row, html
+    cells = dict(re.findall(r'<td[^>]*data-label="([^"]+)">(.*?)</td>', row.group(0), re.S))
+    assert cells["Backward this week"] == "10.0 min"
+    assert cells["Pain by week"] == "1.0 → 2.0 → 7.0"
+    assert cells["Last session"] == today.strftime("%a %d %b")
+    for flag in ("pain rising 2 weeks", "pain above 5/10 this week", "morning pain above baseline"):
+        assert flag in cells["Flags"], cells["Flags"]
+    assert "no session in 7 days" not in cells["Flags"]
+
+
+def test_a_client_quiet_for_weeks_shows_her_last_day_and_the_flag(studio: Studio) -> None:
+    long_ago = date.today() - timedelta(days=40)
+    WalkSession.objects.create(client=studio.ben, day=long_ago, week=1, setting="outdoor", backward_s=300,
+                               forward_s=1500, pain_during=1, effort=2)
+    html = logged_in(studio.coach.user).get(reverse("coach:dashboard")).content.decode()
+    row = re.search(r"<tr[^>]*><td class=\"name\"[^>]*><a [^>]*>Ben</a>.*?</tr>", html, re.S)
+    assert row
+    cells = dict(re.findall(r'<td[^>]*data-label="([^"]+)">(.*?)</td>', row.group(0), re.S))
+    assert cells["Last session"] == long_ago.strftime("%a %d %b") and "no session in 7 days" in cells["Flags"]
+    assert cells["Backward this week"] == "0.0 min"

@@ -107,7 +107,8 @@ class WalkSession(models.Model):
 
     class Meta:
         ordering = ["-day", "-created"]
-        indexes = [models.Index(fields=["client", "-day"])]
+        # (day, client): the coach's list reads every client's last three weeks as one range of days.
+        indexes = [models.Index(fields=["client", "-day"]), models.Index(fields=["day", "client"])]
         constraints = [models.UniqueConstraint(fields=["client", "ref"], condition=~models.Q(ref=""),
                                                name="one_session_per_ref")]
 
