@@ -1,8 +1,9 @@
 """``make loadtest``: the coach dashboard and the plan API under 20 concurrent users, on SQLite and PostgreSQL.
 
-A studio of ``LOADTEST_CLIENTS`` (default 200) clients with a year of sessions each (three a week) is loaded into a fresh database; the product
-runs as in production (gunicorn, DEBUG off) on a loopback port; 20 threads, each a user with its own keep-alive
-connection, request as fast as answers come for ``LOADTEST_SECONDS`` (default 60) per endpoint. Requests go only
+A studio of ``LOADTEST_CLIENTS`` (default 200) clients with a year of sessions each (three a week) is loaded into a
+fresh database; the product runs as in production (gunicorn, DEBUG off) on a loopback port; 20 threads, each a
+user with its own keep-alive connection, request as fast as answers come for ``LOADTEST_SECONDS`` (default 60)
+per endpoint. Requests go only
 to 127.0.0.1, and every loop is bounded by that time.
 
 Printed per database and endpoint: requests/s, p50/p95/p99 latency and errors. Target: p95 under 100 ms, no errors.
@@ -81,7 +82,8 @@ def prepare(env: dict[str, str]) -> tuple[str, int]:
     admin = str(BIN / "retrowalk-admin")
     for args in (["migrate", "--noinput", "-v0"], ["createcachetable"], ["collectstatic", "--noinput", "-v0"]):
         subprocess.run([admin, *args], env=env, check=True)
-    out = subprocess.run([admin, "shell", "-c", SEED.replace("range(CLIENTS)", f"range({CLIENTS})")], env=env, check=True, capture_output=True, text=True)
+    seed = SEED.replace("range(CLIENTS)", f"range({CLIENTS})")
+    out = subprocess.run([admin, "shell", "-c", seed], env=env, check=True, capture_output=True, text=True)
     token, client_id = out.stdout.split()[-2:]
     return token, int(client_id)
 
