@@ -10,6 +10,7 @@ from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
@@ -161,12 +162,9 @@ def dashboard(request: ProfileRequest) -> HttpResponse:
     rows = client_rows(clients, date.today())
     flagged = sum(1 for r in rows if r.flags)
     listed = [r for r in rows if r.flags] if only_flagged else rows
-    pages = max(1, -(-len(listed) // PAGE_SIZE))
-    try:
-        number = min(max(1, int(request.GET.get("page", "1"))), pages)
-    except ValueError:
-        number = 1
-    shown = listed[(number - 1) * PAGE_SIZE:number * PAGE_SIZE]
+    # Django's own: a page that is no number is the first, one past the end the last.
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page)
     from retrowalk.web.sharing.models import DeletionRequest
 
     # One small query on a table that is nearly always empty: her coach's requests (staff see all).
@@ -182,8 +180,9 @@ def dashboard(request: ProfileRequest) -> HttpResponse:
     return render(request, "coach/dashboard.html", {
         "rows": rows, "table": rows_html(shown, query), "flagged": flagged, "deletions": list(deletions),
         "query": query, "only_flagged": only_flagged, "listed": len(listed),
-        "first": (number - 1) * PAGE_SIZE + 1 if shown else 0, "last": (number - 1) * PAGE_SIZE + len(shown),
-        "prev": link(number - 1) if number > 1 else "", "next": link(number + 1) if number < pages else ""})
+        "first": page.start_index(), "last": page.end_index(),
+        "prev": link(page.previous_page_number()) if page.has_previous() else "",
+        "next": link(page.next_page_number()) if page.has_next() else ""})
 
 
 def _recorded_label(day: date, planned: int, confirmed: int, consistent: int) -> str:
