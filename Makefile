@@ -5,7 +5,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SAMPLE_ROUTE := ../shared/data/real/fit/workoutizer-walk-2020-08-20-fr645m.fit
 
-.PHONY: run test lint bench loadtest lock clean browser
+.PHONY: run test lint bench loadtest lock clean browser messages
+
+# The translations (issue 17): the .po files are the source, kept in git; the .mo files the pages read are made
+# from them here with GNU gettext's msgfmt (Debian's gettext, installed when missing), never committed.
+PO := $(wildcard src/retrowalk/web/locale/*/LC_MESSAGES/*.po)
+MO := $(PO:.po=.mo)
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,7 +26,16 @@ $(STAMP): pyproject.toml constraints.txt
 # in ./var with a demo studio; plain http on this machine only (RETROWALK_HTTPS=0).
 RUN_ENV := RETROWALK_DEBUG=0 RETROWALK_HTTPS=0 RETROWALK_SECRET_KEY="$$(cat var/secret_key)" \
 	RETROWALK_ALLOWED_HOSTS=127.0.0.1,localhost RETROWALK_DATA_DIR=var
-run: $(STAMP)
+%.mo: %.po
+	@command -v msgfmt >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	  gettext >/dev/null 2>&1; } || { echo "msgfmt (GNU gettext) is missing: as root, apt-get install gettext"; exit 1; }
+	msgfmt --check-format --check-header -o $@ $<
+
+# After changing words in the code: gather them into the .po files (then translate what is new or fuzzy there).
+messages: $(STAMP)
+	cd src/retrowalk && ../../$(BIN)/retrowalk-admin makemessages -l es --add-location file --no-obsolete -v0
+
+run: $(STAMP) $(MO)
 	@mkdir -p var
 	@test -s var/secret_key || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
 	@$(RUN_ENV) $(BIN)/retrowalk-admin migrate --noinput -v0
@@ -35,7 +49,7 @@ run: $(STAMP)
 	  $(BIN)/gunicorn retrowalk.web.wsgi --bind 127.0.0.1:8000 --workers 3 --access-logfile - --log-level warning'
 
 
-test: $(STAMP) lint browser
+test: $(STAMP) $(MO) lint browser
 	@if command -v node >/dev/null 2>&1; then node --test tests/js/; \
 	else echo "SKIPPED: node is not installed; the live coach's geometry tests (tests/js) did not run"; fi
 	$(BIN)/python -m pytest
@@ -65,7 +79,7 @@ bench: $(STAMP) browser
 	  echo "make bench: a target was missed"; exit 1; fi
 
 # 20 concurrent users on the coach dashboard and the plan API, SQLite and PostgreSQL, loopback only.
-loadtest: $(STAMP)
+loadtest: $(STAMP) $(MO)
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk \
 	  >/dev/null 2>&1; } || echo "wrk could not be installed: the load comes from Python threads instead"
 	$(BIN)/python bench/loadtest.py

@@ -10,6 +10,7 @@ from django.db import models
 from retrowalk.core.rules import DEFAULTS
 from retrowalk.core.units import Units
 from retrowalk.web.bounds import WithinBound
+from retrowalk.web.language import VOICES
 
 
 class Role(models.TextChoices):
@@ -39,9 +40,8 @@ class Profile(models.Model):
     treadmill = models.CharField(max_length=10, choices=HomeTreadmill.choices, default=HomeTreadmill.NONE)
     knee_notes = models.TextField(blank=True, max_length=2000)
     language = models.CharField(
-        max_length=10, choices=[("en-US", "English (US)"), ("en-GB", "English (UK)"), ("en-CA", "English (Canada)"),
-                                ("en-AU", "English (Australia)"), ("en-IE", "English (Ireland)")],
-        default="en-US", help_text="The live coach speaks in this voice (the cues are written in English).")
+        max_length=10, choices=VOICES, default="", blank=True,
+        help_text="The language of her pages, card and texts, and the live coach's voice; blank: as her browser asks.")
     phone = models.CharField(max_length=20, blank=True, help_text="E.164, for text messages (with consent).")
     timezone = models.CharField(max_length=64, default="America/New_York",
                                 help_text="IANA time zone: reminders keep out of the night here.")

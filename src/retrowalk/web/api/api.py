@@ -44,6 +44,7 @@ from retrowalk.core.plan import Kind
 from retrowalk.web.accounts.access import AuthenticatedHttpRequest, client_or_404, owned, owned_or_404
 from retrowalk.web.accounts.models import ApiToken, Profile
 from retrowalk.web.bounds import Within
+from retrowalk.web.language import VOICE_PATTERN
 from retrowalk.web.errors import DATABASE_DOWN, SERVER_FAULT
 from retrowalk.web.walks import services
 from retrowalk.web.walks.models import Route, Setting, WalkPlan, WalkSession
@@ -177,7 +178,7 @@ class Body(Schema):
 
 class ProfileIn(Body):
     units: str | None = Field(None, pattern="^(mph|kmh)$")
-    language: str | None = Field(None, pattern="^en-(US|GB|CA|AU|IE)$")
+    language: str | None = Field(None, pattern=VOICE_PATTERN)
     speed_forward_kmh: Annotated[float, Within(FORWARD_SPEED)] | None = None
     speed_backward_kmh: Annotated[float, Within(BACKWARD_SPEED)] | None = None
     treadmill: str | None = Field(None, pattern="^(none|locked|deadmill)$")

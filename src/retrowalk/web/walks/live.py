@@ -14,6 +14,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 
 from retrowalk.core.routeplan import RoutePlan
@@ -50,7 +51,7 @@ def walk_data(request: HttpRequest, walk_plan: WalkPlan) -> dict[str, Any]:
         "title": walk_plan.title,
         "kind": plan.kind.value,
         "units": plan.units.value,
-        "lang": walk_plan.client.language,
+        "lang": walk_plan.client.language or translation.get_language(),
         "segments": segments,
         "safety": list(plan.safety),
         "total_s": plan.total_s,
