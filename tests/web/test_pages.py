@@ -282,3 +282,16 @@ def test_changing_a_clients_speeds_leaves_an_earlier_route_plans_page_gpx_and_li
     assert response.status_code == 302 and response["Location"] == reverse("walks:plan", args=[newer.pk])
     assert newer.data["segments"] != walk_plan.data["segments"] and newer.week == 8
     assert seen() == before
+
+
+def test_a_signed_in_page_reads_the_user_with_her_profile_in_one_query(studio: Studio) -> None:
+    """The menu, the access checks and the page's language all need the profile: it comes joined to the user
+    (accounts/backends.py), not as a query of its own."""
+    coach = logged_in(studio.coach.user)
+    with CaptureQueriesContext(connection) as ctx:
+        assert coach.get(reverse("coach:dashboard")).status_code == 200
+    profile_table = Profile._meta.db_table
+    user_reads = [q["sql"] for q in ctx.captured_queries if 'FROM "auth_user"' in q["sql"]]
+    assert user_reads and profile_table in user_reads[0], user_reads
+    alone = [q["sql"] for q in ctx.captured_queries if f'WHERE "{profile_table}"."user_id" =' in q["sql"]]
+    assert not alone, alone

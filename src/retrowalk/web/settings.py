@@ -167,7 +167,10 @@ TRUSTED_PROXIES = env_list("RETROWALK_TRUSTED_PROXIES", [])
 
 # Logging in (django-axes; retrowalk.web.accounts.throttle): 10 failures for one name from one address lock that
 # pair out for 15 minutes, on every form that logs in (the site's, the admin's).
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "retrowalk.web.accounts.backends.ProfileBackend",
+                           "django.contrib.auth.backends.ModelBackend"]
+"""The profile comes with the user (accounts/backends.py). ModelBackend stays last only so that sessions signed in
+through it before keep working; every new sign-in goes through ProfileBackend, which is tried first."""
 AXES_FAILURE_LIMIT = env_int("RETROWALK_LOGIN_ATTEMPTS", 10)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
