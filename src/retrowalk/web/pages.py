@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 
 def refuse(request: HttpRequest, template: str, context: dict[str, Any], message: str,
@@ -21,5 +22,6 @@ def first_error(form: Any) -> str:
         if field == "__all__":
             return str(errors[0])
         label = form.fields[field].label if field in form.fields else field
-        return f"{label or field.replace('_', ' ').capitalize()}: {errors[0]}"
-    return "Check the form."
+        # Translators: a form's first problem, as one sentence: the field's label, then what is wrong with it.
+        return _("%(field)s: %(error)s") % {"field": label or field.replace("_", " ").capitalize(), "error": errors[0]}
+    return _("Check the form.")

@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the footer's choice for visitors
     path("coach/", include("retrowalk.web.coach.urls")),
     path("", include("retrowalk.web.frontdesk.urls")),
     path("", include("retrowalk.web.walks.urls")),

@@ -17,6 +17,8 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from retrowalk.web.accounts.models import Profile, Role
 
@@ -50,14 +52,14 @@ def owned_or_404(user: User | AnonymousUser, queryset: QuerySet[M], **lookup: An
     try:
         return owned(user, queryset).get(**lookup)
     except ObjectDoesNotExist:
-        raise Http404("No such item.") from None
+        raise Http404(_("No such item.")) from None
 
 
 def client_or_404(user: User | AnonymousUser, pk: int) -> Profile:
     try:
         return visible_clients(user).select_related("user").get(pk=pk)
     except Profile.DoesNotExist:
-        raise Http404("No such client.") from None
+        raise Http404(_("No such client.")) from None
 
 
 # --- roles: who may open which kind of page -------------------------------------------------------------------
@@ -67,8 +69,10 @@ def client_or_404(user: User | AnonymousUser, pk: int) -> Profile:
 # Staff are not a third role here: what staff may *see* is widened in visible_clients above, and the studio is run
 # from the admin. A staff member who also coaches gets a coach profile like any coach.
 
-COACHES_ONLY = "This page is for coaches; staff without a coach profile run the studio from the admin."
-CLIENTS_ONLY = "This page is for clients."
+# Marked for translation, kept in English here (tests and callers compare them); said in the page's language when
+# a page is refused.
+COACHES_ONLY = gettext_noop("This page is for coaches; staff without a coach profile run the studio from the admin.")
+CLIENTS_ONLY = gettext_noop("This page is for clients.")
 
 
 class AuthenticatedHttpRequest(HttpRequest):
@@ -102,7 +106,7 @@ def _role_required(role: Role, refusal: str) -> Callable[[Callable[Concatenate[P
         def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
             profile = own_profile(request.user)
             if profile is None or profile.role != role:
-                raise PermissionDenied(refusal)
+                raise PermissionDenied(_(refusal))  # in the language of this request
             request.profile = profile  # type: ignore[attr-defined]
             return view(request, *args, **kwargs)  # type: ignore[arg-type]
         return cast(Callable[Concatenate[HttpRequest, P], HttpResponse], login_required(wrapped))

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from retrowalk.core.rules import DEFAULTS
 from retrowalk.core.units import Units
@@ -14,14 +15,14 @@ from retrowalk.web.language import VOICES
 
 
 class Role(models.TextChoices):
-    COACH = "coach", "Coach"
-    CLIENT = "client", "Client"
+    COACH = "coach", gettext_lazy("Coach")
+    CLIENT = "client", gettext_lazy("Client")
 
 
 class HomeTreadmill(models.TextChoices):
-    NONE = "none", "No treadmill"
-    LOCKED = "locked", "Powered treadmill that locks when off"
-    DEADMILL = "deadmill", "Deadmill (belt turns freely)"
+    NONE = "none", gettext_lazy("No treadmill")
+    LOCKED = "locked", gettext_lazy("Powered treadmill that locks when off")
+    DEADMILL = "deadmill", gettext_lazy("Deadmill (belt turns freely)")
 
 
 class Profile(models.Model):
@@ -36,21 +37,26 @@ class Profile(models.Model):
                                            validators=[WithinBound("BACKWARD_SPEED")])
     week = models.PositiveSmallIntegerField(
         default=1, validators=[WithinBound("WEEK")],
-        help_text="Step on the programme ladder (DOMAIN.md:50); moved by the pain-gated progression.")
+        help_text=gettext_lazy("Step on the programme ladder (DOMAIN.md:50); moved by the pain-gated progression."))
     treadmill = models.CharField(max_length=10, choices=HomeTreadmill.choices, default=HomeTreadmill.NONE)
     knee_notes = models.TextField(blank=True, max_length=2000)
     language = models.CharField(
         max_length=10, choices=VOICES, default="", blank=True,
-        help_text="The language of her pages, card and texts, and the live coach's voice; blank: as her browser asks.")
-    phone = models.CharField(max_length=20, blank=True, help_text="E.164, for text messages (with consent).")
+        help_text=gettext_lazy("The language of her pages, card and texts, and the live coach's voice; blank: as her "
+                               "browser asks."))
+    phone = models.CharField(max_length=20, blank=True,
+                             help_text=gettext_lazy("E.164, for text messages (with consent)."))
     timezone = models.CharField(max_length=64, default="America/New_York",
-                                help_text="IANA time zone: reminders keep out of the night here.")
-    progress_note = models.TextField(blank=True, help_text="Why the step last changed, as the client was told.")
+                                help_text=gettext_lazy("IANA time zone: reminders keep out of the night here."))
+    progress_note = models.TextField(blank=True,
+                                     help_text=gettext_lazy("Why the step last changed, as the client was told."))
     coach_sees_trimmed = models.BooleanField(
-        default=False, help_text="Her coach, too, sees her routes without her privacy zones (DOMAIN.md:104).")
+        default=False,
+        help_text=gettext_lazy("Her coach, too, sees her routes without her privacy zones (DOMAIN.md:104)."))
     pain_baseline = models.PositiveSmallIntegerField(
         default=0, validators=[WithinBound("PAIN")],
-        help_text="Usual knee pain on waking, 0–10: next-morning pain is compared with it (DOMAIN.md:45).")
+        help_text=gettext_lazy("Usual knee pain on waking, 0–10: next-morning pain is compared with it "
+                               "(DOMAIN.md:45)."))
 
     class Meta:
         indexes = [models.Index(fields=["coach", "role"])]

@@ -28,13 +28,15 @@ from django.db import OperationalError, connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from retrowalk.web.clientip import client_ip
 
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 LOCK_WAIT_MS = 10_000
 """How long a login waits for the one before it with the same name and address (then: too many at once)."""
-BUSY = "Too many log-ins for this name at once. Wait a minute and try again."
+BUSY = gettext_lazy("Too many log-ins for this name at once. Wait a minute and try again.")
 
 
 def login_name(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str:
@@ -53,14 +55,16 @@ def locked_out(request: HttpRequest, response: HttpResponse | None = None,
     """The login page again, saying why and until when (axes' AXES_LOCKOUT_CALLABLE)."""
     until = timezone.localtime(timezone.now() + cool_off())
     minutes = round(cool_off().total_seconds() / 60)
-    message = (f"Too many failed log-ins for this name from here. Try again in {minutes} minutes (after "
-               f"{until:%H:%M}), or reset your password.")
+    message = ngettext("Too many failed log-ins for this name from here. Try again in %(minutes)d minute (after "
+                       "%(until)s), or reset your password.",
+                       "Too many failed log-ins for this name from here. Try again in %(minutes)d minutes (after "
+                       "%(until)s), or reset your password.", minutes) % {"minutes": minutes, "until": f"{until:%H:%M}"}
     template = "admin/login.html" if request.path.startswith("/admin/") else "registration/login.html"
     context = {"throttled": message, "error_message": message, "form": None, "next": request.POST.get("next", "")}
     if template.startswith("admin/"):
         from django.contrib import admin
 
-        context |= admin.site.each_context(request) | {"title": "Log in", "app_path": request.get_full_path()}
+        context |= admin.site.each_context(request) | {"title": _("Log in"), "app_path": request.get_full_path()}
     return render(request, template, context, status=429)
 
 

@@ -44,8 +44,8 @@ from retrowalk.core.plan import Kind
 from retrowalk.web.accounts.access import AuthenticatedHttpRequest, client_or_404, owned, owned_or_404
 from retrowalk.web.accounts.models import ApiToken, Profile
 from retrowalk.web.bounds import Within
-from retrowalk.web.language import VOICE_PATTERN
 from retrowalk.web.errors import DATABASE_DOWN, SERVER_FAULT
+from retrowalk.web.language import VOICE_PATTERN
 from retrowalk.web.walks import services
 from retrowalk.web.walks.models import Route, Setting, WalkPlan, WalkSession
 

@@ -16,7 +16,10 @@ from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from retrowalk.core.progression import PAIN_ACCEPTABLE_MAX
 from retrowalk.web.accounts.access import ProfileRequest, coach_required, visible_clients
@@ -41,15 +44,35 @@ class ClientRow:
     flags: list[str] = field(default_factory=list)
     recorded: str = ""
     """The latest recorded walk's bouts, as the review found them ("4/5 confirmed"); empty without one."""
-
-    @property
-    def last_label(self) -> str:
-        return self.last_day.strftime("%a %d %b") if self.last_day else "never"
+    last_label: str = ""
+    """The last session's day in the page's language, or "never"."""
 
     @property
     def trend(self) -> str:
         shown = ["–" if p is None else f"{p:.1f}" for p in self.pain_by_week]
         return " → ".join(shown)
+
+
+class _Words:
+    """The dashboard's words in the page's language, looked up once a request rather than once a row."""
+
+    def __init__(self) -> None:
+        self.quiet = ngettext("no session in %(n)d day", "no session in %(n)d days", QUIET_DAYS) % {"n": QUIET_DAYS}
+        self.rising = _("pain rising 2 weeks")
+        self.above = _("pain above %(max)d/10 this week") % {"max": PAIN_ACCEPTABLE_MAX}
+        self.morning = _("morning pain above baseline")
+        self.descent = _("backward on a descent")
+        self.never = _("never")
+        self._days: dict[date, str] = {}
+
+    def day(self, day: date | None) -> str:
+        """A day as "Mon 30 Nov" in the page's language (one format call a distinct day)."""
+        if day is None:
+            return self.never
+        text = self._days.get(day)
+        if text is None:
+            text = self._days[day] = date_format(day, "D j M")
+        return text
 
 
 def client_rows(clients: QuerySet[Profile], today: date) -> list[ClientRow]:
@@ -87,6 +110,7 @@ def client_rows(clients: QuerySet[Profile], today: date) -> list[ClientRow]:
                 recorded.setdefault(client, (_day(day), *counts))
     nothing = (None,) * (3 + TREND_WEEKS)
     url = reverse("walks:dashboard", args=[0]).replace("/0/", "/{}/")  # one reverse() for all rows
+    words = _Words()
     rows = []
     for pk, first_name, last_name, username, week, baseline in people:
         week_s, worst, morning, *pains = recent.get(pk, nothing)
@@ -96,20 +120,21 @@ def client_rows(clients: QuerySet[Profile], today: date) -> list[ClientRow]:
         row.week_minutes = round((week_s or 0) / 60, 1)
         row.pain_by_week = [None if p is None else float(p) for p in pains]
         known = [p for p in row.pain_by_week if p is not None]
+        row.last_label = words.day(last_day)
         if last_day is None or (today - last_day).days >= QUIET_DAYS:
-            row.flags.append(f"no session in {QUIET_DAYS} days")
+            row.flags.append(words.quiet)
         if len(known) == TREND_WEEKS and known[0] < known[1] < known[2]:
-            row.flags.append("pain rising 2 weeks")
+            row.flags.append(words.rising)
         if worst is not None and worst > PAIN_ACCEPTABLE_MAX:
-            row.flags.append(f"pain above {PAIN_ACCEPTABLE_MAX}/10 this week")
+            row.flags.append(words.above)
         if morning is not None and morning > baseline:
-            row.flags.append("morning pain above baseline")
+            row.flags.append(words.morning)
         walk = recorded.get(pk)
         if walk is not None:
             day, planned, confirmed, consistent, descents = walk
-            row.recorded = _recorded_label(day, planned, confirmed, consistent)
+            row.recorded = _recorded_label(words.day(day), planned, confirmed, consistent)
             if descents and (today - day).days < 7:
-                row.flags.append("backward on a descent")
+                row.flags.append(words.descent)
         rows.append(row)
     rows.sort(key=lambda r: (-len(r.flags), r.name.lower()))
     return rows
@@ -185,16 +210,18 @@ def dashboard(request: ProfileRequest) -> HttpResponse:
         "next": link(page.next_page_number()) if page.has_next() else ""})
 
 
-def _recorded_label(day: date, planned: int, confirmed: int, consistent: int) -> str:
-    if planned:
-        text = f"bouts done: {confirmed}/{planned} confirmed"
-        if consistent:
-            text += f", {consistent} consistent"
+def _recorded_label(day: str, planned: int, confirmed: int, consistent: int) -> str:
+    if planned and consistent:
+        text = _("bouts done: %(confirmed)d/%(planned)d confirmed, %(consistent)d consistent") % {
+            "confirmed": confirmed, "planned": planned, "consistent": consistent}
+    elif planned:
+        text = _("bouts done: %(confirmed)d/%(planned)d confirmed") % {"confirmed": confirmed, "planned": planned}
     elif confirmed or consistent:
-        text = f"{confirmed + consistent} backward stretches"
+        n = confirmed + consistent
+        text = ngettext("%(n)d backward stretch", "%(n)d backward stretches", n) % {"n": n}
     else:
-        text = "no backward bout shown"
-    return f"{text} ({day.strftime('%a %d %b')})"
+        text = _("no backward bout shown")
+    return _("%(what)s (%(day)s)") % {"what": text, "day": day}
 
 
 def rows_html(rows: list[ClientRow], query: str = "") -> SafeString:
@@ -203,17 +230,24 @@ def rows_html(rows: list[ClientRow], query: str = "") -> SafeString:
     cost of format_html (which escapes through several layers per value). Each cell names its column
     (data-label): on a phone the row is a card, and the label is shown with the value."""
     if not rows:
-        text = f"No client matches “{escape(query)}”." if query else "No clients yet."
+        text = (escape(_("No client matches “%(query)s”.") % {"query": query}) if query
+                else escape(_("No clients yet.")))
         return mark_safe(f'<tr><td colspan="7">{text}</td></tr>')
+    # The column names (each cell's label on a phone's card) and fixed words, translated once for all rows.
+    client, step, last, backward, pain, recorded, flags_label = (escape(w) for w in (
+        _("Client"), _("Step"), _("Last session"), _("Backward this week"), _("Pain by week"), _("Recorded"),
+        _("Flags")))
+    on_track = escape(_("on track"))
+    minutes = _("%(n)s min")
     out = []
     for r in rows:
         flags = ("".join(f'<span class="flag">{escape(f)}</span>' for f in r.flags) if r.flags
-                 else '<span class="ok">on track</span>')
+                 else f'<span class="ok">{on_track}</span>')
         flagged = ' class="flagged"' if r.flags else ""
-        out.append(f'<tr{flagged}><td class="name" data-label="Client"><a href="{escape(r.url)}">{escape(r.name)}</a>'
-                   f'</td><td data-label="Step">{r.week:d}</td><td data-label="Last session">{escape(r.last_label)}'
-                   f'</td><td data-label="Backward this week">{r.week_minutes} min</td>'
-                   f'<td data-label="Pain by week">{escape(r.trend)}</td>'
-                   f'<td data-label="Recorded">{escape(r.recorded) or "–"}</td>'
-                   f'<td class="flags" data-label="Flags">{flags}</td></tr>')
+        out.append(f'<tr{flagged}><td class="name" data-label="{client}"><a href="{escape(r.url)}">{escape(r.name)}'
+                   f'</a></td><td data-label="{step}">{r.week:d}</td><td data-label="{last}">{escape(r.last_label)}'
+                   f'</td><td data-label="{backward}">{escape(minutes % {"n": r.week_minutes})}</td>'
+                   f'<td data-label="{pain}">{escape(r.trend)}</td>'
+                   f'<td data-label="{recorded}">{escape(r.recorded) or "–"}</td>'
+                   f'<td class="flags" data-label="{flags_label}">{flags}</td></tr>')
     return mark_safe("".join(out))  # every value above is escaped, or a number

@@ -9,26 +9,38 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from retrowalk.web.accounts.models import Profile
 
 CONSENT_VERSION = "2026-11-1"
-CONSENT_TEXT = ("Yes, text me at this number about my intro and my sessions (reminders and schedule changes). "
-                "Up to 4 messages a month. Message and data rates may apply. Reply STOP to stop, START to start "
-                "again. Consent is not a condition of any purchase.")
-"""The exact sentence shown beside the unticked box; a change of wording gets a new version."""
+CONSENT_TEXT = gettext_noop(  # Translators: the sentence beside the consent box; keep STOP and START as they are.
+    "Yes, text me at this number about my intro and my sessions (reminders and schedule changes). Up to 4 messages a "
+    "month. Message and data rates may apply. Reply STOP to stop, START to start again. Consent is not a condition of "
+    "any purchase.")
+"""The exact sentence shown beside the unticked box; a change of wording gets a new version. Marked, not translated
+here: it is shown as ``_(CONSENT_TEXT)``, in the visitor's language, and the consent record keeps the words as
+shown."""
+
+
+SESSION_TITLE = gettext_noop("Backward walking, small group")
+STUDIO_NAME = gettext_noop("Our studio")
+STUDIO_INTRO_TEXT = gettext_noop("Talk with a coach about your goals, and make a plan to achieve them.")
+"""Defaults: kept in English in the database's schema (a default is stored as it is); translated where they are
+shown before anyone has written their own (Studio.current, SeriesForm)."""
 
 
 class IntroRequest(models.Model):
     class Status(models.TextChoices):
-        NEW = "new", "New"
-        SCHEDULED = "scheduled", "Intro scheduled"
-        CONVERTED = "converted", "Now a client"
-        CLOSED = "closed", "Closed"
+        NEW = "new", _("New")
+        SCHEDULED = "scheduled", _("Intro scheduled")
+        CONVERTED = "converted", _("Now a client")
+        CLOSED = "closed", _("Closed")
 
     name = models.CharField(max_length=100)
     email = models.EmailField(max_length=200)
-    phone = models.CharField(max_length=20, help_text="E.164, e.g. +12125550100")
+    phone = models.CharField(max_length=20, help_text=_("E.164, e.g. +12125550100"))
     goals = models.TextField(max_length=1000, blank=True)
     preferred_times = models.CharField(max_length=200, blank=True)
     timezone = models.CharField(max_length=64, default="America/New_York")
@@ -38,6 +50,8 @@ class IntroRequest(models.Model):
     client = models.OneToOneField(Profile, null=True, blank=True, on_delete=models.SET_NULL, related_name="intro")
     created = models.DateTimeField(auto_now_add=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
+    language = models.CharField(max_length=10, blank=True, default="")
+    """The language of the page the request was sent from (get_language()): its texts and e-mails are in it."""
 
     class Meta:
         ordering = ["-created"]
@@ -57,12 +71,12 @@ class SmsConsent(models.Model):
 
     phone = models.CharField(max_length=20, db_index=True)
     granted = models.BooleanField()
-    text = models.TextField(help_text="The exact sentence the person agreed to, or the keyword they sent.")
+    text = models.TextField(help_text=_("The exact sentence the person agreed to, or the keyword they sent."))
     version = models.CharField(max_length=20)
-    source = models.CharField(max_length=200, help_text="The page, or sms:KEYWORD for a reply.")
+    source = models.CharField(max_length=200, help_text=_("The page, or sms:KEYWORD for a reply."))
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=400, blank=True)
-    pending = models.BooleanField(default=False, help_text="A grant from the form, waiting for the phone's YES.")
+    pending = models.BooleanField(default=False, help_text=_("A grant from the form, waiting for the phone's YES."))
     at = models.DateTimeField(auto_now_add=True)
     supersedes = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
                                       related_name="superseded_by")
@@ -101,14 +115,14 @@ class Message(models.Model):
     """Every message the studio sent or meant to send, with why it was or was not sent."""
 
     class Channel(models.TextChoices):
-        SMS = "sms", "Text message"
-        EMAIL = "email", "E-mail"
+        SMS = "sms", _("Text message")
+        EMAIL = "email", _("E-mail")
 
     channel = models.CharField(max_length=5, choices=Channel.choices)
     to = models.CharField(max_length=200)
     body = models.TextField()
     purpose = models.CharField(max_length=40)
-    status = models.CharField(max_length=200, help_text="sent, refused: no consent, failed: …")
+    status = models.CharField(max_length=200, help_text=_("sent, refused: no consent, failed: …"))
     provider_id = models.CharField(max_length=80, blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
@@ -121,20 +135,20 @@ class Message(models.Model):
 
 class GroupSession(models.Model):
     class Level(models.TextChoices):
-        ALL = "all", "All levels"
-        BEGINNER = "beginner", "Beginner"
-        INTERMEDIATE = "intermediate", "Intermediate"
-        ADVANCED = "advanced", "Advanced"
+        ALL = "all", _("All levels")
+        BEGINNER = "beginner", _("Beginner")
+        INTERMEDIATE = "intermediate", _("Intermediate")
+        ADVANCED = "advanced", _("Advanced")
 
     coach = models.ForeignKey(Profile, on_delete=models.PROTECT, related_name="group_sessions")
-    title = models.CharField(max_length=120, default="Backward walking, small group")
+    title = models.CharField(max_length=120, default=SESSION_TITLE)
     starts_at = models.DateTimeField()
     duration_min = models.PositiveSmallIntegerField(default=45, validators=[MinValueValidator(10),
                                                                             MaxValueValidator(240)])
     place = models.CharField(max_length=200)
     capacity = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(50)])
     level = models.CharField(max_length=12, choices=Level.choices, default=Level.ALL)
-    series = models.UUIDField(null=True, blank=True, help_text="Sessions published together as a weekly series.")
+    series = models.UUIDField(null=True, blank=True, help_text=_("Sessions published together as a weekly series."))
     cancel_cutoff_h = models.PositiveSmallIntegerField(default=12)
 
     class Meta:
@@ -147,9 +161,9 @@ class GroupSession(models.Model):
 
 class Booking(models.Model):
     class Status(models.TextChoices):
-        BOOKED = "booked", "Booked"
-        WAITLIST = "waitlist", "On the waitlist"
-        CANCELLED = "cancelled", "Cancelled"
+        BOOKED = "booked", _("Booked")
+        WAITLIST = "waitlist", _("On the waitlist")
+        CANCELLED = "cancelled", _("Cancelled")
 
     session = models.ForeignKey(GroupSession, on_delete=models.CASCADE, related_name="bookings")
     client = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="bookings")
@@ -204,9 +218,9 @@ class Question(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     published = models.BooleanField(default=False)
     public_question = models.TextField(blank=True, max_length=2000,
-                                       help_text="The question as published: no name, nothing that identifies.")
+                                       help_text=_("The question as published: no name, nothing that identifies."))
     public_answer = models.TextField(blank=True, max_length=5000)
-    pinned = models.BooleanField(default=False, help_text="Shown first on the home page.")
+    pinned = models.BooleanField(default=False, help_text=_("Shown first on the home page."))
 
     class Meta:
         ordering = ["-asked_at"]
@@ -219,30 +233,30 @@ class Studio(models.Model):
     """The studio's public face (the home page, its search and social previews): one row, edited in the admin.
     Until one is saved the home page shows :meth:`current`'s plain defaults."""
 
-    name = models.CharField(max_length=120, default="Our studio")
-    tagline = models.CharField(max_length=200, blank=True, help_text="One line under the name, e.g. "
-                               "“Personal training for women”.")
-    street = models.CharField(max_length=200, blank=True, help_text="Where it is, as a visitor would find it.")
-    locality = models.CharField(max_length=100, blank=True, help_text="Town or city.")
-    region = models.CharField(max_length=100, blank=True, help_text="State, county or province.")
-    country = models.CharField(max_length=2, default="US", help_text="Two-letter country code.")
+    name = models.CharField(max_length=120, default=STUDIO_NAME)
+    tagline = models.CharField(max_length=200, blank=True, help_text=_("One line under the name, e.g. "
+                                                                              "“Personal training for women”."))
+    street = models.CharField(max_length=200, blank=True, help_text=_("Where it is, as a visitor would find it."))
+    locality = models.CharField(max_length=100, blank=True, help_text=_("Town or city."))
+    region = models.CharField(max_length=100, blank=True, help_text=_("State, county or province."))
+    country = models.CharField(max_length=2, default="US", help_text=_("Two-letter country code."))
     telephone = models.CharField(max_length=20, blank=True)
-    about = models.TextField(max_length=2000, blank=True, help_text="Who the studio is for; a paragraph or two.")
-    offer = models.TextField(max_length=2000, blank=True, help_text="The small-group offer, in a sentence or two.")
-    intro_text = models.CharField(max_length=300, default="Talk with a coach about your goals, and make a plan "
-                                  "to achieve them.")
+    about = models.TextField(max_length=2000, blank=True, help_text=_("Who the studio is for; a paragraph or two."))
+    offer = models.TextField(max_length=2000, blank=True, help_text=_("The small-group offer, in a sentence or two."))
+    intro_text = models.CharField(max_length=300, default=STUDIO_INTRO_TEXT)
 
     class Meta:
-        verbose_name = "studio (public page)"
-        verbose_name_plural = "studio (public page)"
+        verbose_name = _("studio (public page)")
+        verbose_name_plural = _("studio (public page)")
 
     def __str__(self) -> str:
         return self.name
 
     @classmethod
     def current(cls) -> Studio:
-        """The studio's row, or an unsaved one with the defaults."""
-        return cls.objects.order_by("pk").first() or cls()
+        """The studio's row, or an unsaved one with the defaults (in the language of the page)."""
+        return cls.objects.order_by("pk").first() or cls(name=gettext(STUDIO_NAME),
+                                                         intro_text=gettext(STUDIO_INTRO_TEXT))
 
     @property
     def place(self) -> str:

@@ -13,23 +13,30 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from retrowalk.web.accounts.models import Profile, Role
 from retrowalk.web.frontdesk.models import Booking, GroupSession, IntroRequest, Message, Reminder
 from retrowalk.web.frontdesk.sms import send_email, send_sms
+from retrowalk.web.language import for_client, page_language
 
 REMINDER_LEAD = timedelta(hours=24)
 """Reminders go out the day before: 24 hours ahead of the start."""
 
 
 class DeskError(ValueError):
-    """A front-desk request that cannot be carried out; the message is shown as it is."""
+    """A front-desk request that cannot be carried out; the message is shown as it is (in the language active
+    when it was raised: the page's)."""
 
 
 @dataclass(frozen=True)
@@ -46,16 +53,16 @@ def book(session_id: int, client: Profile, now: datetime | None = None) -> Booki
         # The lock: every booking of this session waits here for the one before it to commit.
         session = GroupSession.objects.select_for_update().get(pk=session_id)
         if session.starts_at <= now:
-            raise DeskError("This session has already started.")
+            raise DeskError(_("This session has already started."))
         live = Booking.objects.filter(session=session).exclude(status=Booking.Status.CANCELLED)
         if live.filter(client=client).exists():
-            raise DeskError("You are already booked or on the waitlist for this session.")
+            raise DeskError(_("You are already booked or on the waitlist for this session."))
         booked = live.filter(status=Booking.Status.BOOKED).count()  # counted after the lock
         status = Booking.Status.BOOKED if booked < session.capacity else Booking.Status.WAITLIST
         try:
             booking = Booking.objects.create(session=session, client=client, status=status)
         except IntegrityError:
-            raise DeskError("You are already booked or on the waitlist for this session.") from None
+            raise DeskError(_("You are already booked or on the waitlist for this session.")) from None
         position = 0
         if status == Booking.Status.WAITLIST:
             position = live.filter(status=Booking.Status.WAITLIST, pk__lte=booking.pk).count()
@@ -72,11 +79,15 @@ def cancel(booking: Booking, now: datetime | None = None) -> Booking | None:
         session = GroupSession.objects.select_for_update().get(pk=booking.session_id)
         booking.refresh_from_db()
         if booking.status == Booking.Status.CANCELLED:
-            raise DeskError("This booking is already cancelled.")
+            raise DeskError(_("This booking is already cancelled."))
         cutoff = session.starts_at - timedelta(hours=session.cancel_cutoff_h)
         if booking.status == Booking.Status.BOOKED and now > cutoff:
-            raise DeskError(f"Cancellations close {session.cancel_cutoff_h} hours before the start; tell your coach "
-                            "if you cannot come.")
+            hours = session.cancel_cutoff_h
+            # The English says "hours" whatever the number (as it always has); other languages get their plurals.
+            raise DeskError(ngettext("Cancellations close %(hours)d hours before the start; tell your coach if you "
+                                     "cannot come.",
+                                     "Cancellations close %(hours)d hours before the start; tell your coach if you "
+                                     "cannot come.", hours) % {"hours": hours})
         held_place = booking.status == Booking.Status.BOOKED
         booking.status = Booking.Status.CANCELLED
         booking.save(update_fields=["status"])
@@ -94,22 +105,47 @@ def cancel(booking: Booking, now: datetime | None = None) -> Booking | None:
     return promoted
 
 
+def in_her_language(client: Profile) -> AbstractContextManager[None]:
+    """Within: texts in the client's own language (her profile's). One who left it to her browser gets the site's
+    default: never the language of whoever set the send off (another client's cancellation, a coach's page)."""
+    if page_language(client.language) is None:
+        return translation.override(settings.LANGUAGE_CODE)
+    return for_client(client.language)
+
+
+def _day(at: datetime) -> str:
+    """``Tue 05 Mar``, in the active language (Django's names of days and months, not the C library's)."""
+    return dateformat.format(timezone.localtime(at), "D d M")
+
+
+def _time(at: datetime) -> str:
+    return dateformat.format(timezone.localtime(at), "H:i")
+
+
 def _tell_promoted(booking: Booking) -> None:
+    """Told in her own language, whoever's cancellation freed the place."""
     session = booking.session
-    text = (f"retrowalk: a place opened up and is yours: {session.title}, "
-            f"{timezone.localtime(session.starts_at).strftime('%a %d %b %H:%M')} at {session.place}.")
-    notify(booking.client, text, "waitlist-promotion", f"You have a place: {session.title}")
+    with in_her_language(booking.client):
+        text = _("retrowalk: a place opened up and is yours: %(title)s, %(day)s %(time)s at %(place)s.") % {
+            "title": session.title, "day": _day(session.starts_at), "time": _time(session.starts_at),
+            "place": session.place}
+        subject = _("You have a place: %(title)s") % {"title": session.title}
+    notify(booking.client, text, "waitlist-promotion", subject)
 
 
-STOP_LINE = " Reply STOP to stop texts."
+# Translators: the end of every text message; keep STOP in English capitals (the keyword people text back).
+STOP_LINE: Promise = gettext_lazy(" Reply STOP to stop texts.")
 
 
 def notify(client: Profile, text: str, purpose: str, subject: str, now: datetime | None = None) -> Message:
     """A text message when the client agreed to texts and it is daytime for them (at ``now``: the caller's clock,
     so a reminder run for a given moment judges that moment's quiet hours); otherwise an e-mail. Only the text says
-    how to stop texts; an e-mail never mentions STOP."""
+    how to stop texts; an e-mail never mentions STOP. ``text`` and ``subject`` are in her language already (made
+    within :func:`in_her_language`), and so is the line this adds."""
     if client.phone:
-        message = send_sms(client.phone, text + STOP_LINE, purpose, client.timezone, now=now)
+        with in_her_language(client):
+            stop = str(STOP_LINE)
+        message = send_sms(client.phone, text + stop, purpose, client.timezone, now=now)
         if message.status == "sent":
             return message
     return send_email(client.user.email, subject, text, purpose)
@@ -123,7 +159,7 @@ def _plan_reminder(booking: Booking) -> None:
 def publish_series(coach: Profile, first_start: datetime, weeks: int, **fields: object) -> list[GroupSession]:
     """The same session every week for ``weeks`` weeks (one series)."""
     if not 1 <= weeks <= 26:
-        raise DeskError("Publish between 1 and 26 weekly sessions at a time.")
+        raise DeskError(_("Publish between 1 and 26 weekly sessions at a time."))
     series = uuid.uuid4() if weeks > 1 else None
     with transaction.atomic():
         return [GroupSession.objects.create(coach=coach, starts_at=first_start + timedelta(weeks=w), series=series,
@@ -148,7 +184,7 @@ def convert_intro(intro: IntroRequest, coach: Profile) -> tuple[Profile, str]:
     with transaction.atomic():  # a double click must not make two accounts
         intro = IntroRequest.objects.select_for_update().get(pk=intro.pk)
         if intro.client_id is not None:
-            raise DeskError("This request is already a client.")
+            raise DeskError(_("This request is already a client."))
         return _convert(intro, coach)
 
 
@@ -160,7 +196,7 @@ def _convert(intro: IntroRequest, coach: Profile) -> tuple[Profile, str]:
         n += 1
         username = f"{base}{n}"
     password = secrets.token_urlsafe(9)
-    first, _, last = intro.name.partition(" ")
+    first, _sep, last = intro.name.partition(" ")
     with transaction.atomic():
         user = User.objects.create_user(username, intro.email, password, first_name=first[:150], last_name=last[:150])
         client = Profile.objects.create(user=user, role=Role.CLIENT, coach=coach, phone=intro.phone,
@@ -203,19 +239,26 @@ def _send_reminder(reminder: Reminder, now: datetime) -> str:
             return "dropped: not booked"
         if session.starts_at <= now:
             return "dropped: too late"
-        when = timezone.localtime(session.starts_at).strftime("%a %d %b at %H:%M")
-        text = f"retrowalk: reminder, {session.title} {when}, {session.place}."
-        message = notify(booking.client, text, "session-reminder", f"Tomorrow: {session.title}", now)
+        with in_her_language(booking.client):  # a worker: no request, her language chosen here
+            text = _("retrowalk: reminder, %(title)s %(day)s at %(time)s, %(place)s.") % {
+                "title": session.title, "day": _day(session.starts_at), "time": _time(session.starts_at),
+                "place": session.place}
+            subject = _("Tomorrow: %(title)s") % {"title": session.title}
+        message = notify(booking.client, text, "session-reminder", subject, now)
         return f"sent by {message.channel}" if message.status == "sent" else f"{message.channel} {message.status}"
     intro = reminder.intro
     if intro is None or intro.scheduled_at is None or intro.scheduled_at <= now:
         return "dropped: no intro"
     if reminder.due_at != intro.scheduled_at - REMINDER_LEAD:
         return "dropped: the intro moved"
-    when = timezone.localtime(intro.scheduled_at).strftime("%a %d %b at %H:%M")
-    text = f"retrowalk: reminder, your free intro is {when}."
-    message = send_sms(intro.phone, text + STOP_LINE, "intro-reminder", intro.timezone, now=now)
+    # No profile yet: the language of the page the request was sent from (the site's default if not known).
+    with translation.override(intro.language or None):
+        text = _("retrowalk: reminder, your free intro is %(day)s at %(time)s.") % {
+            "day": _day(intro.scheduled_at), "time": _time(intro.scheduled_at)}
+        stop = str(STOP_LINE)
+        subject = _("Your free intro tomorrow")
+    message = send_sms(intro.phone, text + stop, "intro-reminder", intro.timezone, now=now)
     if message.status != "sent":  # an e-mail says nothing of replying STOP: that is for texts
-        message = send_email(intro.email, "Your free intro tomorrow", text, "intro-reminder")
+        message = send_email(intro.email, subject, text, "intro-reminder")
     return f"sent by {message.channel}" if message.status == "sent" else f"{message.channel} {message.status}"
 

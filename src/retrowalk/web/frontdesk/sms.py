@@ -7,6 +7,7 @@ and through a small backend interface (console/file for development and tests, T
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
@@ -24,9 +25,14 @@ import phonenumbers
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from retrowalk.web.frontdesk.models import InboundMessage, Message, SmsConsent
+from retrowalk.web.accounts.models import Profile
+from retrowalk.web.frontdesk.models import InboundMessage, IntroRequest, Message, SmsConsent
+from retrowalk.web.language import for_client
 
 QUIET_START = time(21, 0)
 QUIET_END = time(8, 0)
@@ -35,11 +41,18 @@ STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE
 """The carriers' opt-out keywords (CTIA), and the words the FCC's 2024 revocation rule names (47 CFR
 64.1200(a)(10): "stop", "quit", "end", "revoke", "opt out", "cancel", "unsubscribe")."""
 START_WORDS = {"START", "UNSTOP", "YES"}
-STOP_REPLY = "retrowalk: you will get no more texts from us. Reply START to get them again."
-START_REPLY = "retrowalk: texts are on again. Reply STOP to stop them."
-CONFIRM_ASK = ("retrowalk: reply YES to get texts about your free intro and sessions (up to 4 a month; message "
-               "and data rates may apply). Reply STOP to stop. If you did not ask for this, ignore it.")
-CONFIRMED_REPLY = "retrowalk: thank you, texts are on. Reply STOP at any time to stop them."
+# Translators: STOP, START and YES are the keywords people text back: keep them in English capitals.
+STOP_REPLY = gettext_lazy("retrowalk: you will get no more texts from us. Reply START to get them again.")
+# Translators: STOP, START and YES are the keywords people text back: keep them in English capitals.
+START_REPLY = gettext_lazy("retrowalk: texts are on again. Reply STOP to stop them.")
+# Translators: STOP, START and YES are the keywords people text back: keep them in English capitals.
+CONFIRM_ASK = gettext_lazy("retrowalk: reply YES to get texts about your free intro and sessions (up to 4 a month; "
+                           "message and data rates may apply). Reply STOP to stop. If you did not ask for this, "
+                           "ignore it.")
+# Translators: STOP, START and YES are the keywords people text back: keep them in English capitals.
+CONFIRMED_REPLY = gettext_lazy("retrowalk: thank you, texts are on. Reply STOP at any time to stop them.")
+"""The replies, each sent in the language of the person the number belongs to (:func:`in_language_of`); the
+keywords they name (STOP, START, YES) are the carriers' and stay as they are in every language."""
 FILLER = {"please", "pls", "plz", "all", "me", "now", "texts", "text", "texting", "messages", "message", "sms",
           "thanks", "thank", "you", "these", "this", "sending", "us", "from", "out"}
 """Words an opt-out may come with ("stop texting me please") that do not change what it asks for."""
@@ -57,10 +70,10 @@ def e164(raw: str, region: str = "US") -> str:
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
-        raise PhoneError("That does not look like a phone number; write it like (212) 555-0100 or +44 20 7946 0000.") \
-            from None
+        raise PhoneError(_("That does not look like a phone number; write it like (212) 555-0100 or "
+                           "+44 20 7946 0000.")) from None
     if not phonenumbers.is_valid_number(number):
-        raise PhoneError("That phone number is not a valid number; check the digits and the country code.")
+        raise PhoneError(_("That phone number is not a valid number; check the digits and the country code."))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -225,8 +238,19 @@ def confirm(phone: str, source: str) -> bool:
 
 def ask_to_confirm(phone: str) -> Message:
     """The one text a new grant sends: asking the phone itself to say YES (so a typo'd or someone else's number
-    never gets reminders)."""
-    return send_sms(phone, CONFIRM_ASK, "consent-ask", settings.TIME_ZONE, confirmation=True)
+    never gets reminders). In the language active now: that of the form the person just filled in."""
+    return send_sms(phone, str(CONFIRM_ASK), "consent-ask", settings.TIME_ZONE, confirmation=True)
+
+
+def in_language_of(phone: str) -> contextlib.AbstractContextManager[None]:
+    """Within: texts in the language of the person ``phone`` belongs to, whatever the webhook's request says (it
+    is the SMS provider's, not hers): a client's profile language, else that of the page her newest intro request
+    was sent from, else the site's default."""
+    profile = Profile.objects.filter(phone=phone).exclude(language="").only("language").first()
+    if profile is not None:
+        return for_client(profile.language)
+    intro = IntroRequest.objects.filter(phone=phone).order_by("-created").only("language").first()
+    return translation.override(intro.language if intro is not None and intro.language else None)
 
 
 def inbound(phone: str, text: str, source: str = "sms", message_id: str = "") -> str | None:
@@ -256,12 +280,10 @@ def _act(phone: str, text: str, source: str) -> str | None:
         if current is not None and not current.granted:
             return None  # already off: nothing to withdraw, nothing more to say
         record_consent(phone, False, label, "keyword", f"{source}:{label}")
-        send_sms(phone, STOP_REPLY, "stop-confirmation", settings.TIME_ZONE, confirmation=True)
-        return STOP_REPLY
+        return _reply(phone, STOP_REPLY, "stop-confirmation")
     if is_opt_in(text):
         if confirm(phone, f"{source}:{label}"):
-            send_sms(phone, CONFIRMED_REPLY, "consent-confirmed", settings.TIME_ZONE, confirmation=True)
-            return CONFIRMED_REPLY
+            return _reply(phone, CONFIRMED_REPLY, "consent-confirmed")
         # START restores consent the person gave, confirmed, and later withdrew; it cannot create consent out of
         # nothing (that needs the form, its sentence and a YES). The restored record repeats the sentence.
         current = consent_state(phone)
@@ -269,9 +291,16 @@ def _act(phone: str, text: str, source: str) -> str | None:
         if current is None or current.granted or grant is None:
             return None
         record_consent(phone, True, grant.text, grant.version, f"{source}:{label}")
-        send_sms(phone, START_REPLY, "start-confirmation", settings.TIME_ZONE, confirmation=True)
-        return START_REPLY
+        return _reply(phone, START_REPLY, "start-confirmation")
     return None
+
+
+def _reply(phone: str, text: str | Promise, purpose: str) -> str:
+    """Send one of the keyword replies in the language of the person the number belongs to; returns it as sent."""
+    with in_language_of(phone):
+        body = str(text)
+    send_sms(phone, body, purpose, settings.TIME_ZONE, confirmation=True)
+    return body
 
 
 def twilio_signature(url: str, params: dict[str, str], auth_token: str) -> str:

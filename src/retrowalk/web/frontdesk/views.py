@@ -15,7 +15,9 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -34,6 +36,7 @@ from retrowalk.web.frontdesk.models import (
     SmsConsent,
     Studio,
 )
+from retrowalk.web.language import for_client
 from retrowalk.web.pages import first_error, refuse
 
 INTRO_LIMIT_PER_HOUR = 5
@@ -50,7 +53,8 @@ def _grant(request: HttpRequest, phone: str) -> None:
     waiting = sms.consent_state(phone)
     if waiting is not None and waiting.granted and waiting.pending:
         return
-    sms.record_consent(phone, True, CONSENT_TEXT, CONSENT_VERSION, request.build_absolute_uri(), _ip(request),
+    # The words as they were shown beside the box: in the language of the page.
+    sms.record_consent(phone, True, _(CONSENT_TEXT), CONSENT_VERSION, request.build_absolute_uri(), _ip(request),
                        request.META.get("HTTP_USER_AGENT", ""), pending=True)
     sms.ask_to_confirm(phone)
 
@@ -77,7 +81,7 @@ def public_home(request: HttpRequest) -> HttpResponse:
     url = request.build_absolute_uri(reverse("home"))
     who = ", ".join(part for part in (studio.name, studio.tagline, studio.place) if part)
     offer = studio.offer.split(". ")[0].rstrip(".") + "." if studio.offer else ""
-    description = " ".join(part for part in (who + ".", offer, "Schedule your free intro.") if part)
+    description = " ".join(part for part in (who + ".", offer, _("Schedule your free intro.")) if part)
     return render(request, "frontdesk/home.html", {
         "studio": studio, "questions": questions, "upcoming": upcoming, "canonical": url,
         "description": description[:300], "structured": structured_data(studio, questions, upcoming, url, request)})
@@ -118,13 +122,14 @@ def structured_data(studio: Studio, questions: Sequence[Question], upcoming: Seq
 @require_http_methods(["GET", "POST"])
 def intro(request: HttpRequest) -> HttpResponse:
     form = IntroForm(request.POST or None)
-    context: dict[str, Any] = {"form": form, "consent_text": CONSENT_TEXT}
+    context: dict[str, Any] = {"form": form, "consent_text": _(CONSENT_TEXT)}
     if request.method == "GET":
         return render(request, "frontdesk/intro.html", context)
     key = "intro-rate:" + hashlib.sha256(_ip(request).encode()).hexdigest()
     if cache.get(key, 0) >= INTRO_LIMIT_PER_HOUR:
         return refuse(request, "frontdesk/intro.html", context,
-                    "Too many requests from this connection; please try again in an hour or call the studio.", 429)
+                      _("Too many requests from this connection; please try again in an hour or call the studio."),
+                      429)
     if not form.is_valid():
         return refuse(request, "frontdesk/intro.html", context, first_error(form))
     data = form.cleaned_data
@@ -134,12 +139,13 @@ def intro(request: HttpRequest) -> HttpResponse:
         if data.get("sms_consent") and not sms.has_consent(data["phone"]):  # the box ticked this time: keep that
             _grant(request, data["phone"])
         return refuse(request, "frontdesk/intro.html", context,
-                    "We already have your request from today; we will be in touch soon.", 409)
+                      _("We already have your request from today; we will be in touch soon."), 409)
     # set, not incr: incr would give the key the cache's default lifetime instead of the hour.
     cache.set(key, cache.get(key, 0) + 1, 3600)
     intro_request = IntroRequest.objects.create(
         name=data["name"], email=data["email"], phone=data["phone"], goals=data.get("goals", ""),
-        preferred_times=data.get("preferred_times", ""), timezone=data["timezone"], ip=_ip(request))
+        preferred_times=data.get("preferred_times", ""), timezone=data["timezone"], ip=_ip(request),
+        language=translation.get_language() or "")  # the visitor's: her reminder speaks it (she has no profile)
     if data.get("sms_consent"):
         _grant(request, data["phone"])
     return render(request, "frontdesk/intro_thanks.html", {"intro": intro_request, "texts": data.get("sms_consent")})
@@ -184,8 +190,9 @@ def inbox(request: ProfileRequest) -> HttpResponse:
     newest: dict[str, str] = {}
     for phone, granted, pending in (SmsConsent.objects.filter(phone__in={i.phone for i in intros})
                                     .order_by("-at", "-pk").values_list("phone", "granted", "pending")):
-        newest.setdefault(phone, "waiting for YES" if granted and pending else "yes" if granted else "withdrawn")
-    rows = [(i, newest.get(i.phone, "no")) for i in intros]
+        newest.setdefault(phone, pgettext("text consent", "waiting for YES") if granted and pending
+                          else pgettext("text consent", "yes") if granted else pgettext("text consent", "withdrawn"))
+    rows = [(i, newest.get(i.phone) or pgettext("text consent", "no")) for i in intros]
     questions = Question.objects.filter(client__in=visible_clients(request.user), answered_at__isnull=True)
     return render(request, "frontdesk/inbox.html", {"rows": rows, "questions": questions.select_related(
         "client__user")[:100]})
@@ -197,7 +204,7 @@ def intro_detail(request: ProfileRequest, pk: int) -> HttpResponse:
     try:
         intro_request = IntroRequest.objects.get(pk=pk)
     except IntroRequest.DoesNotExist:
-        raise Http404("No such request.") from None
+        raise Http404(_("No such request.")) from None
     coach = request.profile
     form = ScheduleIntroForm(request.POST if "schedule" in request.POST else None)
     context: dict[str, Any] = {"intro": intro_request, "form": form, "consent": sms.consent_state(intro_request.phone),
@@ -208,14 +215,15 @@ def intro_detail(request: ProfileRequest, pk: int) -> HttpResponse:
             if not form.is_valid():
                 return refuse(request, "frontdesk/intro_detail.html", context, first_error(form))
             services.schedule_intro(intro_request, coach, form.cleaned_data["at"])
-            messages.success(request, "Intro scheduled; a reminder goes out the day before.")
+            messages.success(request, _("Intro scheduled; a reminder goes out the day before."))
         elif "convert" in request.POST:
             try:
                 client, password = services.convert_intro(intro_request, coach)
             except services.DeskError as err:
                 return refuse(request, "frontdesk/intro_detail.html", context, str(err))
-            messages.success(request, f"{client.display_name} is now your client: user name {client.user.username}, "
-                                      f"one-time password {password} (or they can reset it by e-mail).")
+            messages.success(request, _("%(name)s is now your client: user name %(username)s, one-time password "
+                                        "%(password)s (or they can reset it by e-mail).") % {
+                "name": client.display_name, "username": client.user.username, "password": password})
         return redirect("frontdesk:intro", pk=pk)
     return render(request, "frontdesk/intro_detail.html", context)
 
@@ -237,7 +245,8 @@ def coach_sessions(request: ProfileRequest) -> HttpResponse:
             made = services.publish_series(coach, form.cleaned_data["starts_at"], form.cleaned_data["weeks"], **data)
         except services.DeskError as err:
             return refuse(request, "frontdesk/coach_sessions.html", context, str(err))
-        messages.success(request, f"{len(made)} session{'s' if len(made) > 1 else ''} published.")
+        messages.success(request, ngettext("%(n)d session published.", "%(n)d sessions published.", len(made))
+                         % {"n": len(made)})
         return redirect("frontdesk:coach_sessions")
     return render(request, "frontdesk/coach_sessions.html", context)
 
@@ -248,7 +257,7 @@ def attendance(request: ProfileRequest, pk: int) -> HttpResponse:
     try:
         session = GroupSession.objects.get(pk=pk, coach=request.profile)
     except GroupSession.DoesNotExist:
-        raise Http404("No such session.") from None
+        raise Http404(_("No such session.")) from None
     bookings = list(session.bookings.exclude(status=Booking.Status.CANCELLED).select_related("client__user"))
     if request.method == "POST":
         present = {int(v) for v in request.POST.getlist("present") if v.isascii() and v.isdigit()}
@@ -256,7 +265,7 @@ def attendance(request: ProfileRequest, pk: int) -> HttpResponse:
             if b.status == Booking.Status.BOOKED:
                 b.attended = b.pk in present
                 b.save(update_fields=["attended"])
-        messages.success(request, "Attendance saved.")
+        messages.success(request, _("Attendance saved."))
         return redirect("frontdesk:attendance", pk=pk)
     return render(request, "frontdesk/attendance.html", {"session": session, "bookings": bookings})
 
@@ -267,7 +276,7 @@ def answer(request: ProfileRequest, pk: int) -> HttpResponse:
     try:
         question = Question.objects.select_related("client__user").get(pk=pk, client__in=visible_clients(request.user))
     except Question.DoesNotExist:
-        raise Http404("No such question.") from None
+        raise Http404(_("No such question.")) from None
     form = AnswerForm(request.POST or None, initial={"answer": question.answer,
                                                      "public_question": question.public_question or question.text,
                                                      "public_answer": question.public_answer})
@@ -283,7 +292,7 @@ def answer(request: ProfileRequest, pk: int) -> HttpResponse:
         question.public_question = data.get("public_question", "") if data["publish"] else ""
         question.public_answer = data.get("public_answer", "") if data["publish"] else ""
         question.save()
-        messages.success(request, "Answer saved" + (" and published." if data["publish"] else "."))
+        messages.success(request, _("Answer saved and published.") if data["publish"] else _("Answer saved."))
         return redirect("frontdesk:inbox")
     return render(request, "frontdesk/answer.html", context)
 
@@ -304,14 +313,15 @@ def sessions(request: ProfileRequest) -> HttpResponse:
 def book(request: ProfileRequest, pk: int) -> HttpResponse:
     client = request.profile
     if not GroupSession.objects.filter(pk=pk, coach=client.coach).exists():
-        raise Http404("No such session.")
+        raise Http404(_("No such session."))
     try:
         result = services.book(pk, client)
     except services.DeskError as err:
         messages.error(request, str(err))
         return redirect("frontdesk:sessions")
-    messages.success(request, f"You are on the waitlist, number {result.position}: we will tell you if a place opens."
-                     if result.waitlisted else "Booked. Add it to your calendar below.")
+    messages.success(request, _("You are on the waitlist, number %(position)d: we will tell you if a place opens.")
+                     % {"position": result.position} if result.waitlisted
+                     else _("Booked. Add it to your calendar below."))
     return redirect("frontdesk:sessions")
 
 
@@ -322,13 +332,13 @@ def cancel(request: ProfileRequest, pk: int) -> HttpResponse:
     try:
         booking = Booking.objects.get(pk=pk, client=client)
     except Booking.DoesNotExist:
-        raise Http404("No such booking.") from None
+        raise Http404(_("No such booking.")) from None
     try:
         services.cancel(booking)
     except services.DeskError as err:
         messages.error(request, str(err))
         return redirect("frontdesk:sessions")
-    messages.success(request, "Cancelled.")
+    messages.success(request, _("Cancelled."))
     return redirect("frontdesk:sessions")
 
 
@@ -338,10 +348,12 @@ def booking_ics(request: ProfileRequest, pk: int) -> HttpResponse:
     try:
         booking = Booking.objects.select_related("session").get(pk=pk, client=client, status=Booking.Status.BOOKED)
     except Booking.DoesNotExist:
-        raise Http404("No such booking.") from None
+        raise Http404(_("No such booking.")) from None
     s = booking.session
-    data = event_ics(s.title, s.starts_at, timedelta(minutes=s.duration_min), s.place,
-                     f"Small-group backward walking ({s.get_level_display()}).", f"booking-{booking.pk}")
+    with for_client(client.language):  # her calendar, in her language
+        description = _("Small-group backward walking (%(level)s).") % {"level": s.get_level_display()}
+    data = event_ics(s.title, s.starts_at, timedelta(minutes=s.duration_min), s.place, description,
+                     f"booking-{booking.pk}")
     response = HttpResponse(data, content_type="text/calendar")
     response["Content-Disposition"] = f'attachment; filename="retrowalk-session-{s.pk}.ics"'
     return response
@@ -360,8 +372,8 @@ def ask(request: ProfileRequest) -> HttpResponse:
         text = form.cleaned_data["text"]
         if client.questions.filter(text=text, asked_at__gte=timezone.now() - DUPLICATE_WINDOW).exists():
             return refuse(request, "frontdesk/ask.html", context,
-                          "You asked this already; your coach will answer soon.", 409)
+                          _("You asked this already; your coach will answer soon."), 409)
         Question.objects.create(client=client, text=text)
-        messages.success(request, "Your coach will answer soon.")
+        messages.success(request, _("Your coach will answer soon."))
         return redirect("frontdesk:ask")
     return render(request, "frontdesk/ask.html", context)

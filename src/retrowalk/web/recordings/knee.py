@@ -20,6 +20,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from retrowalk.formats.pose import VideoError, probe
 from retrowalk.formats.posemodels import PoseModelsMissingError
@@ -37,7 +39,7 @@ HEARTBEAT_S = 1.0
 
 
 class VideoRefusedError(ValueError):
-    """An upload refused; the message is one sentence."""
+    """An upload refused; the message is one sentence, in the language of the page it was refused on."""
 
 
 def _local_path(upload: File[bytes]) -> tuple[Path, bool]:
@@ -71,10 +73,10 @@ def start_check(session: WalkSession, upload: File[bytes]) -> KneeVideo:
     size = upload.size or 0
     name = Path(upload.name or "video").name[:255]
     if size == 0:
-        raise VideoRefusedError(f"{name} is empty")
+        raise VideoRefusedError(_("%(name)s is empty") % {"name": name})
     if size > MAX_VIDEO_BYTES:
-        raise VideoRefusedError(f"{name} is {size / 2**30:.1f} GiB; film 10 to 60 seconds (videos are limited to "
-                                "1 GiB)")
+        raise VideoRefusedError(_("%(name)s is %(size)s GiB; film 10 to 60 seconds (videos are limited to 1 GiB)")
+                                % {"name": name, "size": number_format(round(size / 2**30, 1), 1)})
     path, ours = _local_path(upload)
     try:
         # Under the name it came with: the sentences name the file the client chose, not a temporary one.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from retrowalk.web.accounts.models import Profile
 from retrowalk.web.walks.models import WalkPlan, WalkSession
@@ -19,7 +20,7 @@ class Job(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     created = models.DateTimeField(auto_now_add=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True,
-                                        help_text="Last sign of life of the worker on it: a stale one is retried.")
+                                        help_text=_("Last sign of life of the worker on it: a stale one is retried."))
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -28,20 +29,20 @@ class Job(models.Model):
 
 class Import(Job):
     class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting"
-        RUNNING = "running", "Reading"
-        DONE = "done", "Done"
-        FAILED = "failed", "Could not be read"
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Reading")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Could not be read")
 
     client = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="imports")
     file = models.FileField(upload_to="imports/%Y/%m/", max_length=255)
     original_name = models.CharField(max_length=255)
     size = models.BigIntegerField()
-    digest = models.CharField(max_length=64, help_text="SHA-256 of the file: the same file twice is one import.")
+    digest = models.CharField(max_length=64, help_text=_("SHA-256 of the file: the same file twice is one import."))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     walks_new = models.PositiveIntegerField(default=0)
-    walks_known = models.PositiveIntegerField(default=0, help_text="Walks already imported (from another file).")
-    skipped = models.JSONField(default=list, help_text="What was skipped and why (at most 200 lines).")
+    walks_known = models.PositiveIntegerField(default=0, help_text=_("Walks already imported (from another file)."))
+    skipped = models.JSONField(default=list, help_text=_("What was skipped and why (at most 200 lines)."))
     skipped_count = models.PositiveIntegerField(default=0)
     message = models.TextField(blank=True)
 
@@ -62,11 +63,11 @@ class Import(Job):
 class RecordedWalk(models.Model):
     client = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="recorded_walks")
     source = models.ForeignKey(Import, null=True, blank=True, on_delete=models.SET_NULL, related_name="walks")
-    source_name = models.CharField(max_length=400, help_text="The file inside the upload it came from.")
-    fingerprint = models.CharField(max_length=64, help_text="Its start and place: the same walk from two exports.")
+    source_name = models.CharField(max_length=400, help_text=_("The file inside the upload it came from."))
+    fingerprint = models.CharField(max_length=64, help_text=_("Its start and place: the same walk from two exports."))
     title = models.CharField(max_length=200, blank=True)
     sport = models.CharField(max_length=40, blank=True)
-    indoor = models.BooleanField(default=False, help_text="A treadmill or indoor walk, as the file says.")
+    indoor = models.BooleanField(default=False, help_text=_("A treadmill or indoor walk, as the file says."))
     started_at = models.DateTimeField(null=True, blank=True)
     day = models.DateField()
     duration_s = models.PositiveIntegerField(default=0)
@@ -80,7 +81,7 @@ class RecordedWalk(models.Model):
     bouts_consistent = models.PositiveSmallIntegerField(default=0)
     backward_s = models.PositiveIntegerField(default=0)
     descents = models.PositiveSmallIntegerField(default=0)
-    shown = models.BooleanField(default=False, help_text="Set when its import has been read to its end.")
+    shown = models.BooleanField(default=False, help_text=_("Set when its import has been read to its end."))
 
     class Meta:
         ordering = ["-day", "-started_at"]
@@ -102,20 +103,20 @@ class KneeVideo(Job):
     the storage API under a name nobody serves, shown only through views that check who asks."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting"
-        RUNNING = "running", "Checking"
-        DONE = "done", "Checked"
-        FAILED = "failed", "Could not be checked"
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Checking")
+        DONE = "done", _("Checked")
+        FAILED = "failed", _("Could not be checked")
 
     client = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="knee_videos")
     session = models.ForeignKey(WalkSession, on_delete=models.CASCADE, related_name="knee_videos")
     file = models.FileField(upload_to="knee/%Y/%m/", max_length=255)
     original_name = models.CharField(max_length=255)
     size = models.BigIntegerField()
-    seconds = models.FloatField(default=0, help_text="The video's length, from its header.")
+    seconds = models.FloatField(default=0, help_text=_("The video's length, from its header."))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     result = models.JSONField(null=True, blank=True, help_text="formats/kneecheck.py's to_dict.")
-    verdict = models.TextField(blank=True, help_text="The result in one sentence (or why it could not be read).")
+    verdict = models.TextField(blank=True, help_text=_("The result in one sentence (or why it could not be read)."))
     picture = models.FileField(upload_to="knee/%Y/%m/", max_length=255, blank=True)
 
     class Meta:

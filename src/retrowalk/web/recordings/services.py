@@ -24,6 +24,8 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from retrowalk.core.bounds import DISTANCE_M, DONE_BACKWARD_MINUTES, DONE_FORWARD_MINUTES
 from retrowalk.core.geo import along_m
@@ -31,6 +33,7 @@ from retrowalk.core.review import Review, Verdict, review, review_to_dict
 from retrowalk.formats.archive import ArchiveError, Found, fingerprint, scan
 from retrowalk.formats.fitworkout import segment_steps
 from retrowalk.web.accounts.models import Profile
+from retrowalk.web.language import for_client
 from retrowalk.web.recordings import jobs
 from retrowalk.web.recordings.models import Import, RecordedWalk
 from retrowalk.web.walks.models import Setting, WalkPlan, WalkSession
@@ -46,7 +49,7 @@ SKIPPED_KEPT = 200
 
 
 class UploadRefusedError(ValueError):
-    """An upload refused; the message is one sentence."""
+    """An upload refused; the message is one sentence, in the language of the page it was refused on."""
 
 
 def digest_of(f: IO[bytes]) -> str:
@@ -65,9 +68,10 @@ def start_import(client: Profile, upload: File[bytes]) -> tuple[Import, bool]:
 
     size = upload.size or 0
     if size == 0:
-        raise UploadRefusedError(f"{upload.name} is empty")
+        raise UploadRefusedError(_("%(name)s is empty") % {"name": upload.name})
     if size > MAX_UPLOAD_BYTES:
-        raise UploadRefusedError(f"{upload.name} is {size / 2**30:.1f} GiB; uploads are limited to 4 GiB")
+        raise UploadRefusedError(_("%(name)s is %(size)s GiB; uploads are limited to 4 GiB") % {
+            "name": upload.name, "size": number_format(round(size / 2**30, 1), 1)})
     digest = digest_of(upload)
     known = Import.objects.filter(client=client, digest=digest).first()
     if known is not None:
@@ -192,11 +196,13 @@ def session_for(walk: RecordedWalk) -> WalkSession:
     shown = walk.review.get("confirmed_s", 0) + (walk.review.get("consistent_s", 0) if plan is not None else 0)
     backward = min(round(shown), round(DONE_BACKWARD_MINUTES.hi * 60))
     setting = plan.kind if plan is not None else Setting.TREADMILL if walk.indoor else Setting.OUTDOOR
+    with for_client(walk.client.language):  # a worker: no request; the note is hers to read in her log
+        notes = _("From the recorded walk.")
     made = WalkSession(client=walk.client, plan=plan, day=walk.day, week=walk.client.week, followed=plan is not None,
                        setting=setting, backward_s=backward,
                        forward_s=min(max(0, walk.duration_s - backward), round(DONE_FORWARD_MINUTES.hi * 60)),
                        distance_m=min(walk.distance_m, DISTANCE_M.hi) or None, pain_during=None, effort=None,
-                       notes="From the recorded walk.")
+                       notes=notes)
     made.full_clean()
     made.save()
     return made

@@ -10,6 +10,8 @@ from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from retrowalk.web.accounts.access import (
@@ -28,7 +30,7 @@ ACCEPT = ".fit,.gpx,.tcx,.gz,.zip"
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="A recording (.fit, .gpx, .tcx) or a Garmin or Strava export (.zip)",
+    file = forms.FileField(label=gettext_lazy("A recording (.fit, .gpx, .tcx) or a Garmin or Strava export (.zip)"),
                            allow_empty_file=True, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}))
 
 
@@ -47,7 +49,8 @@ def recordings(request: AuthenticatedHttpRequest, client_id: int) -> HttpRespons
         except services.UploadRefusedError as err:
             return refuse(request, "recordings/list.html", context, str(err))
         if not new:
-            messages.info(request, f"{made.original_name} was uploaded before: here is what it held.")
+            messages.info(request, _("%(name)s was uploaded before: here is what it held.")
+                          % {"name": made.original_name})
         return redirect("recordings:import", pk=made.pk)
     return render(request, "recordings/list.html", context)
 
@@ -86,7 +89,7 @@ def walk_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 # --- the knee check (issue 15) -------------------------------------------------------------------------------
 
 class KneeVideoForm(forms.Form):
-    video = forms.FileField(label="The video", allow_empty_file=True,
+    video = forms.FileField(label=gettext_lazy("The video"), allow_empty_file=True,
                             widget=forms.ClearableFileInput(attrs={"accept": "video/*"}))
 
 
@@ -105,7 +108,7 @@ def knee_session(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                "videos": KneeVideo.objects.filter(session=session)}
     if request.method == "POST":
         if not context["hers"]:
-            raise PermissionDenied("Only the client uploads her videos.")
+            raise PermissionDenied(_("Only the client uploads her videos."))
         wants_json = request.headers.get("Accept") == "application/json"  # kneeupload.js, for its progress bar
         try:
             if not form.is_valid():
@@ -143,7 +146,7 @@ def knee_status(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
 def knee_picture(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     video = owned_or_404(request.user, KneeVideo.objects.all(), pk=pk)
     if not video.picture:
-        raise Http404("No picture yet.")
+        raise Http404(_("No picture yet."))
     with default_storage.open(video.picture.name, "rb") as f:  # a picture of 100–200 KB
         response = HttpResponse(f.read(), content_type="image/png")
     response["Cache-Control"] = "private, no-store"  # her knee: never in a shared cache
@@ -155,8 +158,8 @@ def knee_picture(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def knee_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     video = owned_or_404(request.user, KneeVideo.objects.select_related("session"), pk=pk)
     if not _is_her(request, video):
-        raise PermissionDenied("Only the client deletes her videos.")
+        raise PermissionDenied(_("Only the client deletes her videos."))
     session_pk = video.session_id
     knee.delete(video)
-    messages.success(request, "The video, its picture and its result are deleted.")
+    messages.success(request, _("The video, its picture and its result are deleted."))
     return redirect("recordings:knee_session", pk=session_pk)

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from retrowalk.core.privacy import Zone
 from retrowalk.web.accounts.models import Profile
@@ -19,7 +20,8 @@ class PrivacyZone(models.Model):
     The place itself is never stored."""
 
     client = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="privacy_zones")
-    label = models.CharField(max_length=60, blank=True, help_text="Her own word for it (Home, Work); only she sees it.")
+    label = models.CharField(max_length=60, blank=True,
+                             help_text=_("Her own word for it (Home, Work); only she sees it."))
     lat_deg = models.FloatField()
     lon_deg = models.FloatField()
     radius_m = models.FloatField()
@@ -83,7 +85,7 @@ class DeletionRequest(models.Model):
     asked = models.DateTimeField(auto_now_add=True)
     confirmed_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     done = models.DateTimeField(null=True, blank=True)
-    removed = models.JSONField(default=dict, help_text="How many of each thing went (counts only, no content).")
+    removed = models.JSONField(default=dict, help_text=_("How many of each thing went (counts only, no content)."))
 
     class Meta:
         ordering = ["-asked"]

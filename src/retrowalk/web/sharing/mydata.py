@@ -27,6 +27,7 @@ from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from retrowalk.core.plan import PlanError
 from retrowalk.formats.export import ExportOptions, render
@@ -34,7 +35,8 @@ from retrowalk.web.accounts.models import Profile
 from retrowalk.web.frontdesk.models import InboundMessage, IntroRequest, Message, SmsConsent
 from retrowalk.web.sharing.models import DeletionRequest
 
-README = """Everything retrowalk's studio holds about you, as of {when}.
+# Translators: the README of her data archive; keep the file names and the column widths as they are.
+README = _("""Everything retrowalk's studio holds about you, as of %(when)s.
 
 profile.json            your account and settings
 plans.json              every walk plan, in retrowalk's published plan format (see the studio's README: Plan JSON)
@@ -51,7 +53,8 @@ messages.csv            every text and e-mail the studio sent you, or meant to a
 files/                  the files you uploaded, as you uploaded them: routes, recordings, videos
 
 CSV files are UTF-8 with a header row; JSON is UTF-8. Times are UTC (ISO 8601).
-"""
+""")
+"""In the language active when the archive is made: hers (sharing/views.py makes it within for_client)."""
 
 
 def pseudonym(value: str) -> str:
@@ -114,7 +117,7 @@ def archive(client: Profile) -> IO[bytes]:
     phones, emails = contacts(client)
     out = tempfile.TemporaryFile()  # noqa: SIM115  (handed to the response, which closes it)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("README.txt", README.format(when=_when(timezone.now())))
+        z.writestr("README.txt", str(README) % {"when": _when(timezone.now())})
         z.writestr("profile.json", _json({
             "username": user.get_username(), "first_name": user.first_name, "last_name": user.last_name,
             "email": user.email, "joined": _when(user.date_joined),

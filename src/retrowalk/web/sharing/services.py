@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from retrowalk.core.plan import Plan
 from retrowalk.core.privacy import PrivacyError, new_zone, shared
@@ -24,8 +25,9 @@ from retrowalk.web.sharing.models import PrivacyZone, ShareLink
 from retrowalk.web.walks import services as walks
 from retrowalk.web.walks.models import WalkPlan
 
-WITHHELD = "The route is not shown: all of it lies within a privacy zone."
-UNDRAWN = "The route is not shown: it could not be drawn again from its file, so its privacy zones cannot be cut."
+WITHHELD = _("The route is not shown: all of it lies within a privacy zone.")
+UNDRAWN = _("The route is not shown: it could not be drawn again from its file, so its privacy zones cannot be cut.")
+"""Said on the page instead of the route; made a ``str`` in :func:`shown`, in the language of the page asking."""
 
 
 @dataclass(frozen=True)
@@ -58,11 +60,11 @@ def shown(walk_plan: WalkPlan, viewer: User | AnonymousUser | None, sharing: boo
     if not zones:
         return Shown(result.plan if result else walk_plan.plan, result, False)
     if result is None:
-        return Shown(walk_plan.plan, None, True, UNDRAWN)
+        return Shown(walk_plan.plan, None, True, str(UNDRAWN))
     try:
         cut = shared(result, zones, walk_plan.route.privacy_extra_m)
     except PrivacyError:
-        return Shown(walk_plan.plan, None, True, WITHHELD)
+        return Shown(walk_plan.plan, None, True, str(WITHHELD))
     return Shown(cut.plan, cut, cut is not result)
 
 

@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from retrowalk.core.privacy import DEFAULT_RADIUS_M, MIN_RADIUS_M, PrivacyError, parse_zone
@@ -18,6 +19,7 @@ from retrowalk.core.units import format_clock, format_distance, format_grade
 from retrowalk.formats.export import MEDIA_TYPES, ExportOptions
 from retrowalk.formats.export import render as render_export
 from retrowalk.web.accounts.access import AuthenticatedHttpRequest, owned_or_404, signed_in
+from retrowalk.web.language import for_client
 from retrowalk.web.pages import refuse
 from retrowalk.web.sharing import mydata, services
 from retrowalk.web.sharing.models import SHARE_DAYS, DeletionRequest, ShareLink
@@ -32,7 +34,7 @@ def _own_client(request: AuthenticatedHttpRequest, client_id: int) -> Any:
     """Her zones are hers: only she sets them (not her coach, not staff)."""
     profile = getattr(request.user, "profile", None)
     if profile is None or profile.pk != client_id:
-        raise Http404("No such page.")
+        raise Http404(_("No such page."))
     return profile
 
 
@@ -49,18 +51,18 @@ def privacy(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     if action == "coach":
         client.coach_sees_trimmed = request.POST.get("coach_sees_trimmed") == "on"
         client.save(update_fields=["coach_sees_trimmed"])
-        messages.success(request, "Your coach now sees your routes without your privacy zones."
-                         if client.coach_sees_trimmed else "Your coach now sees your routes whole.")
+        messages.success(request, _("Your coach now sees your routes without your privacy zones.")
+                         if client.coach_sees_trimmed else _("Your coach now sees your routes whole."))
         return redirect("sharing:privacy", client_id=client.pk)
     if action == "remove":
         zone = client.privacy_zones.filter(pk=request.POST.get("zone") or 0).first()
         if zone is None:
-            return refuse(request, "sharing/privacy.html", context, "That privacy zone is not there any more.")
+            return refuse(request, "sharing/privacy.html", context, _("That privacy zone is not there any more."))
         zone.delete()
-        messages.success(request, "Privacy zone removed.")
+        messages.success(request, _("Privacy zone removed."))
         return redirect("sharing:privacy", client_id=client.pk)
     if action != "add":
-        return refuse(request, "sharing/privacy.html", context, "Choose what to do: add or remove a zone.")
+        return refuse(request, "sharing/privacy.html", context, _("Choose what to do: add or remove a zone."))
     place = request.POST.get("place", "").strip()
     route_start = request.POST.get("route_start", "")
     radius = request.POST.get("radius", "").strip() or f"{DEFAULT_RADIUS_M:.0f}"
@@ -68,20 +70,21 @@ def privacy(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
         if route_start:
             route = next((r for r in routes if str(r.pk) == route_start), None)
             if route is None:
-                raise PrivacyError("choose one of your routes, or type the place")
+                raise PrivacyError(_("choose one of your routes, or type the place"))
             from retrowalk.web.walks.services import route_track
 
             track = route_track(route)
             place = f"{track.lat_deg[0]:.6f},{track.lon_deg[0]:.6f}"
         if not place:
-            raise PrivacyError("give the place: use where you are, a route's start, or type LAT,LON "
-                               "(for example 47.3769,8.5417)")
+            raise PrivacyError(_("give the place: use where you are, a route's start, or type LAT,LON "
+                                 "(for example 47.3769,8.5417)"))
         lat, lon, radius_m = parse_zone(f"{place},{radius}")
     except PrivacyError as err:
         context["form"] = {"place": place, "radius": radius, "label": request.POST.get("label", "")}
         return refuse(request, "sharing/privacy.html", context, f"{str(err)[0].upper()}{str(err)[1:]}.")
     services.add_zone(client, lat, lon, radius_m, request.POST.get("label", ""))
-    messages.success(request, f"Privacy zone of {radius_m:.0f} m saved. Nothing within it leaves your account.")
+    messages.success(request, _("Privacy zone of %(radius)d m saved. Nothing within it leaves your account.")
+                     % {"radius": round(radius_m)})
     return redirect("sharing:privacy", client_id=client.pk)
 
 
@@ -117,12 +120,13 @@ def sharing_context(request: HttpRequest, walk_plan: WalkPlan) -> dict[str, Any]
 def share_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     walk_plan = owned_or_404(request.user, WalkPlan.objects.select_related("route", "client"), pk=pk)
     if walk_plan.client.user_id != request.user.pk:
-        raise Http404("No such page.")  # a coach shares nothing of a client's
+        raise Http404(_("No such page."))  # a coach shares nothing of a client's
     try:
         days = int(request.POST.get("days", ""))
     except ValueError:
         days = 0
-    refusal = "" if days in SHARE_DAYS else f"Choose how long the link lives: {', '.join(map(str, SHARE_DAYS))} days."
+    refusal = "" if days in SHARE_DAYS else _("Choose how long the link lives: %(days)s days.") % {
+        "days": ", ".join(map(str, SHARE_DAYS))}
     refusal = refusal or services.shown(walk_plan, None).withheld
     if refusal:  # the plan's page again, with the reason, as a 400: nothing made
         from retrowalk.web.walks.views import plan_detail
@@ -141,16 +145,16 @@ def share_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def share_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     link = ShareLink.objects.select_related("client").filter(pk=pk, client__user=request.user).first()
     if link is None:
-        raise Http404("No such link.")
+        raise Http404(_("No such link."))
     services.revoke(link)
-    messages.success(request, "The link is revoked: it opens nothing from now on.")
+    messages.success(request, _("The link is revoked: it opens nothing from now on."))
     return redirect(reverse("walks:plan", args=[link.plan_id]) + "#share")
 
 
 def _shared_or_404(token: str) -> tuple[ShareLink, services.Shown]:
     link = services.live_link(token)
     if link is None:
-        raise Http404("This link has expired or been revoked.")
+        raise Http404(_("This link has expired or been revoked."))
     view = services.shown(link.plan, None)
     return link, view
 
@@ -184,7 +188,7 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
 def shared_profile(request: HttpRequest, token: str) -> HttpResponse:
     _link, view = _shared_or_404(token)
     if view.route is None:
-        raise Http404("This walk has no route profile to show.")
+        raise Http404(_("This walk has no route profile to show."))
     from retrowalk.formats.picture import profile_image
 
     picture = profile_image(view.plan, view.route.profile, "svg", view.route.turns_in_the_way())
@@ -194,8 +198,8 @@ def shared_profile(request: HttpRequest, token: str) -> HttpResponse:
 def shared_gpx(request: HttpRequest, token: str) -> HttpResponse:
     _link, view = _shared_or_404(token)
     if view.route is None:
-        raise Http404("This walk has no route to download.")
-    data = render_export("gpx", view.plan, view.route, ExportOptions(name="Backward walk"))
+        raise Http404(_("This walk has no route to download."))
+    data = render_export("gpx", view.plan, view.route, ExportOptions(name=_("Backward walk")))
     response = HttpResponse(data, content_type=MEDIA_TYPES["gpx"])
     response["Content-Disposition"] = 'attachment; filename="backward-walk.gpx"'
     return _private(response)
@@ -211,7 +215,9 @@ def my_data(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
 @signed_in
 def my_data_zip(request: AuthenticatedHttpRequest, client_id: int) -> FileResponse:
     client = _own_client(request, client_id)
-    response = FileResponse(mydata.archive(client), as_attachment=True, content_type="application/zip",
+    with for_client(client.language):  # her archive's README, in her language
+        archive = mydata.archive(client)
+    response = FileResponse(archive, as_attachment=True, content_type="application/zip",
                             filename=f"retrowalk-my-data-{timezone.localdate():%Y-%m-%d}.zip")
     response["Cache-Control"] = "private, no-store"
     return response
@@ -223,11 +229,11 @@ def delete_account(request: AuthenticatedHttpRequest, client_id: int) -> HttpRes
     client = _own_client(request, client_id)
     if request.POST.get("cancel"):
         DeletionRequest.objects.filter(client=client, done__isnull=True).delete()
-        messages.success(request, "Your request is withdrawn: nothing will be deleted.")
+        messages.success(request, _("Your request is withdrawn: nothing will be deleted."))
     else:
         mydata.ask_deletion(client)
-        messages.success(request, "Your coach has been asked to confirm. Until then nothing is deleted, and you can "
-                         "withdraw the request here.")
+        messages.success(request, _("Your coach has been asked to confirm. Until then nothing is deleted, and you "
+                                    "can withdraw the request here."))
     return redirect("sharing:my_data", client_id=client.pk)
 
 
@@ -241,8 +247,9 @@ def deletion_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     own = getattr(request.user, "profile", None)
     if asked is None or asked.client is None or (own is not None and own.pk == asked.client.pk) \
             or not (request.user.is_staff or (own is not None and own.is_coach)):
-        raise Http404("No such request.")
+        raise Http404(_("No such request."))
     name = asked.client.display_name
     mydata.erase(asked, request.user)
-    messages.success(request, f"{name}'s account and data are deleted; the consent trail stays, anonymised.")
+    messages.success(request, _("%(name)s's account and data are deleted; the consent trail stays, anonymised.")
+                     % {"name": name})
     return redirect("coach:dashboard")

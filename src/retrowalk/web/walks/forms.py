@@ -6,6 +6,8 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from retrowalk.core.bounds import (
     BACKWARD_MINUTES,
@@ -29,10 +31,13 @@ from retrowalk.web.bounds import form_field
 from retrowalk.web.walks.models import Route, Setting, WalkSession
 
 PAIN_CHOICES = [(i, f"{i}") for i in range(11)]
-PAIN_MISSING = "Choose how much the knee hurt during the walk, 0 (none) to 10."
-EFFORT_MISSING = "Choose how hard it felt, 0 (rest) to 10 (maximal)."
-TIME_KINDS = [(k.value, label) for k, label in ((Kind.OUTDOOR, "Outdoors, by time"),
-                                                (Kind.TREADMILL, "Locked treadmill"), (Kind.DEADMILL, "Deadmill"))]
+PAIN_MISSING = gettext_lazy("Choose how much the knee hurt during the walk, 0 (none) to 10.")
+EFFORT_MISSING = gettext_lazy("Choose how hard it felt, 0 (rest) to 10 (maximal).")
+TIME_KINDS = [(k.value, label) for k, label in ((Kind.OUTDOOR, gettext_lazy("Outdoors, by time")),
+                                                (Kind.TREADMILL, gettext_lazy("Locked treadmill")),
+                                                (Kind.DEADMILL, gettext_lazy("Deadmill")))]
+NOT_CHOSEN = ("", gettext_lazy("choose"))
+NOT_YET = ("", gettext_lazy("not yet"))
 
 
 def speed_label(units: str) -> str:
@@ -40,21 +45,23 @@ def speed_label(units: str) -> str:
 
 
 class MinutesPlanForm(forms.Form):
-    minutes = form_field(WALK_MINUTES, initial=30, help_text="The whole walk, forward and backward.")
-    kind = forms.ChoiceField(choices=TIME_KINDS, label="Where", initial=Kind.OUTDOOR.value)
-    backward_minutes = form_field(BACKWARD_MINUTES, required=False,
-                                  help_text="Leave empty for your programme's amount.")
+    minutes = form_field(WALK_MINUTES, initial=30, label=gettext_lazy("Minutes"),
+                         help_text=gettext_lazy("The whole walk, forward and backward."))
+    kind = forms.ChoiceField(choices=TIME_KINDS, label=gettext_lazy("Where"), initial=Kind.OUTDOOR.value)
+    backward_minutes = form_field(BACKWARD_MINUTES, required=False, label=gettext_lazy("Backward minutes"),
+                                  help_text=gettext_lazy("Leave empty for your programme's amount."))
 
 
 class RoutePlanForm(forms.Form):
     # Empty files too: the reader says what is wrong with any file, in the same words as the CLI and the API.
     file = forms.FileField(required=False, allow_empty_file=True,
-                           label="Route file (.gpx, .tcx or .fit, up to 50 MiB)")
-    route = forms.ModelChoiceField(queryset=Route.objects.none(), required=False, label="or a saved route")
-    name = forms.CharField(max_length=120, required=False)
-    minutes = form_field(ROUTE_MINUTES, required=False,
-                         help_text="Walk only the first part of the route; empty for all of it.")
-    reverse = forms.BooleanField(required=False, label="Walk it the other way")
+                           label=gettext_lazy("Route file (.gpx, .tcx or .fit, up to 50 MiB)"))
+    route = forms.ModelChoiceField(queryset=Route.objects.none(), required=False,
+                                   label=gettext_lazy("or a saved route"))
+    name = forms.CharField(max_length=120, required=False, label=gettext_lazy("Name"))
+    minutes = form_field(ROUTE_MINUTES, required=False, label=gettext_lazy("Minutes"),
+                         help_text=gettext_lazy("Walk only the first part of the route; empty for all of it."))
+    reverse = forms.BooleanField(required=False, label=gettext_lazy("Walk it the other way"))
 
     def __init__(self, *args: Any, routes: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -64,29 +71,31 @@ class RoutePlanForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not data.get("file") and not data.get("route"):
-            raise forms.ValidationError("Choose a route file to upload, or one of your saved routes.")
+            raise forms.ValidationError(_("Choose a route file to upload, or one of your saved routes."))
         return data
 
 
 class SessionForm(forms.ModelForm):  # type: ignore[type-arg]
-    backward_minutes = form_field(DONE_BACKWARD_MINUTES)
-    forward_minutes = form_field(DONE_FORWARD_MINUTES)
-    incline_pct = form_field(LOGGED_INCLINE, required=False, label="Incline (%)")
+    backward_minutes = form_field(DONE_BACKWARD_MINUTES, label=gettext_lazy("Backward minutes"))
+    forward_minutes = form_field(DONE_FORWARD_MINUTES, label=gettext_lazy("Forward minutes"))
+    incline_pct = form_field(LOGGED_INCLINE, required=False, label=gettext_lazy("Incline (%)"))
     # Pain and effort start unchosen: a hurried Save must not record a 0 nobody chose (the form says what is
     # missing instead).
-    pain_during = forms.TypedChoiceField(choices=[("", "choose"), *PAIN_CHOICES], coerce=int,
-                                         label="Knee pain during (0–10)",
+    pain_during = forms.TypedChoiceField(choices=[NOT_CHOSEN, *PAIN_CHOICES], coerce=int,
+                                         label=gettext_lazy("Knee pain during (0–10)"),
                                          error_messages={"required": PAIN_MISSING})
-    pain_next_morning = forms.TypedChoiceField(choices=[("", "not yet"), *PAIN_CHOICES], coerce=int, required=False,
-                                               empty_value=None, label="Knee pain next morning (0–10)")
-    effort = forms.TypedChoiceField(choices=[("", "choose"), *PAIN_CHOICES], coerce=int,
-                                    label="Effort (0 rest … 10 maximal)", error_messages={"required": EFFORT_MISSING})
+    pain_next_morning = forms.TypedChoiceField(choices=[NOT_YET, *PAIN_CHOICES], coerce=int, required=False,
+                                               empty_value=None, label=gettext_lazy("Knee pain next morning (0–10)"))
+    effort = forms.TypedChoiceField(choices=[NOT_CHOSEN, *PAIN_CHOICES], coerce=int,
+                                    label=gettext_lazy("Effort (0 rest … 10 maximal)"),
+                                    error_messages={"required": EFFORT_MISSING})
 
     class Meta:
         model = WalkSession
         fields = ["day", "followed", "setting", "incline_pct", "distance_m", "notes"]
         widgets = {"day": forms.DateInput(attrs={"type": "date"}), "notes": forms.Textarea(attrs={"rows": 3})}
-        labels = {"followed": "Walked as planned"}
+        labels = {"day": gettext_lazy("Day"), "followed": gettext_lazy("Walked as planned"),
+                  "setting": pgettext_lazy("where a walk was done", "Setting"), "notes": gettext_lazy("Notes")}
 
     field_order = ["day", "setting", "followed", "backward_minutes", "forward_minutes", "speed", "incline_pct",
                    "distance_m", "pain_during", "pain_next_morning", "effort", "notes"]
@@ -97,17 +106,18 @@ class SessionForm(forms.ModelForm):  # type: ignore[type-arg]
         self.fields["followed"].help_text = ""
         # The distance in her own units: kilometres or miles, kept in metres.
         self.fields["distance_m"] = form_field(DISTANCE_WALKED, Units(units), required=False,
-                                               label=f"Distance ({DISTANCE_WALKED.label(Units(units))})")
+                                               label=_("Distance (%(unit)s)") % {
+                                                   "unit": DISTANCE_WALKED.label(Units(units))})
         self.fields["speed"] = form_field(BELT_SPEED, Units(units), required=False,
-                                          label=f"Backward speed ({speed_label(units)})",
-                                          help_text="Treadmill belt speed backward.")
+                                          label=_("Backward speed (%(unit)s)") % {"unit": speed_label(units)},
+                                          help_text=_("Treadmill belt speed backward."))
         self.order_fields(self.field_order)
         self.fields["setting"].choices = Setting.choices  # type: ignore[attr-defined]
 
     def clean_day(self) -> date:
         day: date = self.cleaned_data["day"]
         if day > date.today():
-            raise forms.ValidationError("A session cannot be logged for a day still to come.")
+            raise forms.ValidationError(_("A session cannot be logged for a day still to come."))
         return day
 
     def values(self) -> dict[str, Any]:
@@ -129,19 +139,21 @@ class SessionForm(forms.ModelForm):  # type: ignore[type-arg]
 class RateForm(forms.Form):
     """How a recorded walk felt: nothing chosen in advance, so a hurried Save records nothing nobody chose."""
 
-    pain_during = forms.TypedChoiceField(choices=[("", "choose"), *PAIN_CHOICES], coerce=int,
-                                         label="Knee pain during (0–10)", error_messages={"required": PAIN_MISSING})
-    pain_next_morning = forms.TypedChoiceField(choices=[("", "not yet"), *PAIN_CHOICES], coerce=int, required=False,
-                                               empty_value=None, label="Knee pain next morning (0–10)")
-    effort = forms.TypedChoiceField(choices=[("", "choose"), *PAIN_CHOICES], coerce=int,
-                                    label="Effort (0 rest … 10 maximal)", error_messages={"required": EFFORT_MISSING})
+    pain_during = forms.TypedChoiceField(choices=[NOT_CHOSEN, *PAIN_CHOICES], coerce=int,
+                                         label=gettext_lazy("Knee pain during (0–10)"),
+                                         error_messages={"required": PAIN_MISSING})
+    pain_next_morning = forms.TypedChoiceField(choices=[NOT_YET, *PAIN_CHOICES], coerce=int, required=False,
+                                               empty_value=None, label=gettext_lazy("Knee pain next morning (0–10)"))
+    effort = forms.TypedChoiceField(choices=[NOT_CHOSEN, *PAIN_CHOICES], coerce=int,
+                                    label=gettext_lazy("Effort (0 rest … 10 maximal)"),
+                                    error_messages={"required": EFFORT_MISSING})
 
 
 class MorningForm(forms.Form):
-    pain_next_morning = forms.TypedChoiceField(choices=[("", "choose"), *PAIN_CHOICES], coerce=int,
-                                               label="Knee pain this morning (0–10)",
-                                               error_messages={"required": "Choose how much the knee hurts this "
-                                                               "morning, 0 (none) to 10."})
+    pain_next_morning = forms.TypedChoiceField(choices=[NOT_CHOSEN, *PAIN_CHOICES], coerce=int,
+                                               label=gettext_lazy("Knee pain this morning (0–10)"),
+                                               error_messages={"required": gettext_lazy(
+                                                   "Choose how much the knee hurts this morning, 0 (none) to 10.")})
 
 
 class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -153,8 +165,9 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Profile
         fields = ["units", "language", "treadmill", "pain_baseline", "knee_notes"]
-        labels = {"pain_baseline": "Usual knee pain on waking (0–10)", "treadmill": "Treadmill at home",
-                  "language": "Voice of the live coach"}
+        labels = {"units": gettext_lazy("Units"), "pain_baseline": gettext_lazy("Usual knee pain on waking (0–10)"),
+                  "treadmill": gettext_lazy("Treadmill at home"), "language": gettext_lazy("Voice of the live coach"),
+                  "knee_notes": gettext_lazy("Knee notes")}
 
     def __init__(self, *args: Any, coach_edits: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -166,8 +179,9 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
                                            initial=round(from_kmh(kmh, units), 1))
             self.fields[name].validators.clear()  # checked in clean(), in the units chosen on this form
         if coach_edits:
-            self.fields["week"] = form_field(WEEK, initial=profile.week, required=False, label="Programme step (week)",
-                                             help_text="Set by the progression rule; change it to override.")
+            self.fields["week"] = form_field(WEEK, initial=profile.week, required=False,
+                                             label=_("Programme step (week)"),
+                                             help_text=_("Set by the progression rule; change it to override."))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -15,12 +15,99 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.views.decorators.cache import never_cache
 
 from retrowalk.core.routeplan import RoutePlan
 from retrowalk.web.accounts.access import AuthenticatedHttpRequest, owned_or_404, signed_in
 from retrowalk.web.sharing import services as sharing
 from retrowalk.web.walks.models import WalkPlan
+
+WORDS = {
+    # What the live coach says and shows (static/retrowalk/walk.js), in the walker's language: filled in there by
+    # name (%(name)s), so each language may order its sentence its own way.
+    "seconds": gettext_noop("%(n)s seconds"),
+    "pre_end": gettext_noop("In %(n)s seconds, the walk is over."),
+    "pre_slow_turn": gettext_noop("In %(n)s seconds: slow the belt to %(speed)s, then turn around."),
+    "pre_turn": gettext_noop("In %(n)s seconds, turn around."),
+    "pre_face": gettext_noop("In %(n)s seconds, face forward."),
+    "keep_reverse": gettext_noop("Keep walking forward: you are going the route the other way, so this stretch would "
+                                 "be downhill."),
+    "keep_until_gps": gettext_noop("Keep walking forward until GPS shows you on the planned way; then turn around."),
+    "keep": gettext_noop("Keep walking forward."),
+    "turn_treadmill": gettext_noop("Hold the rails and turn around now, hips to the console. Walk backward for "
+                                   "%(length)s."),
+    "turn_deadmill": gettext_noop("Turn around now, hips to the console, and push the belt at your own pace. Walk "
+                                  "backward for %(length)s."),
+    "turn_outdoor": gettext_noop("Turn around now. Walk backward for %(length)s. Look over your shoulder."),
+    "turn_outdoor_on": gettext_noop("Turn around now. Walk backward for %(length)s, %(ground)s. Look over your "
+                                    "shoulder."),
+    "face_treadmill": gettext_noop("Hold the rails and turn to face forward now."),
+    "face_deadmill": gettext_noop("Turn to face forward now."),
+    "face": gettext_noop("Face forward now."),
+    "forward_for": gettext_noop("Walk forward for %(length)s."),
+    "belt_at": gettext_noop("Belt at %(speed)s."),
+    "incline_spoken": gettext_noop("Incline %(n)s percent."),
+    "incline": gettext_noop("%(n)s %% incline"),
+    "off": gettext_noop("You are off the route. Following the clock until you are back on it."),
+    "lost": gettext_noop("GPS signal lost. Following the clock."),
+    "weak": gettext_noop("The GPS fix is poor. Following the clock."),
+    "reverse": gettext_noop("You seem to be walking the route the other way. Backward bouts are off: what was uphill "
+                            "is downhill this way."),
+    "back_on": gettext_noop("Back on the route. Following GPS."),
+    "mode_ready": gettext_noop("Ready"),
+    "mode_paused": gettext_noop("Paused"),
+    "mode_done": gettext_noop("Done"),
+    "mode_gps": gettext_noop("Following GPS"),
+    "mode_clock": gettext_noop("Following the clock"),
+    "mode_off": gettext_noop("Off the route: following the clock"),
+    "mode_lost": gettext_noop("GPS lost: following the clock"),
+    "mode_weak": gettext_noop("Weak GPS: following the clock"),
+    "mode_reverse": gettext_noop("Wrong direction: forward only"),
+    "mode_start": gettext_noop("Waiting for GPS"),
+    "complete": gettext_noop("Walk complete"),
+    "stopped": gettext_noop("Walk stopped"),
+    "backward_total": gettext_noop("%(time)s backward"),
+    "forward_total": gettext_noop("%(time)s forward"),
+    "now_backward": gettext_noop("Turn around: BACKWARD"),
+    "now_forward": gettext_noop("Walk FORWARD"),
+    "about_to_turn": gettext_noop("about %(time)s to the next turn"),
+    "to_turn": gettext_noop("to the next turn"),
+    "next_backward": gettext_noop("Next: BACKWARD %(time)s"),
+    "next_forward": gettext_noop("Next: forward %(time)s"),
+    "next_end": gettext_noop("Next: the end of the walk"),
+    "paused": gettext_noop("Paused."),
+    "resuming": gettext_noop("Resuming."),
+    "skipped": gettext_noop("Bout skipped. Walk forward."),
+    "next_bout_in": gettext_noop("On a route each bout starts at its place: the next one is in %(distance)s."),
+    "no_more": gettext_noop("No more bouts on this route. Walk forward to the end."),
+    "well_done": gettext_noop("Well done. The walk is over. How was the knee?"),
+    "stopped_said": gettext_noop("Walk stopped."),
+    "summary": gettext_noop("%(backward)s backward and %(forward)s forward."),
+    "summary_route": gettext_noop("%(backward)s backward and %(forward)s forward, %(distance)s along the route."),
+    "choose_scores": gettext_noop("Choose a number for knee pain and for effort first."),
+    "saved_here": gettext_noop("Saved on this phone."),
+    "saved_offline": gettext_noop("Saved on this phone; it will reach your log when you are online."),
+    "in_log": gettext_noop("In your log. %(reason)s"),
+    "refused": gettext_noop("The log refused this walk: %(detail)s."),
+    "not_yet": gettext_noop("Saved on this phone; the log could not take it yet (are you logged in?)."),
+    "logged_note": gettext_noop("Logged by the live coach."),
+    "uphill": gettext_noop("uphill"),
+    "flat": gettext_noop("flat"),
+    "steep": gettext_noop("steep"),
+    "downhill": gettext_noop("downhill"),
+}
+"""Every word of the live coach, handed to the page in its JSON: the page then speaks offline, with no catalogue
+to fetch, in the language the page was made in."""
+
+
+def words() -> dict[str, str | list[str]]:
+    """:data:`WORDS` in the active language, and the forms of "minute" for 1 and for more."""
+    out: dict[str, str | list[str]] = {key: gettext(text) for key, text in WORDS.items()}
+    out["minutes"] = [ngettext("%(n)s minute", "%(n)s minutes", n) for n in (1, 2)]
+    out["minutes_seconds"] = [ngettext("%(n)s minute %(s)s seconds", "%(n)s minutes %(s)s seconds", n) for n in (1, 2)]
+    return out
+
 
 ROUTE_POINT_SPACING_M = 4.0
 """The route sent to the phone keeps a point every few metres: enough for 10-m cues, small enough to send."""
@@ -40,6 +127,13 @@ def route_polyline(result: RoutePlan) -> dict[str, list[float]]:
             "dist": [round(float(v), 2) for v in dist[keep]]}
 
 
+def voice(tag: str) -> str:
+    """The voice's language tag: the client's own (with its region) when the page is in her language, else the
+    page's, so the words and the voice always agree."""
+    page = translation.get_language() or "en"
+    return tag if tag and tag.split("-")[0].lower() == page.split("-")[0] else page
+
+
 def walk_data(request: HttpRequest, walk_plan: WalkPlan) -> dict[str, Any]:
     view = sharing.shown(walk_plan, request.user)
     plan, result = view.plan, view.route
@@ -51,7 +145,8 @@ def walk_data(request: HttpRequest, walk_plan: WalkPlan) -> dict[str, Any]:
         "title": walk_plan.title,
         "kind": plan.kind.value,
         "units": plan.units.value,
-        "lang": walk_plan.client.language or translation.get_language(),
+        "lang": voice(walk_plan.client.language),
+        "words": words(),
         "segments": segments,
         "safety": list(plan.safety),
         "total_s": plan.total_s,

@@ -7,6 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from retrowalk.core.bounds import DONE_BACKWARD_MINUTES, DONE_FORWARD_MINUTES
 from retrowalk.core.plan import Kind, Plan, plan_from_dict
@@ -28,8 +30,8 @@ class Route(models.Model):
     """``recorded`` or ``unknown``."""
     privacy_extra_m = models.FloatField(
         default=new_extra_m,
-        help_text="This route's own extra privacy radius, drawn once (DOMAIN.md:103): shared twice, it is cut "
-                  "the same way and shows nothing new.")
+        help_text=gettext_lazy("This route's own extra privacy radius, drawn once (DOMAIN.md:103): shared twice, "
+                               "it is cut the same way and shows nothing new."))
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -41,10 +43,10 @@ class Route(models.Model):
 
 
 class Setting(models.TextChoices):
-    OUTDOOR = Kind.OUTDOOR.value, "Outdoors"
-    TREADMILL = Kind.TREADMILL.value, "Locked treadmill"
-    DEADMILL = Kind.DEADMILL.value, "Deadmill"
-    ROUTE = Kind.ROUTE.value, "Outdoors on a route"
+    OUTDOOR = Kind.OUTDOOR.value, gettext_lazy("Outdoors")
+    TREADMILL = Kind.TREADMILL.value, gettext_lazy("Locked treadmill")
+    DEADMILL = Kind.DEADMILL.value, gettext_lazy("Deadmill")
+    ROUTE = Kind.ROUTE.value, gettext_lazy("Outdoors on a route")
 
 
 class WalkPlan(models.Model):
@@ -66,7 +68,7 @@ class WalkPlan(models.Model):
         indexes = [models.Index(fields=["client", "-created"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.total_s // 60} min"
+        return _("%(kind)s %(minutes)d min") % {"kind": self.get_kind_display(), "minutes": self.total_s // 60}
 
     @property
     def plan(self) -> Plan:
@@ -75,8 +77,9 @@ class WalkPlan(models.Model):
     @property
     def title(self) -> str:
         if self.route_id is not None and self.route is not None:
-            return f"{self.route.name}, {self.total_s // 60} min"
-        return f"{self.get_kind_display()}, {self.total_s // 60} min"
+            # Translators: a plan's title: the route's name (or where it is walked: "Outdoors"), and its length.
+            return _("%(name)s, %(minutes)d min") % {"name": self.route.name, "minutes": self.total_s // 60}
+        return _("%(name)s, %(minutes)d min") % {"name": self.get_kind_display(), "minutes": self.total_s // 60}
 
 
 class WalkSession(models.Model):
@@ -85,8 +88,8 @@ class WalkSession(models.Model):
     client = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="sessions")
     plan = models.ForeignKey(WalkPlan, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions")
     day = models.DateField()
-    week = models.PositiveSmallIntegerField(help_text="The programme step the client was on.")
-    followed = models.BooleanField(default=True, help_text="Walked as planned.")
+    week = models.PositiveSmallIntegerField(help_text=gettext_lazy("The programme step the client was on."))
+    followed = models.BooleanField(default=True, help_text=gettext_lazy("Walked as planned."))
     setting = models.CharField(max_length=10, choices=Setting.choices)
     backward_s = models.PositiveIntegerField(validators=[MaxValueValidator(round(DONE_BACKWARD_MINUTES.hi * 60))])
     forward_s = models.PositiveIntegerField(validators=[MaxValueValidator(round(DONE_FORWARD_MINUTES.hi * 60))])
@@ -94,15 +97,16 @@ class WalkSession(models.Model):
     speed_kmh = models.FloatField(null=True, blank=True, validators=[WithinBound("BELT_SPEED")])
     incline_pct = models.FloatField(null=True, blank=True, validators=[WithinBound("LOGGED_INCLINE")])
     pain_during = models.PositiveSmallIntegerField(null=True, blank=True, validators=[WithinBound("PAIN")],
-                                                   help_text="Empty only for a walk a recording brought in, until "
-                                                             "the client says how it felt.")
+                                                   help_text=gettext_lazy("Empty only for a walk a recording brought "
+                                                                          "in, until the client says how it felt."))
     pain_next_morning = models.PositiveSmallIntegerField(null=True, blank=True, validators=[WithinBound("PAIN")])
     effort = models.PositiveSmallIntegerField(null=True, blank=True, validators=[WithinBound("EFFORT")],
-                                              help_text="0 nothing at all … 10 maximal (Borg CR10); empty as pain is")
+                                              help_text=gettext_lazy("0 nothing at all … 10 maximal (Borg CR10); "
+                                                                     "empty as pain is"))
     notes = models.TextField(blank=True, max_length=2000)
     ref = models.CharField(max_length=40, blank=True,
-                           help_text="The sender's id for this entry (the live coach's outbox): the same ref twice "
-                                     "is one session.")
+                           help_text=gettext_lazy("The sender's id for this entry (the live coach's outbox): the "
+                                                  "same ref twice is one session."))
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -113,7 +117,7 @@ class WalkSession(models.Model):
                                                name="one_session_per_ref")]
 
     def __str__(self) -> str:
-        return f"{self.day} {self.backward_s // 60} min backward"
+        return _("%(day)s %(minutes)d min backward") % {"day": self.day, "minutes": self.backward_s // 60}
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.pk, "day": self.day.isoformat(), "week": self.week, "followed": self.followed,

@@ -18,6 +18,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from retrowalk.core.plan import Kind, Plan, PlanError
 from retrowalk.core.progression import Decision, LoggedSession, next_step
@@ -30,6 +31,7 @@ from retrowalk.core.track import Track, TrackError
 from retrowalk.core.units import Units
 from retrowalk.formats.read import MAX_FILE_BYTES, read_bytes, too_big
 from retrowalk.web.accounts.models import Profile
+from retrowalk.web.language import for_client
 from retrowalk.web.walks.models import Route, WalkPlan, WalkSession
 
 ROUTE_SUFFIXES = (".gpx", ".tcx", ".fit")
@@ -60,7 +62,7 @@ def read_upload(client: Profile, name: str, filename: str, data: bytes) -> Uploa
     """Read and check a route file; nothing is stored. Refuses with the reader's own sentence."""
     suffix = Path(filename).suffix.lower()
     if suffix not in ROUTE_SUFFIXES:
-        raise InputError(f"{filename}: upload a .gpx, .tcx or .fit file")
+        raise InputError(_("%(filename)s: upload a .gpx, .tcx or .fit file") % {"filename": filename})
     if len(data) > MAX_FILE_BYTES:
         raise InputError(too_big(filename, len(data)))
     track = _read(data, filename)
@@ -127,7 +129,7 @@ def route_track(route: Route) -> Track:
         # The route's name as the client gave it, not the stored file's: plans and pictures show it.
         return replace(_route_track(str(path), path.stat().st_mtime_ns), name=route.name)
     except FileNotFoundError:
-        raise InputError("the route file is missing from storage; upload it again") from None
+        raise InputError(_("the route file is missing from storage; upload it again")) from None
 
 
 @dataclass(frozen=True)
@@ -152,8 +154,10 @@ def make_plan(client: Profile, by: User | None, options: PlanOptions, route: Rou
 
     The plan is saved with the whole request it was made from (speeds, units, step, direction, the engine's
     version), so that its page, exports and live coach show it as it was made, whatever the client changes
-    later (:func:`route_result`)."""
-    plan, made = _made(client, options, None if route is None else route_track(route))
+    later (:func:`route_result`). Its words (cues, safety notes, warnings) are in the client's language, as
+    everything made for her is, whoever asks for it."""
+    with for_client(client.language):
+        plan, made = _made(client, options, None if route is None else route_track(route))
     return _store_plan(client, by, options, route, plan, made)
 
 
@@ -170,9 +174,9 @@ def _made(client: Profile, options: PlanOptions, track: Track | None) -> tuple[P
             made = {"route_request": request.to_dict(), "engine": ENGINE_VERSION}
         else:
             if options.minutes is None:
-                raise InputError("give the minutes of the walk")
+                raise InputError(_("give the minutes of the walk"))
             if options.kind is Kind.ROUTE:
-                raise InputError("a route plan needs a route")
+                raise InputError(_("a route plan needs a route"))
             kind = options.kind
             outdoors = kind is Kind.OUTDOOR  # treadmill speeds come from the programme (S5), not the client's walk
             time_request = TimeRequest(
@@ -227,7 +231,8 @@ def route_result(walk_plan: WalkPlan) -> RoutePlan | None:
     if walk_plan.route is None:
         return None
     try:
-        result = route_plan(route_track(walk_plan.route), saved_request(walk_plan))
+        with for_client(walk_plan.client.language):  # in the words it was made in (make_plan)
+            result = route_plan(route_track(walk_plan.route), saved_request(walk_plan))
     except (PlanError, TrackError):
         return None
     saved = walk_plan.plan
@@ -242,7 +247,7 @@ def route_result(walk_plan: WalkPlan) -> RoutePlan | None:
 def log_session(client: Profile, values: dict[str, Any], plan: WalkPlan | None = None) -> WalkSession:
     """Save one session; ``plan`` must already be one the caller may see (the views and API check it)."""
     if plan is not None and plan.client_id != client.pk:
-        raise InputError("that plan belongs to someone else")
+        raise InputError(_("that plan belongs to someone else"))
     from retrowalk.web.recordings.models import RecordedWalk
 
     session = WalkSession(client=client, plan=plan, week=client.week, **values)
@@ -268,7 +273,8 @@ def decide(client: Profile, today: date | None = None) -> Decision:
     recorded = recorded_backward(sessions)
     log = [LoggedSession(s.day, s.week, s.pain_during, s.pain_next_morning, s.effort, recorded.get(s.pk))
            for s in sessions if s.pain_during is not None and s.effort is not None]
-    return next_step(log, client.week, client.pain_baseline, Units(client.units))
+    with for_client(client.language):  # the reason is told to her, and kept as her progress note
+        return next_step(log, client.week, client.pain_baseline, Units(client.units))
 
 
 def recorded_backward(sessions: list[WalkSession]) -> dict[int, int]:

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 import numpy as np
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from retrowalk.core.ground import Terrain
 from retrowalk.core.plan import Plan
@@ -25,11 +27,11 @@ TERRAIN_COLOURS = {
     Terrain.UNKNOWN: "#9e9e9e",
 }
 TERRAIN_WORDS = {
-    Terrain.UPHILL: "uphill (backward OK)",
-    Terrain.STEEP: "steep",
-    Terrain.FLAT: "flat (backward OK)",
-    Terrain.DOWNHILL: "downhill (never backward)",
-    Terrain.UNKNOWN: "unknown",
+    Terrain.UPHILL: pgettext_lazy("terrain", "uphill (backward OK)"),
+    Terrain.STEEP: pgettext_lazy("terrain", "steep"),
+    Terrain.FLAT: pgettext_lazy("terrain", "flat (backward OK)"),
+    Terrain.DOWNHILL: pgettext_lazy("terrain", "downhill (never backward)"),
+    Terrain.UNKNOWN: pgettext_lazy("terrain", "unknown"),
 }
 BOUT_COLOUR = "#ffb300"
 MAX_POINTS = 1500
@@ -54,10 +56,10 @@ def route_map(plan: Plan, prof: Profile, width: int = 640, height: int = 420, pi
     oy = pad + (height - 2 * pad - np.ptp(y) * scale) / 2
     projection = (f' data-projection="{float(scale):.6f},{float(k):.9f},{float(np.min(x)):.9f},{float(np.min(y)):.9f},'
                   f'{float(ox):.4f},{float(oy):.4f}"' if pickable else "")
+    title = escape(_("Map of the route: colours show the ground, amber bands the backward bouts"))
     parts = [f'<svg class="route-map" viewBox="0 0 {width} {height}" role="img"{projection} '
              f'aria-labelledby="{ident}" xmlns="http://www.w3.org/2000/svg">',
-             f'<title id="{ident}">Map of the route: colours show the ground, amber bands the backward bouts'
-             '</title>', f'<rect width="{width}" height="{height}" fill="#fafafa" rx="8"/>']
+             f'<title id="{ident}">{title}</title>', f'<rect width="{width}" height="{height}" fill="#fafafa" rx="8"/>']
     terrain = prof.terrain
     start = 0
     n = len(px)
@@ -80,16 +82,18 @@ def route_map(plan: Plan, prof: Profile, width: int = 640, height: int = 420, pi
         parts.append(f'<circle cx="{px[a]:.1f}" cy="{py[a]:.1f}" r="10" fill="#5d4037"/>'
                      f'<text x="{px[a]:.1f}" y="{py[a] + 4:.1f}" text-anchor="middle" font-size="13" '
                      f'fill="#fff" font-family="sans-serif">{number}</text>')
+    start_word, end_word = escape(_("Start")), escape(_("End"))
     parts.append(f'<circle cx="{px[0]:.1f}" cy="{py[0]:.1f}" r="7" fill="#fff" stroke="#212121" stroke-width="3">'
-                 '<title>Start</title></circle>')
+                 f'<title>{start_word}</title></circle>')
     parts.append(f'<rect x="{px[-1] - 6:.1f}" y="{py[-1] - 6:.1f}" width="12" height="12" fill="#212121">'
-                 '<title>End</title></rect>')
+                 f'<title>{end_word}</title></rect>')
     parts.append("</svg>")
     return mark_safe("".join(parts))
 
 
 def legend() -> list[tuple[str, str]]:
-    return [(TERRAIN_COLOURS[t], TERRAIN_WORDS[t]) for t in TERRAIN_COLOURS] + [(BOUT_COLOUR, "walk backward here")]
+    return [(TERRAIN_COLOURS[t], str(TERRAIN_WORDS[t])) for t in TERRAIN_COLOURS] + [
+        (BOUT_COLOUR, _("walk backward here"))]
 
 
 def bar_chart(labels: Sequence[str], values: Sequence[float], title: str, unit: str, target: float | None = None,
@@ -113,9 +117,10 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], title: str, unit: 
                      f'fill="#555">{escape(label)}</text>')
     if target is not None:
         ty = height - pad_b - (height - pad_b - pad_t) * target / top
+        said = escape(_("target %(value)s %(unit)s") % {"value": f"{target:g}", "unit": unit})
         parts.append(f'<line x1="{pad_l}" x2="{width - pad_l}" y1="{ty:.1f}" y2="{ty:.1f}" stroke="#2e7d32" '
                      f'stroke-dasharray="6 4" stroke-width="2"/><text x="{width - pad_l}" y="{ty - 5:.1f}" '
-                     f'text-anchor="end" font-size="13" fill="#2e7d32">target {target:g} {escape(unit)}</text>')
+                     f'text-anchor="end" font-size="13" fill="#2e7d32">{said}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))
 
@@ -135,9 +140,10 @@ def line_chart(labels: Sequence[str], values: Sequence[float | None], title: str
     for tick in (0, 5, 10):
         parts.append(f'<text x="{pad_l - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="13" fill="#555">'
                      f"{tick}</text>")
+    limit_said = escape(_("limit %(limit)s/10") % {"limit": f"{limit:g}"})
     parts.append(f'<line x1="{pad_l}" x2="{width - pad_r}" y1="{y(limit):.1f}" y2="{y(limit):.1f}" stroke="#e53935" '
                  f'stroke-dasharray="6 4"/><text x="{width - pad_r}" y="{y(limit) - 5:.1f}" text-anchor="end" '
-                 f'font-size="13" fill="#e53935">limit {limit:g}/10</text>')
+                 f'font-size="13" fill="#e53935">{limit_said}</text>')
     run: list[str] = []
     for xv, v in zip(xs, values, strict=True):
         if v is None:

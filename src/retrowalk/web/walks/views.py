@@ -11,6 +11,8 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from retrowalk.core.plan import Kind, Plan, PlanError
@@ -29,6 +31,7 @@ from retrowalk.web.accounts.access import (
 )
 from retrowalk.web.accounts.models import Profile, Role
 from retrowalk.web.frontdesk.views import public_home
+from retrowalk.web.language import for_client
 from retrowalk.web.pages import first_error, refuse
 from retrowalk.web.sharing import services as sharing
 from retrowalk.web.sharing.views import sharing_context
@@ -47,7 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if profile is None:
         if request.user.is_staff:  # the studio is run from the admin (accounts/access.py, roles)
             return redirect("admin:index")
-        raise Http404("This account has no client or coach profile.")
+        raise Http404(_("This account has no client or coach profile."))
     if profile.role == Role.COACH:
         return redirect("coach:dashboard")
     return redirect("walks:dashboard", client_id=profile.pk)
@@ -67,7 +70,7 @@ def dashboard(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse
         weekly.append((start.strftime("%d %b"), round(minutes, 1)))
     recent = sessions[-20:]
     pain_chart = svg.line_chart([s.day.strftime("%d %b") for s in recent], [s.pain_during for s in recent],
-                                "Knee pain during each session (0–10)")
+                                _("Knee pain during each session (0–10)"))
     dose_target = 3 * services.dose_minutes(client)
     latest_plan = client.plans.select_related("route").first()
     context = {
@@ -75,8 +78,9 @@ def dashboard(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse
         "latest_plan": latest_plan,
         "decision": services.decide(client),
         "streak": _streak_weeks(client, today),
-        "weekly_chart": svg.bar_chart([w for w, _ in weekly], [m for _, m in weekly],
-                                      "Backward minutes each week", "min", target=dose_target),
+        "weekly_chart": svg.bar_chart([w for w, _m in weekly], [m for _w, m in weekly],
+                                      _("Backward minutes each week"), pgettext("minutes, abbreviated", "min"),
+                                      target=dose_target),
         "pain_chart": pain_chart,
         "sessions": list(client.sessions.select_related("plan").prefetch_related("knee_videos")[:10]),
         "viewer_is_client": getattr(request.user, "profile", None) == client,
@@ -209,7 +213,8 @@ def _speeds_said(plan: Plan) -> str:
     backward = next((s.speed_kmh for s in plan.segments if s.backward and s.speed_kmh), None)
     if forward is None or backward is None:
         return ""
-    return f"{format_speed(forward, plan.units)} forward, {format_speed(backward, plan.units)} backward"
+    return _("%(forward)s forward, %(backward)s backward") % {
+        "forward": format_speed(forward, plan.units), "backward": format_speed(backward, plan.units)}
 
 
 # matplotlib styles its SVG inline; the picture gets a policy of its own: those styles, and nothing else at all.
@@ -220,7 +225,7 @@ def plan_profile(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     walk_plan = owned_or_404(request.user, WalkPlan.objects.select_related("route", "client"), pk=pk)
     result = sharing.shown(walk_plan, request.user, request.GET.get("for") == "sharing").route
     if result is None:
-        raise Http404("This plan has no route profile.")
+        raise Http404(_("This plan has no route profile."))
     from retrowalk.formats.picture import profile_image  # matplotlib loads only when a picture is asked for
 
     picture = profile_image(result.plan, result.profile, "svg", result.turns_in_the_way())
@@ -233,14 +238,15 @@ def plan_profile(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def plan_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     walk_plan = owned_or_404(request.user, WalkPlan.objects.select_related("route", "client"), pk=pk)
     if fmt not in FORMATS:
-        raise Http404("No such format.")
+        raise Http404(_("No such format."))
     view = sharing.shown(walk_plan, request.user, request.GET.get("for") == "sharing")
     if view.withheld:
         return HttpResponse(view.withheld, status=400, content_type="text/plain; charset=utf-8")
     plan, result = view.plan, view.route
-    name = walk_plan.route.name if walk_plan.route and not view.trimmed else "Backward walk"
     try:
-        data = render_export(fmt, plan, result, ExportOptions(name=name))
+        with for_client(walk_plan.client.language):  # her card, her watch, her calendar: in her language
+            name = walk_plan.route.name if walk_plan.route and not view.trimmed else _("Backward walk")
+            data = render_export(fmt, plan, result, ExportOptions(name=name))
     except PlanError as err:
         return HttpResponse(str(err), status=400, content_type="text/plain; charset=utf-8")
     response = HttpResponse(data, content_type=MEDIA_TYPES[fmt])
@@ -267,7 +273,7 @@ def route_replan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if isinstance(err, services.InputError):
             return _route_refused(request, context, str(err), None,
                                   instead(err.options, client, route, minutes, reverse_walk))
-        return _route_refused(request, context, "Minutes must be a number.", None)
+        return _route_refused(request, context, _("Minutes must be a number."), None)
     return redirect("walks:plan", pk=plan.pk)
 
 
@@ -293,13 +299,15 @@ def instead(options: tuple[Option, ...], client: Profile, route: Route | None, m
         if option.instead is Instead.REVERSE and option.backward_s:
             # On a saved route, a button that plans it; on an upload (stored only once a plan succeeds), the
             # upload page's script sends the same file again the other way.
-            out.append({"kind": "reverse", "label": f"Plan it the other way ({format_duration(option.backward_s)} "
-                        "backward)", "route": route, "minutes": minutes, "reverse": not reversed_})
+            label = _("Plan it the other way (%(duration)s backward)") % {
+                "duration": format_duration(option.backward_s)}
+            out.append({"kind": "reverse", "label": label, "route": route, "minutes": minutes,
+                        "reverse": not reversed_})
         elif option.instead is Instead.TIME_PLAN:
-            out.append({"kind": "link", "label": "Plan by time instead",
+            out.append({"kind": "link", "label": _("Plan by time instead"),
                         "href": reverse("walks:plan_new", args=[client.pk]) + "#by-time"})
         elif option.instead is Instead.TREADMILL:
-            out.append({"kind": "link", "label": "Plan a treadmill walk",
+            out.append({"kind": "link", "label": _("Plan a treadmill walk"),
                         "href": reverse("walks:plan_new", args=[client.pk]) + "?kind=treadmill#by-time"})
     return out
 
@@ -313,7 +321,7 @@ def session_new(request: AuthenticatedHttpRequest, client_id: int) -> HttpRespon
         try:
             plan_id = int(request.GET.get("plan") or request.POST.get("plan") or "")
         except ValueError:
-            raise Http404("No such plan.") from None
+            raise Http404(_("No such plan.")) from None
         plan = owned_or_404(request.user, WalkPlan.objects.all(), pk=plan_id, client=client)
     initial: dict[str, Any] = {"day": date.today(), "followed": True}
     if plan is not None:
@@ -330,7 +338,7 @@ def session_new(request: AuthenticatedHttpRequest, client_id: int) -> HttpRespon
         except services.InputError as err:
             return refuse(request, "walks/session_new.html", context, str(err))
         decision = services.apply_decision(client)
-        messages.success(request, f"Session saved. {decision.reason}")
+        messages.success(request, _("Session saved. %(reason)s") % {"reason": decision.reason})
         return redirect("walks:dashboard", client_id=client.pk)
     return render(request, "walks/session_new.html", context)
 
@@ -350,7 +358,7 @@ def session_rate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             setattr(session, name, form.cleaned_data.get(name))
         session.save(update_fields=["pain_during", "pain_next_morning", "effort"])
         decision = services.apply_decision(session.client)
-        messages.success(request, f"Saved. {decision.reason}")
+        messages.success(request, _("Saved. %(reason)s") % {"reason": decision.reason})
         return redirect("walks:dashboard", client_id=session.client_id)
     return render(request, "walks/session_rate.html", context)
 
@@ -383,6 +391,6 @@ def profile_edit(request: AuthenticatedHttpRequest, client_id: int) -> HttpRespo
         if not form.is_valid():
             return refuse(request, "walks/profile.html", context, first_error(form))
         form.save()
-        messages.success(request, "Profile saved.")
+        messages.success(request, _("Profile saved."))
         return redirect("walks:dashboard", client_id=client.pk)
     return render(request, "walks/profile.html", context)

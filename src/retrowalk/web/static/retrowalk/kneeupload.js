@@ -7,6 +7,7 @@
   const bar = document.getElementById("knee-upload");
   const status = document.getElementById("knee-upload-status");
   const limit = Number(form.dataset.maxBytes);
+  const tx = window.rwWords;
   form.addEventListener("submit", function (event) {
     const input = form.querySelector("input[type=file]");
     const file = input && input.files && input.files[0];
@@ -15,7 +16,7 @@
     status.className = "";
     if (limit && file.size > limit) {
       status.className = "error";
-      status.textContent = file.name + " is " + (file.size / 2 ** 30).toFixed(1) + " GiB; film 10 to 60 seconds (videos are limited to 1 GiB)";
+      status.textContent = tx("too_big", { file: file.name, size: (file.size / 2 ** 30).toFixed(1) });
       return;
     }
     const xhr = new XMLHttpRequest();
@@ -25,26 +26,26 @@
     xhr.upload.addEventListener("progress", function (e) {
       if (e.lengthComputable) {
         bar.value = Math.round((100 * e.loaded) / e.total);
-        status.textContent = "Uploading " + file.name + ": " + bar.value + " %";
+        status.textContent = tx("uploading", { file: file.name, percent: bar.value });
       }
     });
     xhr.addEventListener("load", function () {
       let answer = {};
       try { answer = JSON.parse(xhr.responseText); } catch (e) { answer = {}; }
       if (xhr.status < 300 && answer.location) {
-        status.textContent = "Uploaded; checking…";
+        status.textContent = tx("checking");
         window.location.assign(answer.location);
         return;
       }
       bar.hidden = true;
       status.className = "error";
       status.setAttribute("role", "alert");
-      status.textContent = answer.error || "The upload failed (" + xhr.status + "); try again.";
+      status.textContent = answer.error || tx("failed", { status: xhr.status });
     });
     xhr.addEventListener("error", function () {
       bar.hidden = true;
       status.className = "error";
-      status.textContent = "The upload stopped (is the phone online?); try again.";
+      status.textContent = tx("stopped");
     });
     xhr.send(new FormData(form));
   });

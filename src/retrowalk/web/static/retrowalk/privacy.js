@@ -8,15 +8,14 @@
   if (!here || !place || !("geolocation" in navigator)) return;
   here.hidden = false;
   here.addEventListener("click", function () {
-    status.textContent = "Finding where you are…";
+    status.textContent = window.rwWords("finding");
     navigator.geolocation.getCurrentPosition(function (pos) {
       place.value = pos.coords.latitude.toFixed(6) + ", " + pos.coords.longitude.toFixed(6);
-      status.textContent = "Place filled in (to about " + Math.round(pos.coords.accuracy) + " m). Save the zone to keep it.";
+      status.textContent = window.rwWords("found", { metres: Math.round(pos.coords.accuracy) });
       place.focus();
     }, function (err) {
       status.textContent = err.code === 1
-        ? "The browser was not allowed to tell where you are: type the place instead."
-        : "Where you are could not be found just now: type the place instead.";
+        ? window.rwWords("denied") : window.rwWords("unknown");
     }, {enableHighAccuracy: true, timeout: 15000, maximumAge: 60000});
   });
 })();
@@ -49,7 +48,7 @@
       mark.setAttribute("stroke-width", 4);
       svg.appendChild(mark);
       const status = document.getElementById("here-status");
-      if (status) status.textContent = "Place filled in from the map. Save the zone to keep it.";
+      if (status) status.textContent = window.rwWords("from_map");
     });
   });
 })();

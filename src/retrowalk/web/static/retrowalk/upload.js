@@ -9,22 +9,25 @@
   const status = document.getElementById("upload-status");
   const refusal = document.getElementById("route-refusal");
   const limit = Number(form.dataset.maxBytes);
+  const tx = window.rwWords;
 
   function show(reason, fileName, options) {
     refusal.replaceChildren();
     const p = document.createElement("p");
     p.className = "error";
     if (fileName) {
+      // "<file> was not saved." with the file's name in bold, wherever the language puts it.
+      const [before, after] = tx("not_saved", { file: "\u0000" }).split("\u0000");
       const name = document.createElement("strong");
       name.textContent = fileName;
-      p.append(name, " was not saved. ");
+      p.append(before, name, after + " ");
     }
     p.append(fileName ? reason.charAt(0).toUpperCase() + reason.slice(1) : reason);
     refusal.append(p);
     if (options && options.length) {
       const actions = document.createElement("div");
       actions.className = "actions instead";
-      actions.setAttribute("aria-label", "What to do instead");
+      actions.setAttribute("aria-label", tx("instead"));
       for (const o of options) {
         if (o.kind === "reverse") {
           const again = document.createElement("button");
@@ -57,7 +60,7 @@
     const input = form.querySelector("input[type=file]");
     const file = input && input.files && input.files[0];
     if (file.size > limit) {
-      show(file.name + " is " + Math.round(file.size / 1048576) + " MiB; route files are limited to 50 MiB.", "", []);
+      show(tx("too_big", { file: file.name, size: Math.round(file.size / 1048576) }), "", []);
       return;
     }
     const data = new FormData(form);
@@ -71,19 +74,19 @@
     xhr.upload.addEventListener("progress", function (e) {
       if (e.lengthComputable) {
         bar.value = Math.round((e.loaded / e.total) * 100);
-        status.textContent = "Uploading… " + bar.value + " %";
+        status.textContent = tx("uploading", { percent: bar.value });
       }
     });
-    xhr.upload.addEventListener("load", function () { status.textContent = "Reading the route and placing the bouts…"; });
+    xhr.upload.addEventListener("load", function () { status.textContent = tx("reading"); });
     xhr.addEventListener("load", function () {
       if (xhr.status === 201) { window.location.href = xhr.responseText; return; }
       let body = null;
       try { body = JSON.parse(xhr.responseText); } catch (_) { /* not ours: a proxy's or server's error page */ }
       if (body && body.error) show(body.error, body.file, body.instead);
-      else show("The upload failed (the server answered " + xhr.status + "): try again in a moment.", file.name, []);
+      else show(tx("server", { status: xhr.status }), file.name, []);
     });
     xhr.addEventListener("error", function () {
-      show("The upload failed: check the connection and try again.", file.name, []);
+      show(tx("network"), file.name, []);
     });
     xhr.send(data);
   }

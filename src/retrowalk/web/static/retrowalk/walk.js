@@ -14,6 +14,11 @@ const PRE_CUE_S = 10;
 const TICK_MS = 250;
 const mph = data.units === "mph";
 const $ = (id) => document.getElementById(id);
+// Every word comes from the page (walks/live.py WORDS), in the walker's language, with its %(name)s places.
+const W = data.words;
+const tx = (key, vars = {}) => (W[key] ?? key).replace(/%\((\w+)\)s|%%/g,
+  (match, name) => (name ? String(vars[name]) : "%"));
+const plural = (forms, n) => (n === 1 ? forms[0] : forms[1]);
 
 const fresh = () => ({
   status: "ready", startedAt: null, pausedAt: null, pausedMs: 0, skipS: 0, minIndex: 0, index: -1, preCued: -1,
@@ -35,7 +40,11 @@ let wakeLock = null;
 
 // --- output: speech, vibration, sound ---------------------------------------------------------------------------
 
+// Each cue is spoken and also written to a live region, so a screen reader announces it too (the ticking
+// countdown itself is not live: it would be read out four times a second).
 function say(text) {
+  const region = $("announce");
+  if (region) region.textContent = text;
   if ("speechSynthesis" in window) {
     const utterance = new SpeechSynthesisUtterance(text);
     utterance.lang = data.lang;
@@ -72,10 +81,10 @@ const clock = (seconds) => {
 };
 const spokenTime = (seconds) => {
   const t = Math.round(seconds);
-  if (t < 60) return `${t} seconds`;
+  if (t < 60) return tx("seconds", { n: t });
   const m = Math.floor(t / 60);
   const rest = t % 60;
-  return rest ? `${m} minute${m > 1 ? "s" : ""} ${rest} seconds` : `${m} minute${m > 1 ? "s" : ""}`;
+  return rest ? tx(plural(W.minutes_seconds, m), { n: m, s: rest }) : tx(plural(W.minutes, m), { n: m });
 };
 const distance = (metres) => {
   if (mph) {
@@ -98,44 +107,40 @@ function wayOf(seg, index = s.index) {
 
 function detail(seg) {
   const parts = [];
-  if (seg.terrain && seg.terrain !== "mixed" && seg.terrain !== "unknown") parts.push(seg.terrain);
+  if (seg.terrain && seg.terrain !== "mixed" && seg.terrain !== "unknown") parts.push(tx(seg.terrain));
   if (data.kind === "treadmill" || data.kind === "deadmill") {
     if (seg.speed_kmh) parts.push(speed(seg.speed_kmh));
-    if (seg.incline_pct !== null && seg.incline_pct !== undefined) parts.push(`${seg.incline_pct} % incline`);
+    if (seg.incline_pct !== null && seg.incline_pct !== undefined) parts.push(tx("incline", { n: seg.incline_pct }));
   }
   return parts.join(", ");
 }
 
 function preCueText(next, current) {
-  if (!next) return `In ${PRE_CUE_S} seconds, the walk is over.`;
+  if (!next) return tx("pre_end", { n: PRE_CUE_S });
   const nextIndex = segments.indexOf(next);
   if (next.direction === "backward" && !s.skipped.includes(nextIndex) && s.reason !== "reverse") {
     const slow = current && current.speed_kmh && next.speed_kmh && next.speed_kmh < current.speed_kmh
       && data.kind === "treadmill";
-    return slow ? `In ${PRE_CUE_S} seconds: slow the belt to ${speed(next.speed_kmh)}, then turn around.`
-      : `In ${PRE_CUE_S} seconds, turn around.`;
+    return slow ? tx("pre_slow_turn", { n: PRE_CUE_S, speed: speed(next.speed_kmh) }) : tx("pre_turn", { n: PRE_CUE_S });
   }
-  return s.facing === "backward" ? `In ${PRE_CUE_S} seconds, face forward.` : null;
+  return s.facing === "backward" ? tx("pre_face", { n: PRE_CUE_S }) : null;
 }
 
 function atCueText(seg, previous) {
   const length = spokenTime(seg.duration_s);
-  const where = seg.terrain && seg.terrain !== "mixed" && seg.terrain !== "unknown" ? `, ${seg.terrain}` : "";
+  const ground = seg.terrain && seg.terrain !== "mixed" && seg.terrain !== "unknown" ? tx(seg.terrain) : "";
   let text;
   if (seg.direction === "backward" && s.reason === "reverse") {
-    text = "Keep walking forward: you are going the route the other way, so this stretch would be downhill.";
+    text = tx("keep_reverse");
   } else if (seg.direction === "backward" && wayOf(seg) === "forward") {
     text = onRoute && !s.skipped.includes(s.index)
-      ? "Keep walking forward until GPS shows you on the planned way; then turn around."
-      : "Keep walking forward.";
+      ? tx("keep_until_gps") : tx("keep");
   } else if (seg.direction === "backward") {
     // On a belt she holds the rails and keeps her hips to the console (DOMAIN.md:53-55, S4, S5); looking
     // back over a shoulder is for paths.
-    text = data.kind === "treadmill"
-      ? `Hold the rails and turn around now, hips to the console. Walk backward for ${length}.`
-      : data.kind === "deadmill"
-        ? `Turn around now, hips to the console, and push the belt at your own pace. Walk backward for ${length}.`
-        : `Turn around now. Walk backward for ${length}${where}. Look over your shoulder.`;
+    text = data.kind === "treadmill" ? tx("turn_treadmill", { length })
+      : data.kind === "deadmill" ? tx("turn_deadmill", { length })
+        : ground ? tx("turn_outdoor_on", { length, ground }) : tx("turn_outdoor", { length });
     if (!s.firstBoutDone) {
       text += ` ${data.safety.slice(0, 2).join(" ")}`;
       s.firstBoutDone = true;
@@ -144,15 +149,14 @@ function atCueText(seg, previous) {
     // Only someone facing backward is told to face forward: not at the start, not after a bout she did not
     // turn for (skipped, switched off, or one she joined half-way by starting the coach mid-route).
     const face = s.facing !== "backward" ? ""
-      : data.kind === "treadmill" ? "Hold the rails and turn to face forward now. "
-        : data.kind === "deadmill" ? "Turn to face forward now. " : "Face forward now. ";
-    text = `${face}Walk forward for ${length}.`;
+      : `${tx(data.kind === "treadmill" ? "face_treadmill" : data.kind === "deadmill" ? "face_deadmill" : "face")} `;
+    text = face + tx("forward_for", { length });
   }
   if (data.kind === "treadmill" && seg.speed_kmh && (!previous || previous.speed_kmh !== seg.speed_kmh)) {
-    text += ` Belt at ${speed(seg.speed_kmh)}.`;
+    text += ` ${tx("belt_at", { speed: speed(seg.speed_kmh) })}`;
   }
   if (data.kind === "treadmill" && seg.incline_pct !== null && (!previous || previous.incline_pct !== seg.incline_pct)) {
-    text += ` Incline ${seg.incline_pct} percent.`;
+    text += ` ${tx("incline_spoken", { n: seg.incline_pct })}`;
   }
   return text;
 }
@@ -201,14 +205,7 @@ function noticeMode(state) {
   s.reason = reason;
   s.mode = reason ? "time" : "route";
   if (s.status !== "running") return;
-  const words = {
-    off: "You are off the route. Following the clock until you are back on it.",
-    lost: "GPS signal lost. Following the clock.",
-    weak: "The GPS fix is poor. Following the clock.",
-    reverse: "You seem to be walking the route the other way. Backward bouts are off: what was uphill is downhill this way.",
-    start: "",
-    "": was === "start" ? "" : "Back on the route. Following GPS.",
-  }[reason];
+  const words = reason === "start" ? "" : reason === "" ? (was === "start" ? "" : tx("back_on")) : tx(reason);
   if (words) say(words);
   // The step itself may have changed with the mode (a bout switched off, or on again): say it afresh.
   if (current && wayOf(current) !== wayBefore) announce(current, null);
@@ -262,11 +259,10 @@ function tick() {
 function render(now, pos = null) {
   const root = $("walk");
   root.dataset.state = s.status;
-  $("mode").textContent = s.status === "ready" ? "Ready" : s.status === "paused" ? "Paused"
-    : s.status === "done" ? "Done" : onRoute ? (s.reason === "" ? "Following GPS" : {
-      off: "Off the route: following the clock", lost: "GPS lost: following the clock",
-      weak: "Weak GPS: following the clock", reverse: "Wrong direction: forward only", start: "Waiting for GPS",
-    }[s.reason] || "Following the clock") : "Following the clock";
+  const modes = ["off", "lost", "weak", "reverse", "start"];
+  $("mode").textContent = tx(s.status === "ready" ? "mode_ready" : s.status === "paused" ? "mode_paused"
+    : s.status === "done" ? "mode_done" : onRoute ? (s.reason === "" ? "mode_gps"
+      : modes.includes(s.reason) ? `mode_${s.reason}` : "mode_clock") : "mode_clock");
   $("continue").hidden = !needsTap;
   for (const id of ["start", "pause", "resume", "skip", "stop"]) $(id).hidden = true;
   if (s.status === "ready") $("start").hidden = false;
@@ -276,9 +272,9 @@ function render(now, pos = null) {
   if (s.index < 0 || s.index >= segments.length) {
     root.dataset.way = s.status === "done" || s.status === "stopped" ? "done" : "forward";
     if (s.status === "done" || s.status === "stopped") {
-      $("now-way").textContent = s.status === "done" ? "Walk complete" : "Walk stopped";
-      $("now-count").textContent = clock(s.backwardS) + " backward";
-      $("now-detail").textContent = `${clock(s.forwardS)} forward`;
+      $("now-way").textContent = tx(s.status === "done" ? "complete" : "stopped");
+      $("now-count").textContent = tx("backward_total", { time: clock(s.backwardS) });
+      $("now-detail").textContent = tx("forward_total", { time: clock(s.forwardS) });
       $("next").textContent = "";
     }
     return;
@@ -287,18 +283,20 @@ function render(now, pos = null) {
   const way = wayOf(seg);
   root.dataset.way = way;
   pos = pos || position(now);
-  $("now-way").textContent = way === "backward" ? "Turn around: BACKWARD" : "Walk FORWARD";
+  $("now-way").textContent = tx(way === "backward" ? "now_backward" : "now_forward");
   if (onRoute) {
     const v = Math.max(tracker.speed > 0.3 ? tracker.speed : 0, (seg.speed_kmh || 2.4) / 3.6);
     $("now-count").textContent = distance(pos.toEndM);
-    $("now-detail").textContent = `about ${clock(pos.toEndM / v)} to the next turn${detail(seg) ? " · " + detail(seg) : ""}`;
+    $("now-detail").textContent = tx("about_to_turn", { time: clock(pos.toEndM / v) }) + (detail(seg) ? ` · ${detail(seg)}` : "");
   } else {
     $("now-count").textContent = clock(pos.toEndS);
-    $("now-detail").textContent = `to the next turn${detail(seg) ? " · " + detail(seg) : ""}`;
+    $("now-detail").textContent = tx("to_turn") + (detail(seg) ? ` · ${detail(seg)}` : "");
   }
   const next = segments[s.index + 1];
-  $("next").textContent = next ? `Next: ${next.direction === "backward" ? "BACKWARD" : "forward"} ${clock(next.duration_s)}${detail(next) ? " · " + detail(next) : ""}`
-    : "Next: the end of the walk";
+  $("next").textContent = next
+    ? tx(next.direction === "backward" ? "next_backward" : "next_forward", { time: clock(next.duration_s) })
+      + (detail(next) ? ` · ${detail(next)}` : "")
+    : tx("next_end");
   $("progress").value = onRoute ? Math.min(1, pos.along / segments[segments.length - 1].end_m) : Math.min(1, pos.t / data.total_s);
 }
 
@@ -358,7 +356,7 @@ $("pause").addEventListener("click", () => {
   s.pausedAt = Date.now();
   save();
   halt();
-  say("Paused.");
+  say(tx("paused"));
   render(Date.now());
 });
 $("resume").addEventListener("click", () => {
@@ -368,7 +366,7 @@ $("resume").addEventListener("click", () => {
   s.status = "running";
   if (tracker) tracker.restart(Date.now() / 1000);  // the walker may have moved or stood: start from the next fix
   save();
-  say("Resuming.");
+  say(tx("resuming"));
   run();
   tick();
 });
@@ -385,11 +383,10 @@ $("skip").addEventListener("click", () => {
     s.minIndex = index + 1;
   } else if (seg.direction === "backward") {
     if (!s.skipped.includes(index)) s.skipped.push(index);
-    say("Bout skipped. Walk forward.");
+    say(tx("skipped"));
   } else {
     const next = segments.slice(index + 1).find((x) => x.direction === "backward");
-    say(next ? `On a route each bout starts at its place: the next one is in ${distance(next.start_m - s.along)}.`
-      : "No more bouts on this route. Walk forward to the end.");
+    say(next ? tx("next_bout_in", { distance: distance(next.start_m - s.along) }) : tx("no_more"));
   }
   save();
   tick();
@@ -401,10 +398,10 @@ function finish(complete, quiet = false) {
   halt();
   s.status = complete ? "done" : "stopped";
   if (s.pausedAt) { s.pausedMs += Date.now() - s.pausedAt; s.pausedAt = null; }
-  if (!quiet) say(complete ? "Well done. The walk is over. How was the knee?" : "Walk stopped.");
+  if (!quiet) say(tx(complete ? "well_done" : "stopped_said"));
   save();
-  $("done-summary").textContent = `${clock(s.backwardS)} backward and ${clock(s.forwardS)} forward` +
-    (onRoute ? `, ${distance(s.along)} along the route.` : ".");
+  $("done-summary").textContent = tx(onRoute ? "summary_route" : "summary",
+    { backward: clock(s.backwardS), forward: clock(s.forwardS), distance: onRoute ? distance(s.along) : "" });
   render(Date.now());
 }
 
@@ -427,7 +424,7 @@ for (const scale of document.querySelectorAll(".scale")) {
 $("finish").addEventListener("submit", (event) => {
   event.preventDefault();
   if (s.scores.pain_during === undefined || s.scores.effort === undefined) {
-    $("sync").textContent = "Choose a number for knee pain and for effort first.";
+    $("sync").textContent = tx("choose_scores");
     return;
   }
   const today = new Date();
@@ -438,13 +435,13 @@ $("finish").addEventListener("submit", (event) => {
     ref, plan_id: data.id, day, followed: s.status === "done" && !s.anySkipped, setting: data.kind,
     backward_s: Math.round(s.backwardS), forward_s: Math.round(s.forwardS),
     distance_m: onRoute && s.startAlong !== null ? Math.round(s.along - s.startAlong) : null,
-    pain_during: s.scores.pain_during, effort: s.scores.effort, notes: "Logged by the live coach.",
+    pain_during: s.scores.pain_during, effort: s.scores.effort, notes: tx("logged_note"),
   } });
   localStorage.setItem(OUTBOX, JSON.stringify(outbox));
   localStorage.removeItem(KEY);
   s = fresh();
   $("finish").hidden = true;
-  $("sync").textContent = "Saved on this phone.";
+  $("sync").textContent = tx("saved_here");
   sync();
 });
 
@@ -476,19 +473,19 @@ async function sendAll() {
         headers: { "Content-Type": "application/json", "X-CSRFToken": data.csrf },
       });
     } catch {
-      $("sync").textContent = "Saved on this phone; it will reach your log when you are online.";
+      $("sync").textContent = tx("saved_offline");
       return;
     }
     if (response.status === 201 || response.status === 200) {
       const answer = await response.json();
       dropFromOutbox(item.id);
-      $("sync").textContent = `In your log. ${answer.reason}`;
+      $("sync").textContent = tx("in_log", { reason: answer.reason });
     } else if (response.status === 400 || response.status === 404 || response.status === 422) {
       const problem = await response.json().catch(() => ({}));
       dropFromOutbox(item.id);  // the log will never take it: say why rather than retry for ever
-      $("sync").textContent = `The log refused this walk: ${problem.detail || response.status}.`;
+      $("sync").textContent = tx("refused", { detail: problem.detail || response.status });
     } else {
-      $("sync").textContent = "Saved on this phone; the log could not take it yet (are you logged in?).";
+      $("sync").textContent = tx("not_yet");
       return;
     }
   }

@@ -21,3 +21,13 @@ def distance(metres: float | None, units: str) -> str:
 def height(metres: float | None, units: str) -> str:
     """A climb in the person's units: ``61 m`` or ``200 ft``."""
     return "" if metres is None else format_length_m(float(metres), Units(units))
+
+
+@register.simple_tag
+def js_words(group: str) -> str:
+    """The words of one page script (web/jswords.py) as a JSON block its script reads (static/retrowalk/words.js)."""
+    from django.utils.html import json_script
+
+    from retrowalk.web.jswords import words
+
+    return json_script(words(group), "rw-words")
