@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from retrowalk.core.i18n import _, gettext_noop
+
 
 class Terrain(StrEnum):
     """DOMAIN.md:28-35 Terrain classes."""
@@ -47,3 +49,16 @@ class Elevation(StrEnum):
 
     RECORDED = "recorded"
     UNKNOWN = "unknown"
+
+
+
+# Translators: the kinds of ground, as in "backward 1:30 (100 m, uphill +4 %)" and "on downhill ground".
+TERRAIN_WORDS = {Terrain.UNKNOWN: gettext_noop("unknown"), Terrain.DOWNHILL: gettext_noop("downhill"),
+                 Terrain.FLAT: gettext_noop("flat"), Terrain.UPHILL: gettext_noop("uphill"),
+                 Terrain.STEEP: gettext_noop("steep"), Terrain.MIXED: gettext_noop("mixed")}
+"""The ground in a plan's words, marked for the catalogue: :func:`terrain_label` translates them."""
+
+
+def terrain_label(terrain: Terrain) -> str:
+    """The ground as a plan's words name it ("uphill", "flat" …), in the active language; the value is the code."""
+    return _(TERRAIN_WORDS[terrain])

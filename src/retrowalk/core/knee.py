@@ -30,6 +30,8 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
+from retrowalk.core.i18n import _, gettext_noop, ngettext
+
 FloatArray = npt.NDArray[np.float64]
 
 # MediaPipe Pose landmark numbers.
@@ -40,8 +42,8 @@ LEGS = {"left": (LEFT_HIP, LEFT_KNEE, LEFT_ANKLE), "right": (RIGHT_HIP, RIGHT_KN
 # DOMAIN.md:70: the thresholds.
 REACHED_MAX_DEG = 5.0
 BORDERLINE_MAX_DEG = 10.0
-METHOD_ERROR = "from a phone video the angle can be 4–7° off"
-"""DOMAIN.md:71-72."""
+METHOD_ERROR = gettext_noop("from a phone video the angle can be 4–7° off")
+"""DOMAIN.md:71-72. Marked for the catalogue: shown as ``_(METHOD_ERROR)``."""
 # DOMAIN.md:76-78: when it cannot tell.
 MIN_FPS = 24.0
 VIEW_OFF_SIDE_MAX_DEG = 30.0
@@ -81,6 +83,17 @@ class Verdict(StrEnum):
     CANNOT_TELL = "cannot tell"
 
 
+# Translators: what a knee check found for one step.
+VERDICT_WORDS = {Verdict.REACHED: gettext_noop("reached"), Verdict.BORDERLINE: gettext_noop("borderline"),
+                 Verdict.NOT_REACHED: gettext_noop("not reached"), Verdict.CANNOT_TELL: gettext_noop("cannot tell")}
+"""A step's verdict as people read it, marked for the catalogue: :func:`verdict_label` translates it."""
+
+
+def verdict_label(verdict: Verdict) -> str:
+    """A step's verdict in the active language; the value is the stored code."""
+    return _(VERDICT_WORDS[verdict])
+
+
 @dataclass(frozen=True, slots=True)
 class Stride:
     start: int
@@ -112,21 +125,54 @@ class KneeResult:
 
     @property
     def verdict(self) -> str:
-        """The result in one sentence."""
+        """The result in one sentence, in the active language."""
         if self.side is None:
-            return f"Cannot tell: {self.why}"
+            return _("Cannot tell: %(why)s") % {"why": self.why}
         told = [s for s in self.strides if s.verdict is not Verdict.CANNOT_TELL]
+        left = self.side == "left"
         if not told:
             reasons = sorted({s.why for s in self.strides if s.why})
-            return f"Cannot tell for the {self.side} knee: {'; '.join(reasons) or self.why}."
+            why = {"why": "; ".join(reasons) or self.why}
+            return (_("Cannot tell for the left knee: %(why)s.") if left else
+                    _("Cannot tell for the right knee: %(why)s.")) % why
         reached = sum(1 for s in told if s.verdict is Verdict.REACHED)
         borderline = sum(1 for s in told if s.verdict is Verdict.BORDERLINE)
-        text = f"The {self.side} knee straightened on {reached} of {len(told)} step{'s' if len(told) != 1 else ''}"
-        if borderline:
-            rest = len(told) - reached
-            text += (f" and nearly on the other {borderline}" if borderline == rest and rest > 1 else
-                     " and nearly on the other one" if borderline == rest else f", nearly on {borderline} others")
-        return text + f" ({METHOD_ERROR})."
+        rest = len(told) - reached
+        words = {"reached": reached, "n": len(told), "borderline": borderline, "error": _(METHOD_ERROR)}
+        n = len(told)
+        if not borderline:
+            text = (ngettext("The left knee straightened on %(reached)s of %(n)s step (%(error)s).",
+                             "The left knee straightened on %(reached)s of %(n)s steps (%(error)s).", n) if left else
+                    ngettext("The right knee straightened on %(reached)s of %(n)s step (%(error)s).",
+                             "The right knee straightened on %(reached)s of %(n)s steps (%(error)s).", n))
+        elif borderline == rest and rest > 1:
+            text = (ngettext("The left knee straightened on %(reached)s of %(n)s step and nearly on the other "
+                             "%(borderline)s (%(error)s).",
+                             "The left knee straightened on %(reached)s of %(n)s steps and nearly on the other "
+                             "%(borderline)s (%(error)s).", n) if left else
+                    ngettext("The right knee straightened on %(reached)s of %(n)s step and nearly on the other "
+                             "%(borderline)s (%(error)s).",
+                             "The right knee straightened on %(reached)s of %(n)s steps and nearly on the other "
+                             "%(borderline)s (%(error)s).", n))
+        elif borderline == rest:
+            text = (ngettext("The left knee straightened on %(reached)s of %(n)s step and nearly on the other one "
+                             "(%(error)s).",
+                             "The left knee straightened on %(reached)s of %(n)s steps and nearly on the other one "
+                             "(%(error)s).", n) if left else
+                    ngettext("The right knee straightened on %(reached)s of %(n)s step and nearly on the other one "
+                             "(%(error)s).",
+                             "The right knee straightened on %(reached)s of %(n)s steps and nearly on the other one "
+                             "(%(error)s).", n))
+        else:
+            text = (ngettext("The left knee straightened on %(reached)s of %(n)s step, nearly on %(borderline)s "
+                             "others (%(error)s).",
+                             "The left knee straightened on %(reached)s of %(n)s steps, nearly on %(borderline)s "
+                             "others (%(error)s).", n) if left else
+                    ngettext("The right knee straightened on %(reached)s of %(n)s step, nearly on %(borderline)s "
+                             "others (%(error)s).",
+                             "The right knee straightened on %(reached)s of %(n)s steps, nearly on %(borderline)s "
+                             "others (%(error)s).", n))
+        return text % words
 
 
 def flexion_deg(hip: FloatArray, knee: FloatArray, ankle: FloatArray) -> FloatArray:
@@ -322,23 +368,24 @@ def measure(landmarks: FloatArray, fps: float, people: int = 1,
     frames = len(landmarks)
     nothing = np.full(frames, np.nan)
     if people > 1:
-        return KneeResult(None, (), nothing, fps, "more than one person is in the video and nothing says which one "
-                                                  "is walking; film one person at a time")
+        return KneeResult(None, (), nothing, fps, _("more than one person is in the video and nothing says which "
+                                                    "one is walking; film one person at a time"))
     if fps < MIN_FPS:
-        return KneeResult(None, (), nothing, fps, f"the video has {fps:.0f} frames a second; a step needs at least "
-                                                  f"{MIN_FPS:.0f} to be seen (set the phone to 30 or 60 fps)")
+        return KneeResult(None, (), nothing, fps, _("the video has %(fps)s frames a second; a step needs at least "
+                                                    "%(least)s to be seen (set the phone to 30 or 60 fps)")
+                          % {"fps": f"{fps:.0f}", "least": f"{MIN_FPS:.0f}"})
     if frames < 2 * fps * MIN_STRIDE_S:
-        return KneeResult(None, (), nothing, fps, f"the video is {frames / fps:.1f} s long; film at least a few steps "
-                                                  "(5 seconds or more)")
+        return KneeResult(None, (), nothing, fps, _("the video is %(length)s s long; film at least a few steps (5 "
+                                                    "seconds or more)") % {"length": f"{frames / fps:.1f}"})
     if not np.isfinite(landmarks[:, [LEFT_HIP, LEFT_KNEE, LEFT_ANKLE, RIGHT_HIP, RIGHT_KNEE, RIGHT_ANKLE], :2]).any():
-        return KneeResult(None, (), nothing, fps, "no person was found in the video; film the whole body from the "
-                                                  "side, in good light")
+        return KneeResult(None, (), nothing, fps, _("no person was found in the video; film the whole body from the "
+                                                    "side, in good light"))
     lying = lying_deg(landmarks)
     if np.isfinite(lying) and lying > LYING_MAX_DEG:
-        return KneeResult(None, (), nothing, fps, f"the picture is on its side (the body lies {lying:.0f}° from "
-                                                  "upright in it): the video's turn was not recorded; film with "
-                                                  "the phone held level in landscape, or turn the video upright "
-                                                  "first")
+        return KneeResult(None, (), nothing, fps, _("the picture is on its side (the body lies %(angle)s° from "
+                                                    "upright in it): the video's turn was not recorded; film with the "
+                                                    "phone held level in landscape, or turn the video upright first")
+                          % {"angle": f"{lying:.0f}"})
     side = near_side(landmarks)
     marks = unswapped(landmarks, side)
     off = view_off_side_deg(marks)
@@ -350,9 +397,9 @@ def measure(landmarks: FloatArray, fps: float, people: int = 1,
     raw = flexion_deg(xy[:, 0], xy[:, 1], xy[:, 2])
     smooth = running_median(raw)
     if np.isfinite(off) and off > VIEW_OFF_SIDE_MAX_DEG:
-        return KneeResult(None, (), smooth, fps, f"the camera is about {off:.0f}° off the side (at most "
-                                                 f"{VIEW_OFF_SIDE_MAX_DEG:.0f}° can be read); film square to the "
-                                                 "walking line, from the side")
+        return KneeResult(None, (), smooth, fps, _("the camera is about %(angle)s° off the side (at most %(most)s° "
+                                                   "can be read); film square to the walking line, from the side")
+                          % {"angle": f"{off:.0f}", "most": f"{VIEW_OFF_SIDE_MAX_DEG:.0f}"})
     marks_at = mid_stances(xy[:, 0, 0], xy[:, 2, 0], fps)
     durations = np.diff(marks_at) / fps if len(marks_at) > 1 else np.array([])
     # Between two mid-stances the leg swings through: its knee's most bent frame there is the swing's peak. One
@@ -393,16 +440,18 @@ def measure(landmarks: FloatArray, fps: float, people: int = 1,
                 peaks.append(top)
     walking = [(a, b) for a, b in itertools.pairwise(peaks) if MIN_STRIDE_S <= (b - a) / fps <= MAX_STRIDE_S]
     if not walking:
-        return KneeResult(side, (), smooth, fps, "no regular steps were found: walk past the phone for a few steps")
+        return KneeResult(side, (), smooth, fps, _("no regular steps were found: walk past the phone for a few steps"))
     if len(durations) >= 3 and float(np.std(durations) / np.mean(durations)) > STRIDE_CV_MAX:
-        return KneeResult(side, (), smooth, fps, "the steps are not regular (not walking?): walk steadily past "
-                                                 "the phone")
+        return KneeResult(side, (), smooth, fps, _("the steps are not regular (not walking?): walk steadily past the "
+                                                   "phone"))
     strides = []
     for a, b in walking:
         share_hidden = float(hidden[a:b].any(axis=1).mean())
         part = smooth[a:b]
         if share_hidden > HIDDEN_SHARE_MAX or not np.isfinite(part).any():
-            why = f"the {side} hip, knee or ankle is hidden or unclear in {share_hidden:.0%} of the step"
+            hidden_share = {"share": f"{share_hidden:.0%}"}
+            why = (_("the left hip, knee or ankle is hidden or unclear in %(share)s of the step") if side == "left"
+                   else _("the right hip, knee or ankle is hidden or unclear in %(share)s of the step")) % hidden_share
             strides.append(Stride(a, b, None, None, Verdict.CANNOT_TELL, why))
             continue
         # The bottom of the raw curve: a parabola fitted over five frames round the lowest frame of the

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from retrowalk.core.ground import Elevation, Terrain
+from retrowalk.core.i18n import _
 from retrowalk.core.text import quoted
 from retrowalk.core.units import Units
 
@@ -174,12 +175,12 @@ def plan_from_dict(data: object) -> Plan:
     Totals in the input are checked against the segments, not trusted: a file that says ``backward_s: 300``
     while its segments hold 900 backward seconds is refused.
     """
-    obj = _mapping(data, "the plan")
+    obj = _mapping(data, _("the plan"))
     kind = _enum(Kind, obj.get("kind"), "kind")
     units = _enum(Units, obj.get("units", "kmh"), "units")
     raw_segments = obj.get("segments")
     if not isinstance(raw_segments, list) or not raw_segments:
-        raise PlanError("segments: a plan needs a non-empty list of segments")
+        raise PlanError(_("segments: a plan needs a non-empty list of segments"))
     segments = tuple(_segment(raw, i + 1) for i, raw in enumerate(raw_segments))
     plan = Plan(
         kind=kind,
@@ -192,13 +193,14 @@ def plan_from_dict(data: object) -> Plan:
     )
     for name in ("total_s", "backward_s", "forward_s"):
         if name in obj and obj[name] != getattr(plan, name):
-            raise PlanError(f"{name} says {obj[name]} but the segments add up to {getattr(plan, name)}")
+            raise PlanError(_("%(field)s says %(given)s but the segments add up to %(total)s")
+                            % {"field": name, "given": obj[name], "total": getattr(plan, name)})
     return plan
 
 
 def _mapping(value: object, what: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise PlanError(f"{what} must be a JSON object")
+        raise PlanError(_("%(what)s must be a JSON object") % {"what": what})
     return value
 
 
@@ -207,23 +209,25 @@ def _enum(enum: type[E], value: object, name: str) -> E:
         return enum(str(value)) if isinstance(value, str) else enum(value)  # type: ignore[arg-type]
     except ValueError:
         allowed = ", ".join(e.value for e in enum)
-        raise PlanError(f"{name}: {quoted(value)} is not one of {allowed}") from None
+        raise PlanError(_("%(field)s: %(value)s is not one of %(allowed)s")
+                        % {"field": name, "value": quoted(value), "allowed": allowed}) from None
 
 
 def _strings(value: object, name: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise PlanError(f"{name} must be a list of strings")
+        raise PlanError(_("%(field)s must be a list of strings") % {"field": name})
     return value
 
 
 def _segment(raw: object, number: int) -> Segment:
-    obj = _mapping(raw, f"segment {number}")
-    where = f"segment {number}"
+    where = _("segment %(number)d") % {"number": number}
+    obj = _mapping(raw, where)
 
     def whole(name: str) -> int:
         value = obj.get(name)
         if isinstance(value, bool) or not isinstance(value, int):
-            raise PlanError(f"{where}: {name} must be a whole number of seconds")
+            raise PlanError(_("%(where)s: %(field)s must be a whole number of seconds")
+                            % {"where": where, "field": name})
         return value
 
     def number_or_null(name: str) -> float | None:
@@ -231,16 +235,16 @@ def _segment(raw: object, number: int) -> Segment:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            raise PlanError(f"{where}: {name} must be a number or null")
+            raise PlanError(_("%(where)s: %(field)s must be a number or null") % {"where": where, "field": name})
         return float(value)
 
     cue = obj.get("cue", "")
     if not isinstance(cue, str):
-        raise PlanError(f"{where}: cue must be text")
+        raise PlanError(_("%(where)s: cue must be text") % {"where": where})
     raw_terrain = obj.get("terrain")
-    terrain = None if raw_terrain is None else _enum(Terrain, raw_terrain, f"{where}: terrain")
+    terrain = None if raw_terrain is None else _enum(Terrain, raw_terrain, _field(where, "terrain"))
     return Segment(
-        direction=_enum(Direction, obj.get("direction"), f"{where}: direction"),
+        direction=_enum(Direction, obj.get("direction"), _field(where, "direction")),
         start_s=whole("start_s"),
         duration_s=whole("duration_s"),
         cue=cue,
@@ -253,19 +257,24 @@ def _segment(raw: object, number: int) -> Segment:
     )
 
 
+def _field(where: str, name: str) -> str:
+    """A field of a segment, as a message names it: "segment 3: terrain"."""
+    return _("%(where)s: %(field)s") % {"where": where, "field": name}
+
+
 def _route(raw: object) -> RouteInfo:
     obj = _mapping(raw, "route")
 
     def number(name: str) -> float:
         value = obj.get(name)
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            raise PlanError(f"route: {name} must be a number")
+            raise PlanError(_("route: %(field)s must be a number") % {"field": name})
         return float(value)
 
     elevation = _enum(Elevation, obj.get("elevation"), "route: elevation")
     reverse = obj.get("reverse_backward_s")
     if isinstance(reverse, bool) or not isinstance(reverse, int):
-        raise PlanError("route: reverse_backward_s must be a whole number of seconds")
+        raise PlanError(_("route: reverse_backward_s must be a whole number of seconds"))
     name = obj.get("name", "")
     return RouteInfo(number("distance_m"), number("ascent_m"), number("descent_m"), elevation, reverse,
                      name if isinstance(name, str) else "")

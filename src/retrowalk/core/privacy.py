@@ -27,6 +27,7 @@ import numpy.typing as npt
 
 from retrowalk.core import routetext
 from retrowalk.core.geo import destination, haversine_m
+from retrowalk.core.i18n import _, gettext_noop
 from retrowalk.core.placement import Bout, Placement
 from retrowalk.core.routeplan import ROUTE_GRANULARITY_S, RoutePlan
 from retrowalk.core.track import FloatArray, make_track
@@ -51,7 +52,9 @@ points outside a zone cuts into a 400 m circle by at most 3 cm, so no drawn line
 EDGE_M = 1.0
 """A point this close outside a zone's edge is counted in: what a short straight line can cut into a circle, and
 rounding, with room to spare."""
-SHARED_NOTE = "Part of this route near a private place is not shown; distances start where the shown part starts."
+SHARED_NOTE = gettext_noop("Part of this route near a private place is not shown; distances start where the shown "
+                           "part starts.")
+"""The shared plan's one warning, marked for the catalogue: given as ``_(SHARED_NOTE)``."""
 
 _rng = random.SystemRandom()
 
@@ -71,10 +74,12 @@ class Zone:
 
 def check_place(lat: float, lon: float, radius_m: float) -> None:
     if not (math.isfinite(lat) and -90.0 <= lat <= 90.0 and math.isfinite(lon) and -180.0 <= lon <= 180.0):
-        raise PrivacyError(f"{lat:g}, {lon:g} is not a place: give latitude (−90 to 90) then longitude (−180 to 180)")
+        raise PrivacyError(_("%(lat)s, %(lon)s is not a place: give latitude (−90 to 90) then longitude (−180 to "
+                             "180)") % {"lat": f"{lat:g}", "lon": f"{lon:g}"})
     if not (math.isfinite(radius_m) and MIN_RADIUS_M <= radius_m <= MAX_RADIUS_M):
-        raise PrivacyError(f"a privacy zone's radius is {MIN_RADIUS_M:.0f} to {MAX_RADIUS_M:.0f} m "
-                           f"(got {radius_m:g} m); less would give your home away")
+        raise PrivacyError(_("a privacy zone's radius is %(least)s to %(most)s m (got %(radius)s m); less would give "
+                             "your home away")
+                           % {"least": f"{MIN_RADIUS_M:.0f}", "most": f"{MAX_RADIUS_M:.0f}", "radius": f"{radius_m:g}"})
 
 
 def new_zone(lat: float, lon: float, radius_m: float = DEFAULT_RADIUS_M, rng: random.Random | None = None) -> Zone:
@@ -109,8 +114,8 @@ def parse_zone(text: str) -> tuple[float, float, float]:
     """``LAT,LON[,RADIUS_M]`` (the command line's and the form's typed place) as numbers, checked."""
     found = _ZONE.match(text)
     if not found:
-        raise PrivacyError(f"{text!r} is not a place: give it as LAT,LON or LAT,LON,RADIUS_M, for example "
-                           "47.3769,8.5417,400")
+        raise PrivacyError(_("%(text)s is not a place: give it as LAT,LON or LAT,LON,RADIUS_M, for example "
+                             "47.3769,8.5417,400") % {"text": repr(text)})
     lat, lon = float(found[1]), float(found[2])
     radius = float(found[3]) if found[3] else DEFAULT_RADIUS_M
     check_place(lat, lon, radius)
@@ -186,7 +191,7 @@ def cut(walk: Walked, step: float, n: int, zones: Sequence[Zone], extra_m: float
     hid |= np.cumsum(marks[:n]) > 0
     visible = np.flatnonzero(~hid)
     if not len(visible):
-        raise PrivacyError("all of this route lies within a privacy zone: there is nothing of it to share")
+        raise PrivacyError(_("all of this route lies within a privacy zone: there is nothing of it to share"))
     i0, i1 = int(visible[0]), int(visible[-1]) + 1
     hid = hid[i0:i1]
     # Runs of shown samples, [a, b) each, and the walk's points in each with its two ends put in.
@@ -268,7 +273,7 @@ def shared(result: RoutePlan, zones: Sequence[Zone], extra_m: float) -> RoutePla
     if route is not None:
         route = replace(route, distance_m=new_prof.length_m, ascent_m=_finite(new_prof.ascent_m),
                         descent_m=_finite(new_prof.descent_m), name="")
-    new_plan = replace(plan, segments=segments, route=route, warnings=(SHARED_NOTE,))
+    new_plan = replace(plan, segments=segments, route=route, warnings=(_(SHARED_NOTE),))
     return replace(result, plan=new_plan, profile=new_prof, placement=placement, usable=usable, walk=track,
                    shown=shown)
 

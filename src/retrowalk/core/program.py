@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from retrowalk.core.i18n import _, gettext_noop
 from retrowalk.core.plan import PlanError
 from retrowalk.core.rules import (
     BACKWARD_MAX_S,
@@ -28,6 +29,16 @@ class Level(StrEnum):
     BEGINNER = "beginner"
     INTERMEDIATE = "intermediate"
     ADVANCED = "advanced"
+
+
+LEVEL_WORDS = {Level.BEGINNER: gettext_noop("beginner"), Level.INTERMEDIATE: gettext_noop("intermediate"),
+               Level.ADVANCED: gettext_noop("advanced")}
+"""The levels as people read them, marked for the catalogue: :func:`level_label` translates them."""
+
+
+def level_label(level: Level) -> str:
+    """The level in the active language; the value is the stored code."""
+    return _(LEVEL_WORDS[level])
 
 
 LEVEL_WEEK = {Level.BEGINNER: 1, Level.INTERMEDIATE: 3, Level.ADVANCED: 6}
@@ -58,7 +69,7 @@ def level_for_week(week: int) -> Level:
 
 def dose_for_week(week: int, settings: Settings = DEFAULTS) -> Dose:
     if not 1 <= week <= MAX_WEEK:
-        raise PlanError(f"week must be between 1 and {MAX_WEEK}, not {week}")
+        raise PlanError(_("week must be between 1 and %(most)s, not %(week)s") % {"most": MAX_WEEK, "week": week})
     step = week - 1
 
     minute_steps = (BACKWARD_MAX_S - BACKWARD_MIN_S) // settings.backward_minute_step_s

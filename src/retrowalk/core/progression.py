@@ -28,13 +28,15 @@ A step is one rung of :func:`retrowalk.core.program.dose_for_week`'s ladder (+1 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from retrowalk.core.i18n import _, gettext_noop, ngettext
 from retrowalk.core.program import MAX_WEEK, Dose, dose_for_week
 from retrowalk.core.rules import KMH_PER_MPH
+from retrowalk.core.text import short_date
 from retrowalk.core.units import Units, format_clock, format_speed
 
 PAIN_ACCEPTABLE_MAX = 5  # DOMAIN.md:45
@@ -52,6 +54,17 @@ class Change(StrEnum):
     REPEAT = "repeat"
     STEP_BACK = "step back"
     WAIT = "wait"
+
+
+# Translators: what the next session does on the programme.
+CHANGE_WORDS = {Change.PROGRESS: gettext_noop("progress"), Change.REPEAT: gettext_noop("repeat"),
+                Change.STEP_BACK: gettext_noop("step back"), Change.WAIT: gettext_noop("wait")}
+"""A decision's change as people read it, marked for the catalogue: :func:`change_label` translates it."""
+
+
+def change_label(change: Change) -> str:
+    """The change in the active language; the value is the stored code."""
+    return _(CHANGE_WORDS[change])
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,57 +89,83 @@ class Decision:
 
 def next_step(log: Sequence[LoggedSession], current_week: int, pain_baseline: int,
               units: Units = Units.MPH) -> Decision:
-    """The step for the next session and the reason, shown to the client as it is."""
+    """The step for the next session and the reason, shown to the client as it is (in the active language)."""
     if not log:
-        return Decision(current_week, Change.REPEAT, "No session logged yet: start with this plan.")
+        return Decision(current_week, Change.REPEAT, _("No session logged yet: start with this plan."))
     log = sorted(log, key=lambda s: s.day)
     last = log[-1]
     if last.week != current_week:
-        return Decision(current_week, Change.REPEAT, f"Your plan is at step {current_week} since your last session: "
-                                                     "walk it and log how it went.")
+        return Decision(current_week, Change.REPEAT,
+                        _("Your plan is at step %(week)s since your last session: walk it and log how it went.")
+                        % {"week": current_week})
     rising = _rising(log, last.day)
 
-    back: str | None = None
-    if last.pain_during > PAIN_ACCEPTABLE_MAX:
-        back = f"pain {last.pain_during}/10 during the walk (more than {PAIN_ACCEPTABLE_MAX})"
-    elif last.pain_next_morning is not None and last.pain_next_morning > pain_baseline:
-        back = (f"pain {last.pain_next_morning}/10 the next morning, above your usual {pain_baseline}/10: "
-                "it has not settled")
-    elif rising is not None:
-        back = f"pain rising week to week (average {rising[0]:.1f}/10, the week before {rising[1]:.1f}/10)"
+    week = max(1, current_week - 1)
+    back = _step_back(last, pain_baseline, rising, week == current_week, lambda: _undo(current_week, units))
     if back is not None:
-        week = max(1, current_week - 1)
-        if week == current_week:
-            return Decision(week, Change.STEP_BACK, f"{_capital(back)}: stay at the first step and rest until "
-                                                    "it settles; tell your coach if it does not.")
-        return Decision(week, Change.STEP_BACK, f"{_capital(back)}: one step back, {_undo(current_week, units)}.")
+        return Decision(week, Change.STEP_BACK, back)
 
     if last.pain_next_morning is None:
         return Decision(current_week, Change.WAIT,
-                        f"Pain {last.pain_during}/10 during the walk on {last.day:%a %d %b}. How does the knee feel "
-                        "the next morning? Log it, and the next step follows from it.")
-    settled = f"pain {last.pain_during}/10 and settled next morning"
+                        _("Pain %(pain)s/10 during the walk on %(day)s. How does the knee feel the next morning? "
+                          "Log it, and the next step follows from it.")
+                        % {"pain": last.pain_during, "day": short_date(last.day)})
+    pain = {"pain": last.pain_during}
     if last.pain_during > PAIN_PROGRESS_MAX:
-        return Decision(current_week, Change.REPEAT, f"{_capital(settled)}: repeat the same plan.")
+        return Decision(current_week, Change.REPEAT,
+                        _("Pain %(pain)s/10 and settled next morning: repeat the same plan.") % pain)
     if last.effort > EFFORT_EASY_MAX:
         return Decision(current_week, Change.REPEAT,
-                        f"{_capital(settled)}, but effort {last.effort}/10: repeat until it feels easy "
-                        f"({EFFORT_EASY_MAX}/10 or less).")
+                        _("Pain %(pain)s/10 and settled next morning, but effort %(effort)s/10: repeat until it feels "
+                          "easy (%(easy)s/10 or less).")
+                        % {**pain, "effort": last.effort, "easy": EFFORT_EASY_MAX})
     dose_s = dose_for_week(current_week).backward_s
     if last.recorded_backward_s is not None and last.recorded_backward_s < RECORDED_DONE_SHARE * dose_s:
         return Decision(current_week, Change.REPEAT,
-                        f"{_capital(settled)}, but the recording shows {format_clock(last.recorded_backward_s)} "
-                        f"backward of this step's {format_clock(dose_s)}: repeat it until the watch shows it walked.")
+                        _("Pain %(pain)s/10 and settled next morning, but the recording shows %(recorded)s backward "
+                          "of this step's %(dose)s: repeat it until the watch shows it walked.")
+                        % {**pain, "recorded": format_clock(last.recorded_backward_s), "dose": format_clock(dose_s)})
     at_step = [s for s in log if s.week == current_week]
     held = (last.day - at_step[0].day).days if at_step else 0
     if held < STEP_HOLD_DAYS:
         return Decision(current_week, Change.REPEAT,
-                        f"{_capital(settled)}, effort easy: one more week at this step before the next "
-                        f"({held + 1} of {STEP_HOLD_DAYS + 1} days so far).")
+                        _("Pain %(pain)s/10 and settled next morning, effort easy: one more week at this step before "
+                          "the next (%(held)s of %(days)s days so far).")
+                        % {**pain, "held": held + 1, "days": STEP_HOLD_DAYS + 1})
     if current_week >= MAX_WEEK:
-        return Decision(current_week, Change.REPEAT, f"{_capital(settled)}: you are at the top of the programme.")
+        return Decision(current_week, Change.REPEAT,
+                        _("Pain %(pain)s/10 and settled next morning: you are at the top of the programme.") % pain)
     return Decision(current_week + 1, Change.PROGRESS,
-                    f"{_capital(settled)}, effort easy: {_step_up(current_week, units)}.")
+                    _("Pain %(pain)s/10 and settled next morning, effort easy: %(change)s.")
+                    % {**pain, "change": _step_up(current_week, units)})
+
+
+def _step_back(last: LoggedSession, pain_baseline: int, rising: tuple[float, float] | None, first: bool,
+               change: Callable[[], str]) -> str | None:
+    """Why to step back, if at all, as the whole sentence: at the first step (``first``) or one step back (what
+    that changes: ``change()``)."""
+    if last.pain_during > PAIN_ACCEPTABLE_MAX:
+        words: dict[str, object] = {"pain": last.pain_during, "most": PAIN_ACCEPTABLE_MAX}
+        if first:
+            return _("Pain %(pain)s/10 during the walk (more than %(most)s): stay at the first step and rest until "
+                     "it settles; tell your coach if it does not.") % words
+        return _("Pain %(pain)s/10 during the walk (more than %(most)s): one step back, %(change)s.") \
+            % {**words, "change": change()}
+    if last.pain_next_morning is not None and last.pain_next_morning > pain_baseline:
+        words = {"pain": last.pain_next_morning, "usual": pain_baseline}
+        if first:
+            return _("Pain %(pain)s/10 the next morning, above your usual %(usual)s/10: it has not settled: stay at "
+                     "the first step and rest until it settles; tell your coach if it does not.") % words
+        return _("Pain %(pain)s/10 the next morning, above your usual %(usual)s/10: it has not settled: one step "
+                 "back, %(change)s.") % {**words, "change": change()}
+    if rising is not None:
+        words = {"now": f"{rising[0]:.1f}", "then": f"{rising[1]:.1f}"}
+        if first:
+            return _("Pain rising week to week (average %(now)s/10, the week before %(then)s/10): stay at the first "
+                     "step and rest until it settles; tell your coach if it does not.") % words
+        return _("Pain rising week to week (average %(now)s/10, the week before %(then)s/10): one step back, "
+                 "%(change)s.") % {**words, "change": change()}
+    return None
 
 
 def _rising(log: Sequence[LoggedSession], today: date) -> tuple[float, float] | None:
@@ -150,16 +189,16 @@ def _undo(week: int, units: Units) -> str:
 def _difference(a: Dose, b: Dose, units: Units, sign: str) -> str:
     if a.backward_s != b.backward_s:
         minutes = abs(b.backward_s - a.backward_s) // 60
-        return f"{sign}{minutes} backward minute{'s' if minutes != 1 else ''} ({b.backward_s // 60} in all)"
+        return (ngettext("%(sign)s%(n)d backward minute (%(total)s in all)",
+                         "%(sign)s%(n)d backward minutes (%(total)s in all)", minutes)
+                % {"sign": sign, "n": minutes, "total": b.backward_s // 60})
     if a.treadmill_backward_kmh != b.treadmill_backward_kmh:
         step = abs(b.treadmill_backward_kmh - a.treadmill_backward_kmh)
-        shown = f"{step / KMH_PER_MPH:.1f} mph" if units is Units.MPH else f"{step:.1f} km/h"
-        return (f"{sign}{shown} backward on the treadmill "
-                f"({format_speed(b.treadmill_backward_kmh, units)}); outdoors the same plan")
+        shown = f"{step / KMH_PER_MPH:.1f}" if units is Units.MPH else f"{step:.1f}"
+        return (_("%(sign)s%(step)s %(unit)s backward on the treadmill (%(speed)s); outdoors the same plan")
+                % {"sign": sign, "step": shown, "unit": units.speed_label,
+                   "speed": format_speed(b.treadmill_backward_kmh, units)})
     if a.incline_pct != b.incline_pct:
-        return f"{sign}{abs(b.incline_pct - a.incline_pct):g} % treadmill incline ({b.incline_pct:g} %)"
-    return "the same plan"
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
+        return (_("%(sign)s%(step)s %% treadmill incline (%(incline)s %%)")
+                % {"sign": sign, "step": f"{abs(b.incline_pct - a.incline_pct):g}", "incline": f"{b.incline_pct:g}"})
+    return _("the same plan")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from retrowalk.core.i18n import _, gettext_noop
 from retrowalk.core.plan import PlanError
 from retrowalk.core.units import Units, format_distance, format_duration
 
@@ -44,10 +45,12 @@ class Option:
 
 
 REASONS = {
-    Why.NO_SAFE_GROUND: "no flat or rising stretch long enough for a bout after the warm-up and before the cool-down",
-    Why.SHARP_TURNS: "its flat and rising stretches are too short between sharp turns (a bout needs straight ground "
-                     "with 10 m clear of any turn over 45°)",
+    Why.NO_SAFE_GROUND: gettext_noop("no flat or rising stretch long enough for a bout after the warm-up and before "
+                                     "the cool-down"),
+    Why.SHARP_TURNS: gettext_noop("its flat and rising stretches are too short between sharp turns (a bout needs "
+                                  "straight ground with 10 m clear of any turn over 45°)"),
 }
+"""Why a route holds too little, as a clause, marked for the catalogue: shown as ``_(REASONS[why])``."""
 
 
 class RouteRefusedError(PlanError):
@@ -64,25 +67,36 @@ class RouteRefusedError(PlanError):
         self.length_m = length_m
         self.needed_m = needed_m
         self.units = units
-        super().__init__(f"{self.reason()}; {offer(options)}")
+        super().__init__(_("%(reason)s; %(instead)s") % {"reason": self.reason(), "instead": offer(options)})
 
     def reason(self) -> str:
         if self.why is Why.TOO_SHORT:
-            return (f"this route is only {format_distance(self.length_m, self.units)} long, too short to walk a plan "
-                    f"on (a warm-up, one bout and a cool-down take about {format_distance(self.needed_m, self.units)})")
-        return f"this route has nowhere safe to walk backward: {REASONS[self.why]}"
+            return (_("this route is only %(length)s long, too short to walk a plan on (a warm-up, one bout and a "
+                      "cool-down take about %(needed)s)")
+                    % {"length": format_distance(self.length_m, self.units),
+                       "needed": format_distance(self.needed_m, self.units)})
+        return _("this route has nowhere safe to walk backward: %(reason)s") % {"reason": _(REASONS[self.why])}
 
 
 def offer(options: tuple[Option, ...]) -> str:
     """The options as a clause: "walked the other way it holds 5 min, or plan by time or on a treadmill"."""
-    parts = []
+    parts: list[str] = []
+    kinds: list[Instead] = []
     for option in options:
         if option.instead is Instead.REVERSE and option.backward_s:
-            parts.append(f"walked the other way it holds {format_duration(option.backward_s)}")
+            parts.append(_("walked the other way it holds %(backward)s")
+                         % {"backward": format_duration(option.backward_s)})
         elif option.instead is Instead.TIME_PLAN:
-            parts.append("plan by time instead")
+            parts.append(_("plan by time instead"))
         elif option.instead is Instead.TREADMILL:
-            parts.append("on a treadmill")
-    if len(parts) > 1 and parts[-1] == "on a treadmill" and parts[-2] == "plan by time instead":
-        parts[-2:] = ["plan by time or on a treadmill instead"]
-    return ", or ".join(parts)
+            parts.append(_("on a treadmill"))
+        else:
+            continue
+        kinds.append(option.instead)
+    if kinds[-2:] == [Instead.TIME_PLAN, Instead.TREADMILL]:
+        parts[-2:] = [_("plan by time or on a treadmill instead")]
+    text = parts[0] if parts else ""
+    for part in parts[1:]:
+        # Translators: one more thing the walker can do instead, after those before it.
+        text = _("%(options)s, or %(option)s") % {"options": text, "option": part}
+    return text

@@ -22,6 +22,7 @@ import numpy as np
 
 from retrowalk.core.geo import along_m
 from retrowalk.core.ground import Terrain
+from retrowalk.core.i18n import _, gettext_noop, ngettext
 from retrowalk.core.plan import Kind, Plan, Segment
 from retrowalk.core.recording import Recording
 from retrowalk.core.rules import BACKWARD_MAX_S, BACKWARD_MIN_S
@@ -55,6 +56,17 @@ class Verdict(StrEnum):
     CONSISTENT = "consistent"
     NOT_VERIFIABLE = "not verifiable"
     MISSED = "missed"
+
+
+# Translators: what a review found for one planned backward bout.
+VERDICT_WORDS = {Verdict.CONFIRMED: gettext_noop("confirmed"), Verdict.CONSISTENT: gettext_noop("consistent"),
+                 Verdict.NOT_VERIFIABLE: gettext_noop("not verifiable"), Verdict.MISSED: gettext_noop("missed")}
+"""A bout's verdict as people read it, marked for the catalogue: :func:`verdict_label` translates it."""
+
+
+def verdict_label(verdict: Verdict) -> str:
+    """A bout's verdict in the active language; the value is the stored code."""
+    return _(VERDICT_WORDS[verdict])
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,11 +148,11 @@ def review(recording: Recording, plan: Plan | None = None, step_of_segment: Sequ
     why = ""
     treadmill = recording.indoor or (plan is not None and plan.kind in (Kind.TREADMILL, Kind.DEADMILL))
     if treadmill:
-        why = "a treadmill walk: the belt moves, the watch does not, so its pace says nothing of direction"
+        why = _("a treadmill walk: the belt moves, the watch does not, so its pace says nothing of direction")
     elif not recording.has_time or not np.isfinite(dist).any():
-        why = "the recording has no times or positions to read a pace from"
+        why = _("the recording has no times or positions to read a pace from")
     elif not recording.has_cadence:
-        why = "the recording has no cadence: pace alone cannot tell a backward bout from a slow stretch"
+        why = _("the recording has no cadence: pace alone cannot tell a backward bout from a slow stretch")
     elif not has_laps or not confirmed:
         found = [Stretch(a, b, *_where(a, b, time - t0, dist), ground(a, b, time - t0), "pace")
                  for a, b in _consistent(recording, t0)]
@@ -214,7 +226,16 @@ def _step_runs(recording: Recording, t0: float) -> list[tuple[float, float, int]
 def _backward_steps(recording: Recording, plan: Plan | None, step_of_segment: Sequence[int] | None) -> set[int]:
     if plan is not None and step_of_segment is not None and len(step_of_segment) == len(plan.segments):
         return {step_of_segment[i] for i, seg in enumerate(plan.segments) if seg.backward}
-    return {i for i, name in recording.step_names.items() if name.lower().startswith("backward")}
+    prefixes = _backward_prefixes()
+    return {i for i, name in recording.step_names.items() if name.lower().startswith(prefixes)}
+
+
+def _backward_prefixes() -> tuple[str, ...]:
+    """How a backward step's name starts: "backward" as our English workouts name it, and the same name's first
+    words in the active language (the review runs in the client's language, as her workout was exported in)."""
+    # The very message formats/fitworkout.py names its steps with, so both always agree.
+    own = _("Backward %(length)s").split("%(")[0].strip().lower()
+    return tuple({"backward", own} - {""})
 
 
 def _consistent(recording: Recording, t0: float) -> list[tuple[float, float]]:
@@ -288,7 +309,7 @@ def _against_the_plan(plan: Plan, confirmed: list[tuple[Stretch, int]], found: l
             continue
         if confirmed:  # the watch ran the workout and has no lap for this bout
             out.append(BoutReview(number, seg.duration_s, seg.start_s, Verdict.MISSED, None,
-                                  "the watch ran the workout but has no lap of this bout"))
+                                  _("the watch ran the workout but has no lap of this bout")))
             continue
         if why:
             out.append(BoutReview(number, seg.duration_s, seg.start_s, Verdict.NOT_VERIFIABLE, None, why))
@@ -296,8 +317,8 @@ def _against_the_plan(plan: Plan, confirmed: list[tuple[Stretch, int]], found: l
         near = _nearest(seg, free_found, by_place, tolerance_s)
         if near is None:
             out.append(BoutReview(number, seg.duration_s, seg.start_s, Verdict.MISSED, None,
-                                  "nothing slower with the cadence kept near its planned "
-                                  + ("place" if by_place else "time")))
+                                  _("nothing slower with the cadence kept near its planned place") if by_place else
+                                  _("nothing slower with the cadence kept near its planned time")))
         else:
             free_found.remove(near)
             out.append(BoutReview(number, seg.duration_s, seg.start_s, Verdict.CONSISTENT, near))
@@ -348,41 +369,61 @@ def _against_the_seed(stretches: list[Stretch], duration: float, basis: str, why
 def _words(r: Review, why: str) -> tuple[str, ...]:
     out: list[str] = []
     for s in r.descents:
-        at = f" at {format_clock(round(s.start_s))}"
-        what = "was walked backward" if s.source == "laps" else "looks like a backward stretch and was"
-        out.append(f"The stretch{at} {what} on a descent: backward walking is for uphill and flat ground only, "
-                   "never downhill (S3).")
+        at = {"at": format_clock(round(s.start_s))}
+        if s.source == "laps":
+            out.append(_("The stretch at %(at)s was walked backward on a descent: backward walking is for uphill and "
+                         "flat ground only, never downhill (S3).") % at)
+        else:
+            out.append(_("The stretch at %(at)s looks like a backward stretch and was on a descent: backward walking "
+                         "is for uphill and flat ground only, never downhill (S3).") % at)
     if r.planned:
         n = len(r.bouts)
         counts = {v: sum(1 for b in r.bouts if b.verdict is v) for v in Verdict}
         if counts[Verdict.CONFIRMED]:
-            out.append(f"Bouts done: {counts[Verdict.CONFIRMED]}/{n} confirmed by the watch's laps of the workout.")
+            out.append(_("Bouts done: %(done)s/%(n)s confirmed by the watch's laps of the workout.")
+                       % {"done": counts[Verdict.CONFIRMED], "n": n})
         if counts[Verdict.CONSISTENT]:
-            out.append(f"{counts[Verdict.CONSISTENT]}/{n} bouts have a stretch consistent with backward walking "
-                       "(slower, cadence kept) near where they were planned; pace cannot prove direction.")
+            out.append(_("%(done)s/%(n)s bouts have a stretch consistent with backward walking (slower, cadence kept) "
+                         "near where they were planned; pace cannot prove direction.")
+                       % {"done": counts[Verdict.CONSISTENT], "n": n})
         if counts[Verdict.MISSED]:
-            out.append(f"{counts[Verdict.MISSED]}/{n} bouts: nothing in the recording shows them.")
+            out.append(_("%(missed)s/%(n)s bouts: nothing in the recording shows them.")
+                       % {"missed": counts[Verdict.MISSED], "n": n})
         if counts[Verdict.NOT_VERIFIABLE]:
-            out.append(f"{counts[Verdict.NOT_VERIFIABLE]}/{n} bouts cannot be checked: {why}. "
-                       "Please confirm them yourself.")
+            out.append(_("%(unchecked)s/%(n)s bouts cannot be checked: %(why)s. Please confirm them yourself.")
+                       % {"unchecked": counts[Verdict.NOT_VERIFIABLE], "n": n, "why": why})
     else:
         done = r.backward_s
         if why:
-            out.append(f"Backward bouts cannot be checked: {why}. Please say yourself what you walked.")
+            out.append(_("Backward bouts cannot be checked: %(why)s. Please say yourself what you walked.")
+                       % {"why": why})
         elif not r.bouts:
-            out.append("No stretch in this recording looks like a backward bout: the seed asks for 5 to 10 minutes "
-                       "backward, in bouts (S1, S2).")
+            out.append(_("No stretch in this recording looks like a backward bout: the seed asks for 5 to 10 minutes "
+                         "backward, in bouts (S1, S2)."))
         else:
-            how = "confirmed by the watch's laps" if r.basis == "laps" else "consistent with backward walking"
-            out.append(f"{len(r.bouts)} stretch{'es' if len(r.bouts) != 1 else ''} {how}, "
-                       f"{format_clock(round(done))} in all.")
+            found = len(r.bouts)
+            words = {"n": found, "total": format_clock(round(done))}
+            if r.basis == "laps":
+                out.append(ngettext("%(n)s stretch confirmed by the watch's laps, %(total)s in all.",
+                                    "%(n)s stretches confirmed by the watch's laps, %(total)s in all.", found) % words)
+            else:
+                out.append(ngettext("%(n)s stretch consistent with backward walking, %(total)s in all.",
+                                    "%(n)s stretches consistent with backward walking, %(total)s in all.", found)
+                           % words)
             if done < BACKWARD_MIN_S:
-                out.append("That is under the 5 minutes the seed asks for (S1).")
+                out.append(_("That is under the 5 minutes the seed asks for (S1)."))
             elif done > BACKWARD_MAX_S:
-                out.append("That is over the 10 minutes the seed asks for (S1).")
+                out.append(_("That is over the 10 minutes the seed asks for (S1)."))
     if r.unplanned:
-        out.append(f"{len(r.unplanned)} more stretch{'es' if len(r.unplanned) != 1 else ''} "
-                   f"{'like' if r.basis != 'laps' else 'of'} backward walking outside the planned bouts.")
+        more = len(r.unplanned)
+        if r.basis != "laps":
+            out.append(ngettext("%(n)s more stretch like backward walking outside the planned bouts.",
+                                "%(n)s more stretches like backward walking outside the planned bouts.", more)
+                       % {"n": more})
+        else:
+            out.append(ngettext("%(n)s more stretch of backward walking outside the planned bouts.",
+                                "%(n)s more stretches of backward walking outside the planned bouts.", more)
+                       % {"n": more})
     return tuple(out)
 
 

@@ -20,6 +20,7 @@ from retrowalk.core.arrays import cumsum0
 from retrowalk.core.bounds import ROUTE_MINUTES, check_speeds
 from retrowalk.core.check import check
 from retrowalk.core.ground import Elevation, Terrain
+from retrowalk.core.i18n import _
 from retrowalk.core.placement import Placement, place, place_spread
 from retrowalk.core.plan import Flag, Kind, Plan, PlanError, RouteInfo
 from retrowalk.core.program import Level, dose_for_week
@@ -174,16 +175,17 @@ def route_plan(track: Track, req: RouteRequest, settings: Settings = DEFAULTS) -
     if prof.elevation is Elevation.RECORDED and prof.window_m > NOISY_WINDOW_M:
         # The grade is averaged over a long window here: a short dip can hide in it (the stated resolution is
         # twice the window). Say so, as for unknown ground.
-        warnings.append(f"The elevation in this file is noisy (about ±{prof.noise_m:.0f} m): a dip shorter than "
-                        f"about {format_distance(2 * prof.window_m, req.units)} may not show. Walk backward only "
-                        "where you can see the ground is level or rising.")
+        warnings.append(_("The elevation in this file is noisy (about ±%(noise)s m): a dip shorter than about "
+                          "%(dip)s may not show. Walk backward only where you can see the ground is level or rising.")
+                        % {"noise": f"{prof.noise_m:.0f}", "dip": format_distance(2 * prof.window_m, req.units)})
     if prof.elevation is Elevation.UNKNOWN:
         flags.add(Flag.UNKNOWN_TERRAIN)
-        warnings.append("The route has no usable elevation, so uphill and downhill are unknown: the bouts are placed "
-                        "by distance alone. Walk backward only where you can see the ground is flat or rising.")
+        warnings.append(_("The route has no usable elevation, so uphill and downhill are unknown: the bouts are "
+                          "placed by distance alone. Walk backward only where you can see the ground is flat or "
+                          "rising."))
     if max_m is not None and prof.length_m + setup.step < prof.track_m - 1:
-        warnings.append(f"The plan covers the first {format_distance(prof.length_m, req.units)} of the route "
-                        f"({format_duration(total_s)}).")
+        warnings.append(_("The plan covers the first %(distance)s of the route (%(duration)s).")
+                        % {"distance": format_distance(prof.length_m, req.units), "duration": format_duration(total_s)})
     if backward_s < setup.target_s:
         warnings.append(routetext.shortfall(backward_s, setup.target_s, reverse_s, _why(prof, usable, setup)))
         if backward_s < BACKWARD_MIN_S:
@@ -193,7 +195,8 @@ def route_plan(track: Track, req: RouteRequest, settings: Settings = DEFAULTS) -
         warnings.append(routetext.late_gap(prof, placed, math.ceil(len(usable) * LATE_SHARE) * prof.step_m, late,
                                            req.units))
     if dose.level is Level.BEGINNER and (prof.terrain == Terrain.STEEP.code).any():
-        warnings.append(f"Stretches steeper than {settings.steep_min_grade_pct:g} % are left out for beginners.")
+        warnings.append(_("Stretches steeper than %(steep)s %% are left out for beginners.")
+                        % {"steep": f"{settings.steep_min_grade_pct:g}"})
 
     name = track.name or ""
     info = RouteInfo(prof.length_m, prof.ascent_m, prof.descent_m, prof.elevation, reverse_s, name)
@@ -236,15 +239,17 @@ def _setup(req: RouteRequest, settings: Settings) -> _Setup:
     lo = req.bout_min_s if req.bout_min_s is not None else settings.bout_min_s
     hi = req.bout_max_s if req.bout_max_s is not None else dose.outdoor_bout_max_s
     if lo < settings.bout_min_s:
-        raise PlanError(f"a backward bout lasts at least {settings.bout_min_s} s (DOMAIN.md §2 Bout lengths)")
+        raise PlanError(_("a backward bout lasts at least %(bout)s s (DOMAIN.md §2 Bout lengths)")
+                        % {"bout": settings.bout_min_s})
     if hi > settings.bout_max_s:
-        raise PlanError(f"outdoors a backward bout lasts at most {settings.bout_max_s} s (DOMAIN.md §2 Bout lengths)")
+        raise PlanError(_("outdoors a backward bout lasts at most %(bout)s s (DOMAIN.md §2 Bout lengths)")
+                        % {"bout": settings.bout_max_s})
     k_lo, k_hi = math.ceil(lo / tau), hi // tau
     if k_lo > k_hi and tau > g:
-        raise PlanError(f"a backward speed of {back_kmh:.2f} km/h is too slow to place bouts on a route; "
-                        "plan by time instead, or on a treadmill")
+        raise PlanError(_("a backward speed of %(speed)s km/h is too slow to place bouts on a route; plan by time "
+                          "instead, or on a treadmill") % {"speed": f"{back_kmh:.2f}"})
     if k_lo > k_hi:
-        raise PlanError(f"the shortest bout ({lo} s) is longer than the longest ({hi} s)")
+        raise PlanError(_("the shortest bout (%(lo)s s) is longer than the longest (%(hi)s s)") % {"lo": lo, "hi": hi})
 
     if req.backward_s is not None:
         refuse_outside_s1(req.backward_s)

@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 from retrowalk.core.arrays import cumsum0
-from retrowalk.core.ground import Elevation, Terrain
+from retrowalk.core.ground import Elevation, Terrain, terrain_label
+from retrowalk.core.i18n import _, ngettext
 from retrowalk.core.placement import Placement
 from retrowalk.core.plan import Direction, Segment
 from retrowalk.core.refusal import REASONS, Why
@@ -75,48 +76,75 @@ def _ground(prof: Profile, a: int, b: int, direction: Direction) -> Terrain:
 
 def _cue(direction: Direction, i: int, count: int, start_m: float, end_m: float, duration: int, terrain: Terrain,
          grade: float | None, units: Units) -> str:
-    span = format_distance(end_m - start_m, units)
+    span = {"span": format_distance(end_m - start_m, units)}
     if direction is Direction.BACKWARD:
-        ground = terrain.value if grade is None or terrain is Terrain.UNKNOWN else f"{terrain} {format_grade(grade)}"
-        return (f"At {format_distance(start_m, units)}, look over your shoulder and turn around: backward "
-                f"{format_clock(duration)} ({span}, {ground}), {KNEE_CUE}.")
+        if grade is None or terrain is Terrain.UNKNOWN:
+            ground = terrain_label(terrain)
+        else:
+            # Translators: the ground and its grade, as in "uphill +4 %".
+            ground = _("%(ground)s %(grade)s") % {"ground": terrain_label(terrain), "grade": format_grade(grade)}
+        return (_("At %(at)s, look over your shoulder and turn around: backward %(length)s (%(span)s, %(ground)s), "
+                  "%(knee)s.")
+                % {**span, "at": format_distance(start_m, units), "length": format_clock(duration), "ground": ground,
+                   "knee": _(KNEE_CUE)})
     if i == 0:
-        return f"Warm up forward for {span}."
+        return _("Warm up forward for %(span)s.") % span
     if i == count - 1:
-        return f"Face forward; cool down for the last {span}."
-    return f"Face forward and walk on for {span}."
+        return _("Face forward; cool down for the last %(span)s.") % span
+    return _("Face forward and walk on for %(span)s.") % span
 
 
 def shortfall(got: int, target: int, reverse_s: int, why: Why) -> str:
-    text = f"This route holds {format_duration(got)} of safe backward walking, short of {format_duration(target)}"
-    text += f": {REASONS[why]}." if why in REASONS else "."
+    words = {"got": format_duration(got), "target": format_duration(target)}
+    if why in REASONS:
+        text = [_("This route holds %(got)s of safe backward walking, short of %(target)s: %(reason)s.")
+                % {**words, "reason": _(REASONS[why])}]
+    else:
+        text = [_("This route holds %(got)s of safe backward walking, short of %(target)s.") % words]
     if reverse_s > got:
-        text += f" Walked the other way it holds {format_duration(reverse_s)}."
-    return text + " A time-only plan or a treadmill session reaches the full time."
+        text.append(_("Walked the other way it holds %(reverse)s.") % {"reverse": format_duration(reverse_s)})
+    text.append(_("A time-only plan or a treadmill session reaches the full time."))
+    return " ".join(text)
 
 
 def late_gap(prof: Profile, placed: Placement, late_m: float, why: Why, units: Units) -> str:
     """Why the bouts end before the walk's last third: the ground there does not allow one."""
-    after = format_distance(placed.bouts[-1].end * prof.step_m, units)
-    ground = ("bends too sharply wherever it is flat or rising" if why is Why.SHARP_TURNS
-              else "has no flat or rising stretch long enough for one before the cool-down")
-    return (f"No backward bout after {after}: the last third of the walk (from {format_distance(late_m, units)}) "
-            f"{ground}.")
+    words = {"after": format_distance(placed.bouts[-1].end * prof.step_m, units),
+             "late": format_distance(late_m, units)}
+    if why is Why.SHARP_TURNS:
+        return _("No backward bout after %(after)s: the last third of the walk (from %(late)s) bends too sharply "
+                 "wherever it is flat or rising.") % words
+    return _("No backward bout after %(after)s: the last third of the walk (from %(late)s) has no flat or rising "
+             "stretch long enough for one before the cool-down.") % words
 
 
 def damaged(damage: Damage, kept_m: float, units: Units) -> str:
     """What a damaged file gave: how much of it was read and where the walk stops, or that it may be wrong."""
+    n = damage.records_read
+    # The English says "records" for one too, as it always has; the plural forms are the translator's.
     if damage.cut:
         share = round(damage.share_read * 100)
-        of_file = "less than 1 %" if share < 1 else f"about {share} %"
-        return (f"Read {damage.records_read:,} records ({of_file} of the file): the file is damaged after "
-                f"{format_distance(kept_m, units)}, and the plan goes no further.")
-    return (f"The file's checksum does not match: it was changed or damaged after it was recorded. All "
-            f"{damage.records_read:,} records were read, but any of them may be wrong: check the route on the map.")
+        words = {"n": f"{n:,}", "share": share, "kept": format_distance(kept_m, units)}
+        if share < 1:
+            return ngettext("Read %(n)s records (less than 1 %% of the file): the file is damaged after %(kept)s, and "
+                            "the plan goes no further.",
+                            "Read %(n)s records (less than 1 %% of the file): the file is damaged after %(kept)s, and "
+                            "the plan goes no further.", n) % words
+        return ngettext("Read %(n)s records (about %(share)s %% of the file): the file is damaged after %(kept)s, and "
+                        "the plan goes no further.",
+                        "Read %(n)s records (about %(share)s %% of the file): the file is damaged after %(kept)s, and "
+                        "the plan goes no further.", n) % words
+    return ngettext("The file's checksum does not match: it was changed or damaged after it was recorded. All "
+                    "%(n)s records were read, but any of them may be wrong: check the route on the map.",
+                    "The file's checksum does not match: it was changed or damaged after it was recorded. All "
+                    "%(n)s records were read, but any of them may be wrong: check the route on the map.", n) \
+        % {"n": f"{n:,}"}
 
 
 def dropped(count: int, units: Units) -> str:
     """How many fixes were dropped as glitches, and why, in the walker's speed unit."""
-    what = "1 fix was dropped as a jump: it" if count == 1 else f"{count:,} fixes were dropped as jumps: they"
-    return (f"{what} would mean moving faster than {format_speed(PLAUSIBLE_SPEED_MS * 3.6, units, whole=True)} "
-            "(a GPS glitch, or a damaged file).")
+    return ngettext("%(n)s fix was dropped as a jump: it would mean moving faster than %(speed)s (a GPS glitch, or a "
+                    "damaged file).",
+                    "%(n)s fixes were dropped as jumps: they would mean moving faster than %(speed)s (a GPS glitch, "
+                    "or a damaged file).", count) \
+        % {"n": f"{count:,}", "speed": format_speed(PLAUSIBLE_SPEED_MS * 3.6, units, whole=True)}

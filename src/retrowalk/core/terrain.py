@@ -29,6 +29,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from retrowalk.core.arrays import cumsum0, lead
 from retrowalk.core.ground import Elevation, Terrain
+from retrowalk.core.i18n import _, ngettext
 from retrowalk.core.rules import DEFAULTS, Settings
 from retrowalk.core.track import FloatArray, IntArray, Track, TrackError
 from retrowalk.core.turns import Turns, find_turns
@@ -58,7 +59,8 @@ class TooShortError(TrackError):
 
     def __init__(self, length_m: float) -> None:
         self.length_m = length_m
-        super().__init__(f"this route is only {length_m:.0f} m long, too short to walk a plan on")
+        super().__init__(_("this route is only %(length)s m long, too short to walk a plan on")
+                         % {"length": f"{length_m:.0f}"})
 
 
 @dataclass(frozen=True, eq=False)
@@ -189,35 +191,43 @@ def _clean(ele: FloatArray, dist: FloatArray) -> tuple[FloatArray, list[str], li
     notes: list[str] = []
     valid = np.isfinite(ele)
     if not valid.any():
-        notes.append("The file has no elevation: uphill, flat and downhill are unknown.")
+        notes.append(_("The file has no elevation: uphill, flat and downhill are unknown."))
         return ele, notes, [], NOISE_FLOOR_M
     outside = valid & ((ele < ELEVATION_MIN_M) | (ele > ELEVATION_MAX_M))
     if outside.any():
         # No walk goes there: a damaged file, or a device writing its "no value" as a number.
         bounds = f"{ELEVATION_MIN_M:,.0f} … {ELEVATION_MAX_M:,.0f} m".replace("-", "−")
         if outside.sum() == valid.sum():
-            notes.append(f"Every elevation in the file is outside {bounds}, where no walk goes: the terrain is "
-                         "unknown.")
+            notes.append(_("Every elevation in the file is outside %(bounds)s, where no walk goes: the terrain is "
+                           "unknown.") % {"bounds": bounds})
             return np.full_like(ele, np.nan), notes, [], NOISE_FLOOR_M
-        notes.append(f"{int(outside.sum())} elevations outside {bounds}, where no walk goes, were ignored.")
+        ignored = int(outside.sum())
+        notes.append(ngettext("%(n)d elevations outside %(bounds)s, where no walk goes, were ignored.",
+                              "%(n)d elevations outside %(bounds)s, where no walk goes, were ignored.", ignored)
+                     % {"n": ignored, "bounds": bounds})
         ele[outside] = np.nan
         valid &= ~outside
     if np.all(ele[valid] == 0):
-        notes.append("Every elevation in the file is zero (a device without altitude): the terrain is unknown.")
+        notes.append(_("Every elevation in the file is zero (a device without altitude): the terrain is unknown."))
         return np.full_like(ele, np.nan), notes, [], NOISE_FLOOR_M
     if np.median(np.abs(ele[valid])) > 20:
         zeros = valid & (ele == 0)
         if zeros.any():
             ele[zeros] = np.nan
-            notes.append(f"{int(zeros.sum())} elevations of exactly 0 m in a route far above sea level were "
-                         "dropped as recording gaps.")
+            dropped = int(zeros.sum())
+            notes.append(ngettext("%(n)d elevations of exactly 0 m in a route far above sea level were dropped as "
+                                  "recording gaps.",
+                                  "%(n)d elevations of exactly 0 m in a route far above sea level were dropped as "
+                                  "recording gaps.", dropped) % {"n": dropped})
     ele = _despike(ele)
     valid = np.isfinite(ele)
     noise = _noise_m(dist[valid], ele[valid]) if valid.sum() >= 2 else NOISE_FLOOR_M
     cuts = _jumps(ele, dist, noise)
     if cuts:
-        notes.append(f"The elevation jumps implausibly {len(cuts)} time(s) (a barometer recalibrating or a bad "
-                     "fix); grade is not measured across a jump.")
+        notes.append(ngettext("The elevation jumps implausibly %(n)d time(s) (a barometer recalibrating or a bad "
+                              "fix); grade is not measured across a jump.",
+                              "The elevation jumps implausibly %(n)d time(s) (a barometer recalibrating or a bad "
+                              "fix); grade is not measured across a jump.", len(cuts)) % {"n": len(cuts)})
     return ele, notes, cuts, noise
 
 

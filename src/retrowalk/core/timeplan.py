@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from retrowalk.core.bounds import BACKWARD_MINUTES, BELT_SPEED, FORWARD_SPEED, WALK_MINUTES, check_speeds
 from retrowalk.core.check import check
+from retrowalk.core.i18n import _, ngettext
 from retrowalk.core.plan import Direction, Flag, Kind, Plan, PlanError, Segment
 from retrowalk.core.program import Dose, dose_for_week
 from retrowalk.core.rules import (
@@ -61,7 +62,7 @@ class Layout:
 def time_plan(req: TimeRequest, settings: Settings = DEFAULTS) -> Plan:
     """The plan for ``req``, or :class:`PlanError` saying why not and what is possible instead."""
     if req.kind is Kind.ROUTE:
-        raise PlanError("a route plan needs a route file; time plans are outdoor, treadmill or deadmill")
+        raise PlanError(_("a route plan needs a route file; time plans are outdoor, treadmill or deadmill"))
     dose = dose_for_week(req.week, settings)
     _check_total(req.total_s, settings)
     lo, hi = _bout_range(req, dose, settings)
@@ -125,17 +126,21 @@ def lay_out(total_s: int, backward_s: int, lo: int, hi: int, bouts: int | None,
 
     if bouts is not None:
         if not fits(bouts):
-            raise PlanError(f"{format_duration(backward_s)} backward cannot be split into {bouts} bouts of "
-                            f"{lo}–{hi} s with {settings.recovery_min_s} s forward between them in a "
-                            f"{format_duration(total_s)} walk")
+            # The English says "bouts" for one too, as it always has; the plural forms are the translator's.
+            raise PlanError(ngettext("%(backward)s backward cannot be split into %(bouts)d bouts of %(lo)s–%(hi)s s "
+                                     "with %(recovery)s s forward between them in a %(total)s walk",
+                                     "%(backward)s backward cannot be split into %(bouts)d bouts of %(lo)s–%(hi)s s "
+                                     "with %(recovery)s s forward between them in a %(total)s walk", bouts)
+                            % {"backward": format_duration(backward_s), "bouts": bouts, "lo": lo, "hi": hi,
+                               "recovery": settings.recovery_min_s, "total": format_duration(total_s)})
         n = bouts
     else:
         n = max(1, math.ceil(backward_s / hi))
         while not fits(n):
             n += 1
             if n * lo > backward_s:  # callers pass a feasible backward_s; this guards the loop
-                raise PlanError(f"{format_duration(backward_s)} backward does not fit a "
-                                f"{format_duration(total_s)} walk")
+                raise PlanError(_("%(backward)s backward does not fit a %(total)s walk")
+                                % {"backward": format_duration(backward_s), "total": format_duration(total_s)})
     units_total, extra_units = divmod(backward_s // g, n)
     lengths = tuple((units_total + (1 if i < extra_units else 0)) * g for i in range(n))
 
@@ -155,9 +160,11 @@ def lay_out(total_s: int, backward_s: int, lo: int, hi: int, bouts: int | None,
 def refuse_outside_s1(backward_s: int, allow_below_minimum: bool = False) -> None:
     """An explicit backward target outside S1's 5–10 minutes is refused (below 5 only for a short walk)."""
     if backward_s > BACKWARD_MAX_S:
-        raise PlanError(f"{format_duration(backward_s)} backward is more than S1's 10 minutes per session")
+        raise PlanError(_("%(backward)s backward is more than S1's 10 minutes per session")
+                        % {"backward": format_duration(backward_s)})
     if not allow_below_minimum and backward_s < BACKWARD_MIN_S:
-        raise PlanError(f"{format_duration(backward_s)} backward is less than S1's 5 minutes per session")
+        raise PlanError(_("%(backward)s backward is less than S1's 5 minutes per session")
+                        % {"backward": format_duration(backward_s)})
     BACKWARD_MINUTES.check(backward_s / 60)
 
 
@@ -166,9 +173,10 @@ def _check_total(total_s: int, settings: Settings) -> None:
         WALK_MINUTES.check(total_s / 60)
     shortest = shortest_session_s(settings)
     if total_s < shortest:
-        raise PlanError(f"a walk needs at least {format_duration(shortest)}: "
-                        f"{format_duration(settings.warmup_min_s)} warm-up, one {settings.bout_min_s} s "
-                        f"backward bout and {format_duration(settings.cooldown_min_s)} cool-down")
+        raise PlanError(_("a walk needs at least %(shortest)s: %(warmup)s warm-up, one %(bout)s s backward bout "
+                          "and %(cooldown)s cool-down")
+                        % {"shortest": format_duration(shortest), "warmup": format_duration(settings.warmup_min_s),
+                           "bout": settings.bout_min_s, "cooldown": format_duration(settings.cooldown_min_s)})
 
 
 def _bout_range(req: TimeRequest, dose: Dose, settings: Settings) -> tuple[int, int]:
@@ -178,14 +186,15 @@ def _bout_range(req: TimeRequest, dose: Dose, settings: Settings) -> tuple[int, 
     hi_default = dose.outdoor_bout_max_s if outdoors else BACKWARD_MAX_S
     hi = req.bout_max_s if req.bout_max_s is not None else hi_default
     if lo < settings.bout_min_s:
-        raise PlanError(f"a backward bout lasts at least {settings.bout_min_s} s (DOMAIN.md §2 Bout lengths)")
+        raise PlanError(_("a backward bout lasts at least %(bout)s s (DOMAIN.md §2 Bout lengths)")
+                        % {"bout": settings.bout_min_s})
     if outdoors and hi > settings.bout_max_s:
-        raise PlanError(f"outdoors a backward bout lasts at most {settings.bout_max_s} s "
-                        "(DOMAIN.md §2 Bout lengths); split the time into more bouts")
+        raise PlanError(_("outdoors a backward bout lasts at most %(bout)s s (DOMAIN.md §2 Bout lengths); split the "
+                          "time into more bouts") % {"bout": settings.bout_max_s})
     lo = math.ceil(lo / g) * g  # bout lengths are multiples of g: round the range inwards
     hi = hi // g * g
     if lo > hi:
-        raise PlanError(f"the shortest bout ({lo} s) is longer than the longest ({hi} s)")
+        raise PlanError(_("the shortest bout (%(lo)s s) is longer than the longest (%(hi)s s)") % {"lo": lo, "hi": hi})
     return lo, hi
 
 
@@ -195,32 +204,41 @@ def _backward_target(req: TimeRequest, dose: Dose, lo: int, hi: int, settings: S
     g = settings.bout_granularity_s
     short = total < settings.short_session_s
     possible = max_backward_s(total, lo, hi, settings)
-    walk = f"a {format_duration(total)} walk"
+    walk = format_duration(total)
 
     if req.backward_s is not None:
         asked = round(req.backward_s / g) * g
         refuse_outside_s1(asked, allow_below_minimum=short)
         if asked < lo:
-            raise PlanError(f"{format_duration(asked)} backward is shorter than one {lo} s bout")
+            raise PlanError(_("%(asked)s backward is shorter than one %(lo)s s bout")
+                            % {"asked": format_duration(asked), "lo": lo})
         if asked > possible:
-            raise PlanError(f"{walk} cannot hold {format_duration(asked)} backward with warm-up, cool-down and "
-                            f"{lo}–{hi} s bouts; at most {format_duration(possible)} fits"
-                            + ("" if short else ", or walk longer"))
+            words = {"total": walk, "asked": format_duration(asked), "lo": lo, "hi": hi,
+                     "possible": format_duration(possible)}
+            if short:
+                raise PlanError(_("a %(total)s walk cannot hold %(asked)s backward with warm-up, cool-down and "
+                                  "%(lo)s–%(hi)s s bouts; at most %(possible)s fits") % words)
+            raise PlanError(_("a %(total)s walk cannot hold %(asked)s backward with warm-up, cool-down and "
+                              "%(lo)s–%(hi)s s bouts; at most %(possible)s fits, or walk longer") % words)
         target = asked
     else:
         target = min(dose.backward_s, possible)
         if not short and target < BACKWARD_MIN_S:
-            raise PlanError(f"with bouts of at most {hi} s and {settings.recovery_min_s} s forward between them, "
-                            f"{walk} holds only {format_duration(possible)} backward, less than S1's 5 minutes; "
-                            "allow longer bouts or walk longer")
+            raise PlanError(_("with bouts of at most %(hi)s s and %(recovery)s s forward between them, a %(total)s "
+                              "walk holds only %(possible)s backward, less than S1's 5 minutes; allow longer bouts "
+                              "or walk longer")
+                            % {"hi": hi, "recovery": settings.recovery_min_s, "total": walk,
+                               "possible": format_duration(possible)})
         if not short and target < dose.backward_s:
-            warnings.append(f"Week {dose.week} aims for {format_duration(dose.backward_s)} backward; "
-                            f"{walk} holds {format_duration(target)} (a third of the walk at most).")
+            warnings.append(_("Week %(week)s aims for %(dose)s backward; a %(total)s walk holds %(target)s (a third "
+                              "of the walk at most).")
+                            % {"week": dose.week, "dose": format_duration(dose.backward_s), "total": walk,
+                               "target": format_duration(target)})
     if short and target < BACKWARD_MIN_S:
         flags.add(Flag.SHORT_SESSION)
-        warnings.append(f"This walk is shorter than {format_duration(settings.short_session_s)}: "
-                        f"{format_duration(target)} backward (a third at most) does not reach the 5-minute "
-                        "minimum that brings the benefit.")
+        warnings.append(_("This walk is shorter than %(short)s: %(target)s backward (a third at most) does not reach "
+                          "the 5-minute minimum that brings the benefit.")
+                        % {"short": format_duration(settings.short_session_s), "target": format_duration(target)})
     return target
 
 
@@ -250,37 +268,40 @@ def _speeds(req: TimeRequest, dose: Dose, settings: Settings,
     units = req.units
     if req.kind is Kind.DEADMILL:
         if req.backward_speed_kmh is not None or req.incline_pct is not None:
-            raise PlanError("a deadmill has no motor: speed and incline are yours, leave them out (S4)")
+            raise PlanError(_("a deadmill has no motor: speed and incline are yours, leave them out (S4)"))
         return None, None, None
 
     fwd = req.forward_speed_kmh if req.forward_speed_kmh is not None else settings.forward_speed_kmh
     FORWARD_SPEED.check(fwd, units)
     if req.kind is Kind.OUTDOOR:
         if req.incline_pct is not None:
-            raise PlanError("incline is for a treadmill; outdoors the ground decides (plan on a route)")
+            raise PlanError(_("incline is for a treadmill; outdoors the ground decides (plan on a route)"))
         back = req.backward_speed_kmh if req.backward_speed_kmh is not None else settings.backward_speed_kmh
         check_speeds(fwd, back, units)
         if back < SLOW_BACKWARD_KMH:
-            warnings.append(f"A backward pace under {format_speed(SLOW_BACKWARD_KMH, units)} goes with more falls: "
-                            "take the shortest bouts on the flattest ground, or use a treadmill with your hips "
-                            "against the console.")
+            warnings.append(_("A backward pace under %(speed)s goes with more falls: take the shortest bouts on the "
+                              "flattest ground, or use a treadmill with your hips against the console.")
+                            % {"speed": format_speed(SLOW_BACKWARD_KMH, units)})
         return fwd, back, None
 
     # Locked powered treadmill, S5.
     back = req.backward_speed_kmh if req.backward_speed_kmh is not None else dose.treadmill_backward_kmh
     BELT_SPEED.check(back, units)
     if back > dose.treadmill_backward_kmh + 1e-6:
-        start = "starts at" if dose.week == 1 else "is at"
-        raise PlanError(f"week {dose.week} on a locked treadmill {start} "
-                        f"{format_speed(dose.treadmill_backward_kmh, units)} backward (S5, DOMAIN.md §2 "
-                        f"Progression); {format_speed(back, units)} is faster: a later week of the programme allows it")
+        words = {"week": dose.week, "speed": format_speed(dose.treadmill_backward_kmh, units),
+                 "asked": format_speed(back, units)}
+        if dose.week == 1:
+            raise PlanError(_("week %(week)s on a locked treadmill starts at %(speed)s backward (S5, DOMAIN.md §2 "
+                              "Progression); %(asked)s is faster: a later week of the programme allows it") % words)
+        raise PlanError(_("week %(week)s on a locked treadmill is at %(speed)s backward (S5, DOMAIN.md §2 "
+                          "Progression); %(asked)s is faster: a later week of the programme allows it") % words)
     incline = req.incline_pct if req.incline_pct is not None else dose.incline_pct
     if incline < TREADMILL_MIN_INCLINE_PCT:
-        raise PlanError(f"a locked treadmill is set to at least {TREADMILL_MIN_INCLINE_PCT:g} % incline (S5); "
-                        f"{incline:g} % is below that")
+        raise PlanError(_("a locked treadmill is set to at least %(least)s %% incline (S5); %(incline)s %% is below "
+                          "that") % {"least": f"{TREADMILL_MIN_INCLINE_PCT:g}", "incline": f"{incline:g}"})
     if incline > settings.steep_min_grade_pct:
-        raise PlanError(f"{incline:g} % is steeper than {settings.steep_min_grade_pct:g} %: "
-                        "plan backward walking at a gentler incline")
+        raise PlanError(_("%(incline)s %% is steeper than %(steep)s %%: plan backward walking at a gentler incline")
+                        % {"incline": f"{incline:g}", "steep": f"{settings.steep_min_grade_pct:g}"})
     return fwd, back, incline
 
 
@@ -289,26 +310,33 @@ def _forward_cue(kind: Kind, i: int, bouts: int, speed: float | None, incline: f
     """Short enough to read at a glance and to speak in a few seconds; the safety notes hold the rest."""
     last = i == bouts
     if kind is Kind.TREADMILL:
-        setting = f"{format_speed(speed or 0, units)}, {incline:g} % incline"
+        setting = {"setting": _("%(speed)s, %(incline)s %% incline")
+                   % {"speed": format_speed(speed or 0, units), "incline": f"{incline:g}"}}
         if i == 0:
-            return f"Warm up forward: {setting}."
-        return f"Hold the rails, turn to face forward; forward at {setting}." + (" Cool down." if last else "")
+            return _("Warm up forward: %(setting)s.") % setting
+        if last:
+            return _("Hold the rails, turn to face forward; forward at %(setting)s. Cool down.") % setting
+        return _("Hold the rails, turn to face forward; forward at %(setting)s.") % setting
     if kind is Kind.DEADMILL:
         if i == 0:
-            return "Warm up forward at an easy, self-paced speed."
-        return "Turn to face forward; walk at your own pace." + (" Cool down." if last else "")
+            return _("Warm up forward at an easy, self-paced speed.")
+        return _("Turn to face forward; walk at your own pace. Cool down.") if last else \
+            _("Turn to face forward; walk at your own pace.")
     if i == 0:
-        return "Warm up forward at an easy pace."
-    return "Face forward; cool down at an easy pace." if last else "Face forward and walk on; recover."
+        return _("Warm up forward at an easy pace.")
+    return _("Face forward; cool down at an easy pace.") if last else _("Face forward and walk on; recover.")
 
 
 def _backward_cue(kind: Kind, i: int, bout_s: int, speed: float | None, slower: bool, units: Units) -> str:
-    length = format_clock(bout_s)
+    words = {"length": format_clock(bout_s), "knee": _(KNEE_CUE), "speed": format_speed(speed or 0, units)}
     if kind is Kind.TREADMILL:
-        change = "Slow" if slower else "Set"
-        return (f"{change} the belt to {format_speed(speed or 0, units)}, hold the rails, turn around, hips to the "
-                f"console: backward {length}, {KNEE_CUE}.")
+        if slower:
+            return _("Slow the belt to %(speed)s, hold the rails, turn around, hips to the console: backward "
+                     "%(length)s, %(knee)s.") % words
+        return _("Set the belt to %(speed)s, hold the rails, turn around, hips to the console: backward "
+                 "%(length)s, %(knee)s.") % words
     if kind is Kind.DEADMILL:
-        return f"Turn around, hips to the console, push the belt: backward {length} at your pace, {KNEE_CUE}."
-    look = "Look over your shoulder, turn around" if i == 0 else "Check behind you, turn around"
-    return f"{look}: backward {length}, short steps, {KNEE_CUE}."
+        return _("Turn around, hips to the console, push the belt: backward %(length)s at your pace, %(knee)s.") % words
+    if i == 0:
+        return _("Look over your shoulder, turn around: backward %(length)s, short steps, %(knee)s.") % words
+    return _("Check behind you, turn around: backward %(length)s, short steps, %(knee)s.") % words

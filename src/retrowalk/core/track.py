@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from retrowalk.core.i18n import _
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
@@ -57,9 +59,9 @@ class Track:
                 raise TrackError(f"internal: {name} must be a 1-d array of {n} values")
             arr.flags.writeable = False
         if n and not (np.isfinite(self.lat_deg).all() and np.isfinite(self.lon_deg).all()):
-            raise TrackError("a point's latitude or longitude is not a finite number")
+            raise TrackError(_("a point's latitude or longitude is not a finite number"))
         if n and (np.abs(self.lat_deg).max() > 90 or np.abs(self.lon_deg).max() > 180):
-            raise TrackError("a position lies outside the globe (latitude beyond ±90° or longitude beyond ±180°)")
+            raise TrackError(_("a position lies outside the globe (latitude beyond ±90° or longitude beyond ±180°)"))
 
     def __len__(self) -> int:
         return len(self.lat_deg)

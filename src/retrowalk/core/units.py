@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from enum import StrEnum
 
+from retrowalk.core.i18n import _
 from retrowalk.core.rules import KMH_PER_MPH, M_PER_FT
 
 M_PER_MI = KMH_PER_MPH * 1000.0
@@ -16,7 +17,8 @@ class Units(StrEnum):
 
     @property
     def speed_label(self) -> str:
-        return "mph" if self is Units.MPH else "km/h"
+        """The speed unit as people read it, in the active language (the value itself is the stored code)."""
+        return _("mph") if self is Units.MPH else _("km/h")
 
 
 # Territories whose people think of walking speed in miles per hour.
@@ -57,8 +59,8 @@ def format_speed(speed_kmh: float, units: Units, whole: bool = False) -> str:
 def format_length_m(length_m: float, units: Units) -> str:
     """A short length for a cue: ``2 m`` or ``6 ft``."""
     if units is Units.MPH:
-        return f"{round(length_m / M_PER_FT)} ft"
-    return f"{round(length_m)} m"
+        return _("%(length)s ft") % {"length": round(length_m / M_PER_FT)}
+    return _("%(length)s m") % {"length": round(length_m)}
 
 
 def format_distance(length_m: float, units: Units) -> str:
@@ -66,11 +68,11 @@ def format_distance(length_m: float, units: Units) -> str:
     if units is Units.MPH:
         feet = length_m / M_PER_FT
         if feet < 1000:
-            return f"{round(feet / 10) * 10:.0f} ft"
-        return f"{length_m / M_PER_MI:.2f} mi"
+            return _("%(length)s ft") % {"length": f"{round(feet / 10) * 10:.0f}"}
+        return _("%(length)s mi") % {"length": f"{length_m / M_PER_MI:.2f}"}
     if length_m < 1000:
-        return f"{round(length_m / 5) * 5:.0f} m"
-    return f"{length_m / 1000:.2f} km"
+        return _("%(length)s m") % {"length": f"{round(length_m / 5) * 5:.0f}"}
+    return _("%(length)s km") % {"length": f"{length_m / 1000:.2f}"}
 
 
 def format_grade(grade_pct: float) -> str:
@@ -97,9 +99,13 @@ def format_duration(seconds: float) -> str:
     "1:30 min", which reads as a clock, nor "11:59:55 min"). An hour or more is told to the minute."""
     seconds = round(seconds)
     if seconds < 60:
-        return f"{seconds} s"
+        return _("%(seconds)d s") % {"seconds": seconds}
     if seconds < 3600:
         minutes, secs = divmod(seconds, 60)
-        return f"{minutes} min {secs} s" if secs else f"{minutes} min"
+        if secs:
+            return _("%(minutes)d min %(seconds)d s") % {"minutes": minutes, "seconds": secs}
+        return _("%(minutes)d min") % {"minutes": minutes}
     hours, minutes = divmod(round(seconds / 60), 60)
-    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    if minutes:
+        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
+    return _("%(hours)d h") % {"hours": hours}

@@ -13,6 +13,7 @@ import numpy.typing as npt
 
 from retrowalk.core.arrays import cumsum0, lead
 from retrowalk.core.geo import haversine_m, step_m
+from retrowalk.core.i18n import _, ngettext
 from retrowalk.core.track import FloatArray, Track, TrackError
 
 JOIN_M = 50.0
@@ -56,10 +57,14 @@ def walked(track: Track) -> Walked:
     notes: list[str] = []
     null = (np.abs(lat) < 1e-9) & (np.abs(lon) < 1e-9)
     if null.any():  # "null island": a device writing 0, 0 before it has a fix
-        notes.append(f"{int(null.sum())} points at latitude 0, longitude 0 (no GPS fix yet) were left out.")
+        left_out = int(null.sum())
+        # The English says "points … were" for one too, as it always has; the plural forms are the translator's.
+        notes.append(ngettext("%(n)d points at latitude 0, longitude 0 (no GPS fix yet) were left out.",
+                              "%(n)d points at latitude 0, longitude 0 (no GPS fix yet) were left out.", left_out)
+                     % {"n": left_out})
         lat, lon, ele, seg, time = lat[~null], lon[~null], ele[~null], seg[~null], time[~null]
     if len(lat) < 2:
-        raise TrackError("the route has fewer than two points with a position")
+        raise TrackError(_("the route has fewer than two points with a position"))
     steps = step_m(lat, lon)
     keep = lead(True, steps > 0.01)  # a point recorded twice in one place adds nothing
     if not keep.all():

@@ -26,9 +26,10 @@ from typing import IO
 
 import numpy as np
 
+from retrowalk.core.i18n import _
 from retrowalk.core.recording import Recording
 from retrowalk.core.track import TrackError
-from retrowalk.formats.fit import file_type
+from retrowalk.formats.fit import file_type, file_type_label, sport_label
 from retrowalk.formats.read import MAX_FILE_BYTES, MAX_FILE_TEXT, recording_from_bytes
 
 WALK_SPORTS = frozenset({"walking", "hiking"})
@@ -90,7 +91,7 @@ def scan(name: str, opener: Callable[[], IO[bytes]], progress: Callable[[int, in
     with opener() as stream:
         data = stream.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
-        yield Found(name, skipped=f"over {MAX_FILE_TEXT}; recordings are limited to that")
+        yield Found(name, skipped=_("over %(limit)s; recordings are limited to that") % {"limit": MAX_FILE_TEXT})
         return
     yield _recording(name, data)
 
@@ -102,9 +103,10 @@ def _recording(name: str, data: bytes, strava_type: str | None = None, title: st
         return Found(name, skipped=str(err))
     if strava_type is not None:
         if strava_type.lower() not in STRAVA_WALKS:
-            return Found(name, skipped=f"a {strava_type.lower()} in Strava's list, not a walk")
+            # Translators: %(type)s is the activity type as Strava's list names it ("ride", "run"…), untranslated.
+            return Found(name, skipped=_("a %(type)s in Strava's list, not a walk") % {"type": strava_type.lower()})
     elif recording.sport and recording.sport not in WALK_SPORTS:
-        return Found(name, skipped=f"a {recording.sport} activity, not a walk")
+        return Found(name, skipped=_("a %(sport)s activity, not a walk") % {"sport": sport_label(recording.sport)})
     return Found(name, recording, title=title)
 
 
@@ -112,7 +114,8 @@ def _zip(name: str, stream: IO[bytes], depth: int, progress: Callable[[int, int]
     try:
         archive = zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, OSError, EOFError) as err:
-        raise ArchiveError(f"{name} is not a zip archive that can be read ({err})") from None
+        raise ArchiveError(_("%(name)s is not a zip archive that can be read (%(error)s)")
+                           % {"name": name, "error": err}) from None
     with archive:
         members = [m for m in archive.infolist() if not m.is_dir()]
         _refuse_the_whole(name, members)
@@ -125,8 +128,8 @@ def _zip(name: str, stream: IO[bytes], depth: int, progress: Callable[[int, int]
             lower = member.filename.lower()
             if lower.endswith(".zip"):
                 if depth >= MAX_DEPTH:
-                    yield Found(inner, skipped=f"a zip inside a zip inside a zip: more than Garmin's {MAX_DEPTH} "
-                                               "levels, not read")
+                    yield Found(inner, skipped=_("a zip inside a zip inside a zip: more than Garmin's %(levels)s "
+                                                 "levels, not read") % {"levels": MAX_DEPTH})
                     continue
                 try:
                     # zipfile needs to seek: a nested zip goes to a temporary file (memory only while small), so
@@ -145,7 +148,8 @@ def _zip(name: str, stream: IO[bytes], depth: int, progress: Callable[[int, int]
                     if lower.endswith(".fit"):
                         kind = file_type(f.read(SNIFF_BYTES))
                         if kind and kind != "activity":
-                            yield Found(inner, skipped=f"{kind}, not an activity")
+                            yield Found(inner, skipped=_("%(kind)s, not an activity")
+                                        % {"kind": file_type_label(kind)})
                             continue
                     with archive.open(member) as whole:
                         data = _read_member(archive, member, whole)
@@ -162,14 +166,17 @@ def _zip(name: str, stream: IO[bytes], depth: int, progress: Callable[[int, int]
 
 def _refuse_the_whole(name: str, members: list[zipfile.ZipInfo]) -> None:
     if len(members) > MAX_MEMBERS:
-        raise ArchiveError(f"{name} holds {len(members):,} files, more than any export ({MAX_MEMBERS:,}); refused")
+        raise ArchiveError(_("%(name)s holds %(n)s files, more than any export (%(most)s); refused")
+                           % {"name": name, "n": f"{len(members):,}", "most": f"{MAX_MEMBERS:,}"})
     for m in members:
         path = PurePosixPath(m.filename.replace("\\", "/"))
         if path.is_absolute() or ".." in path.parts or (path.parts and ":" in path.parts[0]):
-            raise ArchiveError(f"{name} names a file outside itself ({m.filename}); refused as unsafe")
+            raise ArchiveError(_("%(name)s names a file outside itself (%(file)s); refused as unsafe")
+                               % {"name": name, "file": m.filename})
     if sum(m.file_size for m in members) > MAX_TOTAL_BYTES:
-        raise ArchiveError(f"{name} says it unpacks to {sum(m.file_size for m in members) / 2**30:.0f} GiB, more "
-                           f"than {MAX_TOTAL_BYTES // 2**30} GiB; refused")
+        raise ArchiveError(_("%(name)s says it unpacks to %(size)s GiB, more than %(most)s GiB; refused")
+                           % {"name": name, "size": f"{sum(m.file_size for m in members) / 2**30:.0f}",
+                              "most": MAX_TOTAL_BYTES // 2**30})
 
 
 def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, f: IO[bytes],
@@ -178,8 +185,10 @@ def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, f: IO[bytes]
     allowed = min(limit, max(MAX_RATIO * member.compress_size, 2**20))
     data = f.read(allowed + 1)
     if len(data) > allowed:
-        what = "more than its packed size allows (a zip bomb)" if allowed < limit else f"over {limit // 2**20} MiB"
-        raise ArchiveError(f"{PurePosixPath(member.filename).name} unpacks to {what}; not read")
+        words = {"name": PurePosixPath(member.filename).name, "most": limit // 2**20}
+        if allowed < limit:
+            raise ArchiveError(_("%(name)s unpacks to more than its packed size allows (a zip bomb); not read") % words)
+        raise ArchiveError(_("%(name)s unpacks to over %(most)s MiB; not read") % words)
     return data
 
 
@@ -190,8 +199,8 @@ def _copy(member: zipfile.ZipInfo, source: IO[bytes], target: IO[bytes]) -> None
     while chunk := source.read(CHUNK_BYTES):
         copied += len(chunk)
         if copied > allowed:
-            raise ArchiveError(f"{PurePosixPath(member.filename).name} unpacks to more than its packed size allows "
-                               "(a zip bomb); not read")
+            raise ArchiveError(_("%(name)s unpacks to more than its packed size allows (a zip bomb); not read")
+                               % {"name": PurePosixPath(member.filename).name})
         target.write(chunk)
 
 
@@ -217,5 +226,5 @@ def _strava_types(name: str, archive: zipfile.ZipFile) -> dict[str, tuple[str, s
             out[_strava_key(filename)] = ((row.get("Activity Type") or "").strip(),
                                           (row.get("Activity Name") or "").strip())
     if not out:
-        raise ArchiveError(f"{name}: its activities.csv lists no files (no Filename column)")
+        raise ArchiveError(_("%(name)s: its activities.csv lists no files (no Filename column)") % {"name": name})
     return out

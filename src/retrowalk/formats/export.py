@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
+from retrowalk.core.i18n import _
 from retrowalk.core.plan import Plan, PlanError
 from retrowalk.core.privacy import Zone, shared
 from retrowalk.core.routeplan import RoutePlan
@@ -25,9 +26,14 @@ def next_monday(today: date | None = None) -> date:
     return today + timedelta(days=(7 - today.weekday()) % 7 or 7)
 
 
+def default_name() -> str:
+    """A file's title when none is given: "Backward walk", in the language active when the options are made."""
+    return _("Backward walk")
+
+
 @dataclass(frozen=True)
 class ExportOptions:
-    name: str = "Backward walk"
+    name: str = field(default_factory=default_name)
     first_day: date = field(default_factory=next_monday)
     """The calendar's week starts here."""
     days: tuple[int, ...] = DEFAULT_DAYS
@@ -57,8 +63,11 @@ def render(fmt: str, plan: Plan, route: RoutePlan | None = None, options: Export
         return workout_fit(plan, options.name)
     if fmt == "gpx":
         if route is None:
-            what = "a time plan has no route" if plan.route is None else "a plan file holds no map of the route"
-            raise PlanError(f"a GPX with turn-around points needs the route file itself: {what}")
+            if plan.route is None:
+                raise PlanError(_("a GPX with turn-around points needs the route file itself: a time plan has no "
+                                  "route"))
+            raise PlanError(_("a GPX with turn-around points needs the route file itself: a plan file holds no map "
+                              "of the route"))
         from retrowalk.formats.gpxout import route_gpx
 
         return route_gpx(route, options.name)
@@ -71,7 +80,8 @@ def render(fmt: str, plan: Plan, route: RoutePlan | None = None, options: Export
 
         paper = options.paper or default_paper(plan.units)
         if paper not in PAPERS:
-            raise PlanError(f"paper {quoted(paper)}: give a4 or letter")
+            raise PlanError(_("paper %(paper)s: give a4 or letter") % {"paper": quoted(paper)})
         return card_pdf(plan, route.profile if route else None, paper, options.name,
                         turns=route.turns_in_the_way() if route else ())
-    raise PlanError(f"{quoted(fmt)} is not an export format; give one of {', '.join(FORMATS)}")
+    raise PlanError(_("%(format)s is not an export format; give one of %(formats)s")
+                    % {"format": quoted(fmt), "formats": ", ".join(FORMATS)})

@@ -22,6 +22,7 @@ from typing import Any
 import crcmod.predefined
 import numpy as np
 
+from retrowalk.core.i18n import _, gettext_noop
 from retrowalk.core.recording import Lap, Recording
 from retrowalk.core.track import Damage, Track, TrackError
 from retrowalk.core.walk import clock_trusted, trusted_fixes
@@ -36,8 +37,14 @@ MESG_WORKOUT_STEP = 27
 FIELD_TIMESTAMP = 253
 FIELD_MESSAGE_INDEX = 254
 FILE_ID_TYPE = 0
-FILE_TYPES = {4: "activity", 5: "workout", 6: "course", 1: "device", 2: "settings", 3: "sport settings",
-              32: "monitoring", 49: "sleep", 28: "monitoring daily", 15: "monitoring"}
+# Translators: what a FIT file holds, as in "this FIT file holds sleep, not a walk" and "monitoring, not an
+# activity".
+FILE_TYPES = {4: gettext_noop("activity"), 5: gettext_noop("workout"), 6: gettext_noop("course"),
+              1: gettext_noop("device"), 2: gettext_noop("settings"), 3: gettext_noop("sport settings"),
+              32: gettext_noop("monitoring"), 49: gettext_noop("sleep"), 28: gettext_noop("monitoring daily"),
+              15: gettext_noop("monitoring")}
+"""The FIT profile's file types: codes (compared, returned by :func:`file_type`) and, marked for the catalogue,
+words: :func:`file_type_label` translates one."""
 RECORD_FIELDS = {0: "lat", 1: "lon", 2: "altitude", 4: "cadence", 6: "speed", 73: "enhanced_speed",
                  78: "enhanced_altitude", FIELD_TIMESTAMP: "timestamp"}
 LAP_FIELDS = {2: "start_time", 7: "total_elapsed_time", 71: "wkt_step_index", FIELD_TIMESTAMP: "timestamp"}
@@ -46,8 +53,12 @@ SPORT_FIELDS = {0: "sport", 1: "sub_sport"}
 SESSION_FIELDS = {5: "sport", 6: "sub_sport"}
 WANTED = {MESG_RECORD: RECORD_FIELDS, MESG_FILE_ID: {FILE_ID_TYPE: "type"}, MESG_LAP: LAP_FIELDS,
           MESG_WORKOUT_STEP: STEP_FIELDS, MESG_SPORT: SPORT_FIELDS, MESG_SESSION: SESSION_FIELDS}
-SPORTS = {0: "generic", 1: "running", 2: "cycling", 4: "fitness equipment", 5: "swimming", 11: "walking",
-          17: "hiking", 15: "rowing"}
+# Translators: a recording's sport, as in "a running activity, not a walk".
+SPORTS = {0: gettext_noop("generic"), 1: gettext_noop("running"), 2: gettext_noop("cycling"),
+          4: gettext_noop("fitness equipment"), 5: gettext_noop("swimming"), 11: gettext_noop("walking"),
+          17: gettext_noop("hiking"), 15: gettext_noop("rowing")}
+"""The FIT profile's sports: codes (:attr:`Recording.sport`) and, marked for the catalogue, words:
+:func:`sport_label` translates one."""
 INDOOR_SUB_SPORTS = {1, 13, 14, 26}  # treadmill, indoor cycling, indoor rowing, indoor walking
 SPEED_SCALE = 1000.0  # speed and enhanced_speed: m/s = raw / 1000
 TIME_SCALE = 1000.0  # total_elapsed_time: s = raw / 1000
@@ -108,6 +119,20 @@ def read_fit_recording(data: bytes, name: str = "") -> Recording:
                      sub in INDOOR_SUB_SPORTS if sub is not None else False)
 
 
+def file_type_label(kind: str) -> str:
+    """What :func:`file_type` says a file holds, in the active language."""
+    if kind in FILE_TYPES.values():
+        return _(kind)
+    if kind.startswith("type "):
+        return _("type %(number)s") % {"number": kind.removeprefix("type ")}
+    return kind
+
+
+def sport_label(sport: str) -> str:
+    """A :data:`SPORTS` value in the active language (anything else as it is)."""
+    return _(sport) if sport in SPORTS.values() else sport
+
+
 def file_type(data: bytes) -> str:
     """What a FIT file holds, from its first message (``activity``, ``monitoring``, ``sleep``…), without
     decoding the rest: about 94 % of a Garmin archive is monitoring and sleep (DOMAIN.md §6). Empty when the
@@ -128,16 +153,16 @@ def file_type(data: bytes) -> str:
         return ""
     if data[pos] & 0x80 or data[pos] & 0x0F != header & 0x0F:  # the next message is not this File Id's data
         return ""
-    values = dict(zip((f for f, _ in found.fields), unpack.unpack_from(data, pos + 1), strict=True))
+    values = dict(zip((f for f, _unpack in found.fields), unpack.unpack_from(data, pos + 1), strict=True))
     kind = values.get("type")
     return FILE_TYPES.get(int(kind), f"type {kind}") if isinstance(kind, int) else ""
 
 
 def _read(data: bytes, name: str) -> tuple[Track, _Records]:
     if len(data) == 0:
-        raise TrackError("the file is empty")
+        raise TrackError(_("the file is empty"))
     if len(data) < 12 or data[8:12] != b".FIT":
-        raise TrackError("this is not a FIT file (no .FIT signature in its header)")
+        raise TrackError(_("this is not a FIT file (no .FIT signature in its header)"))
     out = _Records()
     pos = 0
     checksum_failed = cut = False
@@ -169,12 +194,13 @@ def _read(data: bytes, name: str) -> tuple[Track, _Records]:
     if not out.lat:
         kind = FILE_TYPES.get(out.file_types[0], "") if out.file_types else ""
         if kind == "workout":
-            raise TrackError("this FIT file is a workout, not a walk: it has steps but no positions")
+            raise TrackError(_("this FIT file is a workout, not a walk: it has steps but no positions"))
         if kind and kind not in ("activity", "course"):
-            raise TrackError(f"this FIT file holds {kind}, not a walk: it has no positions")
+            raise TrackError(_("this FIT file holds %(kind)s, not a walk: it has no positions")
+                             % {"kind": file_type_label(kind)})
         if checksum_failed or cut:
-            raise TrackError("this FIT file is damaged before its first recorded position; nothing could be read")
-        raise TrackError("this FIT file has no recorded positions (an indoor session, or a watch without GPS)")
+            raise TrackError(_("this FIT file is damaged before its first recorded position; nothing could be read"))
+        raise TrackError(_("this FIT file has no recorded positions (an indoor session, or a watch without GPS)"))
     damage = None
     if checksum_failed or cut:
         # Decoding lost step somewhere: the bytes just before it may already be shifted ones that happened to
@@ -346,7 +372,7 @@ def _define(data: bytes, pos: int, end: int, header: int, strict: bool = True) -
         return None
     raw_fields = [(data[pos + 3 * i], data[pos + 3 * i + 1], data[pos + 3 * i + 2]) for i in range(nfields)]
     if strict:
-        for _, size, base in raw_fields:
+        for _number, size, base in raw_fields:
             width = BASE_SIZES.get(base) or BASE_SIZES.get(base | 0x80 if base & 0x1F in MULTI_BYTE else -1)
             if width is None or size == 0 or size % width:
                 return None

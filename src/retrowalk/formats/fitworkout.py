@@ -17,7 +17,8 @@ import struct
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from retrowalk.core.ground import Terrain
+from retrowalk.core.ground import Terrain, terrain_label
+from retrowalk.core.i18n import _
 from retrowalk.core.plan import Kind, Plan, Segment
 from retrowalk.core.rules import M_PER_FT
 from retrowalk.core.units import Units, format_clock, format_distance, format_speed
@@ -69,7 +70,9 @@ def workout_steps(plan: Plan) -> list[Step]:
         if times >= 2:
             first = len(steps)
             steps += [_step(plan, segments[i], i), _step(plan, segments[i + 1], i + 1)]
-            steps.append(Step(f"Repeat {times}x", DURATION_REPEAT, first, INTENSITY_ACTIVE, repeat=times))
+            # Translators: a workout step on a watch (24 bytes at most): repeat the two steps before it N times.
+            steps.append(Step(_("Repeat %(times)sx") % {"times": times}, DURATION_REPEAT, first, INTENSITY_ACTIVE,
+                              repeat=times))
             i += 2 * times
         else:
             steps.append(_step(plan, segments[i], i))
@@ -96,7 +99,6 @@ def _repeats(segments: tuple[Segment, ...], i: int, by_distance: bool) -> int:
 
 
 def _step(plan: Plan, seg: Segment, index: int) -> Step:
-    way = "Backward" if seg.backward else "Forward"
     last = index == len(plan.segments) - 1
     intensity = (INTENSITY_ACTIVE if seg.backward else INTENSITY_WARMUP if index == 0
                  else INTENSITY_COOLDOWN if last else INTENSITY_RECOVERY)
@@ -104,14 +106,18 @@ def _step(plan: Plan, seg: Segment, index: int) -> Step:
     if seg.speed_kmh is not None and plan.kind is not Kind.ROUTE:
         details.append(format_speed(seg.speed_kmh, plan.units))
     if seg.incline_pct is not None:
-        details.append(f"{seg.incline_pct:g}% incline")
+        details.append(_("%(incline)s%% incline") % {"incline": f"{seg.incline_pct:g}"})
     if plan.kind is Kind.ROUTE and seg.start_m is not None and seg.end_m is not None:
         metres = seg.end_m - seg.start_m
-        name = f"{way} {_exact_distance(metres, plan.units)}"
-        ground = f", {seg.terrain}" if seg.terrain and seg.terrain is not Terrain.MIXED else ""
-        notes = f"about {format_clock(seg.duration_s)}{ground}"
+        name = _way(seg.backward, _exact_distance(metres, plan.units))
+        if seg.terrain and seg.terrain is not Terrain.MIXED:
+            # Translators: a route step's note on a watch (64 bytes at most), as in "about 1:30, uphill".
+            notes = (_("about %(length)s, %(ground)s")
+                     % {"length": format_clock(seg.duration_s), "ground": terrain_label(seg.terrain)})
+        else:
+            notes = _("about %(length)s") % {"length": format_clock(seg.duration_s)}
         return Step(name, DURATION_DISTANCE, max(1, round(metres * 100)), intensity, notes)
-    name = f"{way} {format_clock(seg.duration_s)}"
+    name = _way(seg.backward, format_clock(seg.duration_s))
     notes = ", ".join(details) or seg.cue
     low = high = None
     if seg.speed_kmh is not None and plan.kind is Kind.TREADMILL:
@@ -120,17 +126,24 @@ def _step(plan: Plan, seg: Segment, index: int) -> Step:
     return Step(name, DURATION_TIME, seg.duration_s * 1000, intensity, notes, low, high)
 
 
+def _way(backward: bool, length: str) -> str:
+    """A step's name: its direction and how long or how far, as in "Backward 1:30" or "Forward 350 m"."""
+    # Translators: workout step names on a watch (24 bytes at most).
+    return (_("Backward %(length)s") if backward else _("Forward %(length)s")) % {"length": length}
+
+
 def _exact_distance(length_m: float, units: Units) -> str:
     """The step's own length to the metre (or foot): the watch counts it exactly, the name should agree."""
     if units is Units.MPH and length_m / M_PER_FT < 1000:
-        return f"{length_m / M_PER_FT:.0f} ft"
+        return _("%(length)s ft") % {"length": f"{length_m / M_PER_FT:.0f}"}
     if units is Units.KMH and length_m < 1000:
-        return f"{length_m:.0f} m"
+        return _("%(length)s m") % {"length": f"{length_m:.0f}"}
     return format_distance(length_m, units)
 
 
-def workout_fit(plan: Plan, name: str = "Backward walk", created: datetime | None = None) -> bytes:
-    """The FIT file's bytes."""
+def workout_fit(plan: Plan, name: str | None = None, created: datetime | None = None) -> bytes:
+    """The FIT file's bytes. ``name``: the workout's; by default "Backward walk" in the active language."""
+    name = _("Backward walk") if name is None else name
     steps = workout_steps(plan)
     created = created or datetime.now(UTC)
     body = bytearray()

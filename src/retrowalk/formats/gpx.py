@@ -14,6 +14,7 @@ from typing import Any, cast
 import numpy as np
 from lxml import etree
 
+from retrowalk.core.i18n import _, ngettext
 from retrowalk.core.text import quoted
 from retrowalk.core.track import FloatArray, IntArray, Track, TrackError
 from retrowalk.formats.numbers import floats
@@ -138,9 +139,10 @@ def _read_gpx(data: bytes, name: str, times: bool, cut: bool) -> Track:
     else:
         waypoints = len(root.findall(f"{{{ns}}}wpt" if ns else "wpt"))
         if waypoints:
-            several = "waypoints" if waypoints > 1 else "waypoint"
-            raise TrackError(f"this GPX file has {waypoints} {several} but no track or route to walk along")
-        raise TrackError("this GPX file has no track or route points")
+            raise TrackError(ngettext("this GPX file has %(n)s waypoint but no track or route to walk along",
+                                      "this GPX file has %(n)s waypoints but no track or route to walk along",
+                                      waypoints) % {"n": waypoints})
+        raise TrackError(_("this GPX file has no track or route points"))
     # The walk's own name (<trk><name> or <rte><name>) where it has one, else the file's.
     name = " ".join(str(q["name"](root)).split())[:120] or name
     segment = np.repeat(np.arange(len(parents), dtype=np.int64), counts)
@@ -205,7 +207,8 @@ def _ele_per_point(points: list[etree._Element], ns: str | None, cut: bool = Fal
             except ValueError:
                 if cut:  # the line in the cut file is not the line in the person's file
                     raise _ReadWholeError from None
-                raise TrackError(f"line {point.sourceline}: elevation {quoted(text)} is not a number") from None
+                raise TrackError(_("line %(line)s: elevation %(value)s is not a number")
+                                 % {"line": point.sourceline, "value": quoted(text)}) from None
     return out
 
 
@@ -227,11 +230,13 @@ def _careful(points: list[etree._Element], segment: IntArray, name: str, ns: str
             text = point.get(attr)
             try:
                 if text is None:
-                    raise TrackError(f"line {point.sourceline}: a point has no {attr} attribute")
+                    raise TrackError(_("line %(line)s: a point has no %(attribute)s attribute")
+                                     % {"line": point.sourceline, "attribute": attr})
                 try:
                     arr[i] = float(text)
                 except ValueError:
-                    raise TrackError(f"line {point.sourceline}: {attr} {quoted(text)} is not a number") from None
+                    raise TrackError(_("line %(line)s: %(attribute)s %(value)s is not a number")
+                                     % {"line": point.sourceline, "attribute": attr, "value": quoted(text)}) from None
             except TrackError:
                 if cut:
                     raise _ReadWholeError from None

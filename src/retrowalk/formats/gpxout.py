@@ -15,10 +15,11 @@ from typing import Any
 import numpy as np
 from lxml import etree
 
+from retrowalk.core.ground import terrain_label
+from retrowalk.core.i18n import _, ngettext
 from retrowalk.core.plan import Direction, Plan, PlanError
 from retrowalk.core.routeplan import RoutePlan
 from retrowalk.core.rules import DEFAULTS
-from retrowalk.core.text import count
 from retrowalk.core.units import format_clock, format_grade, format_length_m
 
 GPX_NS = "http://www.topografix.com/GPX/1/1"
@@ -35,6 +36,11 @@ def _el(parent: etree._Element, tag: str, text: str | None = None, **attrs: str)
 
 def turn_points(plan: Plan) -> list[tuple[float, str, str]]:
     """``(distance along the route in metres, name, description)`` for each bout's start and end."""
+    return [(at_m, name, text) for at_m, name, text, _turn in _turn_points(plan)]
+
+
+def _turn_points(plan: Plan) -> list[tuple[float, str, str, bool]]:
+    """:func:`turn_points`, each with whether it is a turn-around (True) or where to face forward again."""
     out = []
     number = 0
     for direction, first, last in plan.runs():
@@ -43,21 +49,26 @@ def turn_points(plan: Plan) -> list[tuple[float, str, str]]:
         number += 1
         start, end = plan.segments[first], plan.segments[last]
         if start.start_m is None or end.end_m is None:
-            raise PlanError("the plan has no distances along the route; make it from the route file")
+            raise PlanError(_("the plan has no distances along the route; make it from the route file"))
         seconds = end.end_s - start.start_s
-        ground = f", {start.terrain}" if start.terrain else ""
+        ground = f", {terrain_label(start.terrain)}" if start.terrain else ""
         grade = f" {format_grade(start.grade_pct)}" if start.grade_pct is not None else ""
-        out.append((start.start_m, f"Turn around {number}",
-                    f"Turn around: walk backward {format_clock(seconds)}{ground}{grade}. Look over your shoulder."))
-        out.append((end.end_m, f"Face forward {number}", f"Face forward again after bout {number}."))
+        # Translators: a waypoint's description; %(ground)s is ", uphill +4 %" or nothing.
+        text = (_("Turn around: walk backward %(length)s%(ground)s. Look over your shoulder.")
+                % {"length": format_clock(seconds), "ground": ground + grade})
+        out.append((start.start_m, _("Turn around %(number)s") % {"number": number}, text, True))
+        out.append((end.end_m, _("Face forward %(number)s") % {"number": number},
+                    _("Face forward again after bout %(number)s.") % {"number": number}, False))
     return out
 
 
-def route_gpx(result: RoutePlan, name: str = "Backward walk") -> bytes:
-    """The GPX file's bytes (UTF-8, with an XML declaration)."""
+def route_gpx(result: RoutePlan, name: str | None = None) -> bytes:
+    """The GPX file's bytes (UTF-8, with an XML declaration). ``name``: by default "Backward walk" in the active
+    language."""
+    name = _("Backward walk") if name is None else name
     plan, prof = result.plan, result.profile
     if plan.route is None:
-        raise PlanError("a GPX with turn-around points needs a route plan; a time plan has no route")
+        raise PlanError(_("a GPX with turn-around points needs a route plan; a time plan has no route"))
     walk = result.walked_points()
     lat, lon, ele, dist, jump = walk.lat_deg, walk.lon_deg, walk.ele_m, walk.dist_m, walk.jump
     nsmap: Any = {None: GPX_NS, "xsi": XSI_NS}  # the default namespace's key is None (lxml-stubs say str)
@@ -65,12 +76,16 @@ def route_gpx(result: RoutePlan, name: str = "Backward walk") -> bytes:
     root.set(f"{{{XSI_NS}}}schemaLocation", SCHEMA_LOCATION)
     meta = _el(root, "metadata")
     _el(meta, "name", name)
-    _el(meta, "desc", f"{format_clock(plan.backward_s)} backward in {count(len(plan.bouts()), 'bout')}, "
-                      f"{format_clock(plan.total_s)} in all. Waypoints mark where to turn around and face forward.")
+    bouts = len(plan.bouts())
+    _el(meta, "desc", ngettext("%(backward)s backward in %(n)s bout, %(total)s in all. Waypoints mark where to turn "
+                               "around and face forward.",
+                               "%(backward)s backward in %(n)s bouts, %(total)s in all. Waypoints mark where to turn "
+                               "around and face forward.", bouts)
+        % {"backward": format_clock(plan.backward_s), "n": f"{bouts:,}", "total": format_clock(plan.total_s)})
     _el(meta, "time", datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
 
     known = np.isfinite(prof.raw_ele_m)
-    for at_m, label, text in turn_points(plan):
+    for at_m, label, text, turn in _turn_points(plan):
         wpt = _el(root, "wpt", lat=f"{np.interp(at_m, dist, lat):.7f}", lon=f"{np.interp(at_m, dist, lon):.7f}")
         i = int(np.clip(at_m // prof.step_m, 0, len(known) - 1))
         if known[i]:
@@ -78,16 +93,17 @@ def route_gpx(result: RoutePlan, name: str = "Backward walk") -> bytes:
         _el(wpt, "name", label)
         _el(wpt, "cmt", text)
         _el(wpt, "desc", text)
-        _el(wpt, "sym", "Flag, Red" if label.startswith("Turn") else "Flag, Green")
-        _el(wpt, "type", "turn-around" if label.startswith("Turn") else "face-forward")
+        _el(wpt, "sym", "Flag, Red" if turn else "Flag, Green")
+        _el(wpt, "type", "turn-around" if turn else "face-forward")
 
     for number, corner in enumerate(result.turns_in_the_way(), 1):
         # Where a good stretch went unused: people ask why. Not a turn-around; a sign to keep facing forward.
         wpt = _el(root, "wpt", lat=f"{np.interp(corner.at_m, dist, lat):.7f}",
                   lon=f"{np.interp(corner.at_m, dist, lon):.7f}")
-        text = (f"Sharp turn (about {corner.angle_deg:.0f}°): no backward walking within "
-                f"{format_length_m(DEFAULTS.turn_clearance_m, plan.units)} of it.")
-        _el(wpt, "name", f"Sharp turn {number}")
+        text = (_("Sharp turn (about %(angle)s°): no backward walking within %(clearance)s of it.")
+                % {"angle": f"{corner.angle_deg:.0f}",
+                   "clearance": format_length_m(DEFAULTS.turn_clearance_m, plan.units)})
+        _el(wpt, "name", _("Sharp turn %(number)s") % {"number": number})
         _el(wpt, "cmt", text)
         _el(wpt, "desc", text)
         _el(wpt, "sym", "Danger Area")

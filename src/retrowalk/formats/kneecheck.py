@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from retrowalk.core.i18n import _
 from retrowalk.core.knee import (
     BORDERLINE_MAX_DEG,
     LEGS,
@@ -66,7 +67,7 @@ def to_dict(check: KneeCheck) -> dict[str, Any]:
         "side": result.side,
         "verdict": result.verdict,
         "measured": check.measured,
-        "method_error": METHOD_ERROR,
+        "method_error": _(METHOD_ERROR),
         "why": result.why or None,
         "note": check.pose.note or None,
         "fps": round(check.pose.fps, 2),
@@ -115,13 +116,15 @@ def picture(check: KneeCheck, video: Path, fmt: str = "png") -> bytes:
                 points = marks[list(LEGS[result.side]), :2] - [box[0], box[1]]
                 top.plot(points[:, 0], points[:, 1], "-o", color="#ffd400", lw=3, ms=9, mec="black")
                 least = next((s.shown_deg for s in result.strides if s.at == check.straightest), None)
-                label = f"{least}° bent" if least is not None else f"{result.side} knee"
+                label = _("%(angle)s° bent") % {"angle": least} if least is not None else _knee(result.side)
                 top.annotate(label, points[1], xytext=(12, 0), textcoords="offset points", fontsize=14,
                              color="white", bbox={"boxstyle": "round", "fc": "black", "alpha": 0.7})
-                top.set_title(f"Straightest moment of the {result.side} knee, at {at / fps:.1f} s", fontsize=10)
+                when = {"at": f"{at / fps:.1f}"}
+                top.set_title((_("Straightest moment of the left knee, at %(at)s s") if result.side == "left" else
+                               _("Straightest moment of the right knee, at %(at)s s")) % when, fontsize=10)
         else:
             top.imshow(image)
-            top.set_title(f"At {at / fps:.1f} s: no person found", fontsize=10)
+            top.set_title(_("At %(at)s s: no person found") % {"at": f"{at / fps:.1f}"}, fontsize=10)
     t = np.arange(len(result.flexion_deg)) / fps
     bottom.axhspan(0, REACHED_MAX_DEG, color=VERDICT_COLOURS[Verdict.REACHED], alpha=0.12, lw=0)
     bottom.axhspan(REACHED_MAX_DEG, BORDERLINE_MAX_DEG, color=VERDICT_COLOURS[Verdict.BORDERLINE], alpha=0.12, lw=0)
@@ -136,19 +139,29 @@ def picture(check: KneeCheck, video: Path, fmt: str = "png") -> bytes:
         else:
             bottom.text((stride.start + stride.end) / 2 / fps, 50, "?", ha="center", fontsize=12, color=colour)
     if np.isfinite(result.flexion_deg).any():
-        bottom.plot(t, result.flexion_deg, color="#1f4e79", lw=1.6, label=f"{result.side or ''} knee".strip())
+        bottom.plot(t, result.flexion_deg, color="#1f4e79", lw=1.6, label=_knee(result.side))
     bottom.set_xlim(0, max(t[-1] if len(t) else 1.0, 1.0))
     bottom.set_ylim(-8, 90)
-    bottom.set_xlabel("seconds into the video")
-    bottom.set_ylabel("knee bent (°), 0 = straight")
-    bottom.set_title(f"Each step shaded: green straightened (≤ {REACHED_MAX_DEG:.0f}°), amber nearly "
-                     f"(≤ {BORDERLINE_MAX_DEG:.0f}°), red not, grey cannot tell", fontsize=9)
+    bottom.set_xlabel(_("seconds into the video"))
+    bottom.set_ylabel(_("knee bent (°), 0 = straight"))
+    bottom.set_title(_("Each step shaded: green straightened (≤ %(reached)s°), amber nearly (≤ %(borderline)s°), red "
+                       "not, grey cannot tell")
+                     % {"reached": f"{REACHED_MAX_DEG:.0f}", "borderline": f"{BORDERLINE_MAX_DEG:.0f}"}, fontsize=9)
     bottom.grid(alpha=0.3)
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format=fmt, dpi=110)
     plt.close(fig)
     return buf.getvalue()
+
+
+def _knee(side: str | None) -> str:
+    """The measured knee as the picture labels it: "left knee", "right knee", or "knee"."""
+    if side == "left":
+        return _("left knee")
+    if side == "right":
+        return _("right knee")
+    return _("knee")
 
 
 def _wrapped(text: str, width: int) -> str:

@@ -13,22 +13,29 @@ from pathlib import Path
 import numpy as np
 
 from retrowalk.core.ground import Elevation, Terrain
+from retrowalk.core.i18n import _, gettext_noop, ngettext
 from retrowalk.core.plan import Plan
 from retrowalk.core.recording import Recording
 from retrowalk.core.review import Review
-from retrowalk.core.rules import KMH_PER_MPH, M_PER_FT
+from retrowalk.core.rules import DEFAULTS, KMH_PER_MPH, M_PER_FT
 from retrowalk.core.terrain import Profile
-from retrowalk.core.text import count
 from retrowalk.core.turns import Corner
 from retrowalk.core.units import Units, format_clock
 
 COLOURS = {
-    Terrain.UPHILL: ("#2e7d32", "Uphill: backward OK"),
-    Terrain.STEEP: ("#6a1b9a", "Steep (over 15 %): not for beginners"),
-    Terrain.FLAT: ("#1e88e5", "Flat: backward OK"),
-    Terrain.DOWNHILL: ("#e53935", "Downhill: never backward"),
-    Terrain.UNKNOWN: ("#9e9e9e", "Unknown grade"),
+    Terrain.UPHILL: ("#2e7d32", gettext_noop("Uphill: backward OK")),
+    Terrain.STEEP: ("#6a1b9a", "Steep (over 15 %): not for beginners"),  # drawn by _legend, with its number
+    Terrain.FLAT: ("#1e88e5", gettext_noop("Flat: backward OK")),
+    Terrain.DOWNHILL: ("#e53935", gettext_noop("Downhill: never backward")),
+    Terrain.UNKNOWN: ("#9e9e9e", gettext_noop("Unknown grade")),
 }
+"""Each ground's colour and legend entry, in English: :func:`_legend` draws the entry in the active language."""
+
+
+def _legend(terrain: Terrain) -> str:
+    if terrain is Terrain.STEEP:
+        return _("Steep (over %(steep)s %%): not for beginners") % {"steep": f"{DEFAULTS.steep_min_grade_pct:g}"}
+    return _(COLOURS[terrain][1])
 BOUT_COLOUR = "#ffb300"
 TURN_COLOUR = "#37474f"
 SUFFIXES = (".png", ".svg")
@@ -38,7 +45,7 @@ def draw_profile(plan: Plan, prof: Profile, path: str | Path, turns: Sequence[Co
     """Write the picture to ``path`` (``.png`` or ``.svg``) and return it."""
     path = Path(path)
     if path.suffix.lower() not in SUFFIXES:
-        raise ValueError(f"{path.name}: the picture is written as .png or .svg")
+        raise ValueError(_("%(name)s: the picture is written as .png or .svg") % {"name": path.name})
     path.write_bytes(profile_image(plan, prof, path.suffix.lower()[1:], turns))
     return path
 
@@ -74,7 +81,7 @@ def profile_image(plan: Plan, prof: Profile, fmt: str = "png", turns: Sequence[C
     if not np.isfinite(line).all():
         have = np.isfinite(line)
         line = np.interp(x, x[have], line[have]) if have.any() else np.full(len(x), base + pad * 0.3)
-    for terrain, (colour, _) in COLOURS.items():
+    for terrain, (colour, _label) in COLOURS.items():
         mask = prof.terrain == terrain.code
         if mask.any():
             ax.fill_between(x, base, line, where=mask, color=colour, alpha=0.55, linewidth=0, step="post",
@@ -105,21 +112,24 @@ def profile_image(plan: Plan, prof: Profile, fmt: str = "png", turns: Sequence[C
                     va="bottom", fontsize=8, color="#5d4037", zorder=5)
     ax.set_ylim(base, top + pad * 1.9)
     ax.set_xlim(0, x[-1] if len(x) else 1)
-    ax.set_xlabel("distance along the route (mi)" if mph else "distance along the route (km)")
-    ax.set_ylabel("elevation (ft)" if mph else "elevation (m)")
+    ax.set_xlabel(_("distance along the route (mi)") if mph else _("distance along the route (km)"))
+    ax.set_ylabel(_("elevation (ft)") if mph else _("elevation (m)"))
     route = plan.route
-    name = route.name if route and route.name else "Route"
-    ax.set_title(f"{name}: {format_clock(plan.backward_s)} backward in {count(len(plan.bouts()), 'bout')} "
-                 f"(numbered bands), {format_clock(plan.total_s)} in all", fontsize=11)
+    name = route.name if route and route.name else _("Route")
+    bouts = len(plan.bouts())
+    ax.set_title(ngettext("%(name)s: %(backward)s backward in %(n)s bout (numbered bands), %(total)s in all",
+                          "%(name)s: %(backward)s backward in %(n)s bouts (numbered bands), %(total)s in all", bouts)
+                 % {"name": name, "backward": format_clock(plan.backward_s), "n": f"{bouts:,}",
+                    "total": format_clock(plan.total_s)}, fontsize=11)
     if not known:
-        ax.text(0.5, 0.5, "Elevation unknown: bouts placed by distance only", transform=ax.transAxes,
+        ax.text(0.5, 0.5, _("Elevation unknown: bouts placed by distance only"), transform=ax.transAxes,
                 ha="center", va="center", fontsize=12, color="#424242")
-    handles: list[Artist] = [Patch(color=colour, alpha=0.55, label=label) for t, (colour, label) in COLOURS.items()
-               if (prof.terrain == t.code).any()]
-    handles.append(Patch(color=BOUT_COLOUR, alpha=0.45, label="Walk backward here"))
+    handles: list[Artist] = [Patch(color=colour, alpha=0.55, label=_legend(t)) for t, (colour, _label)
+                             in COLOURS.items() if (prof.terrain == t.code).any()]
+    handles.append(Patch(color=BOUT_COLOUR, alpha=0.45, label=_("Walk backward here")))
     if turns:
         handles.append(Line2D([], [], linestyle="none", marker="v", color=TURN_COLOUR,
-                              label="Sharp turn: never backward within 10 m"))
+                              label=_("Sharp turn: never backward within 10 m")))
     # At most four entries a row: with every kind of ground, the bouts and the turns, one row runs off the page.
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=min(len(handles), 4),
               fontsize=8, frameon=False)
@@ -156,7 +166,7 @@ def review_image(recording: Recording, result: Review, units: Units, fmt: str = 
     known = np.isfinite(track.ele_m)
     if known.any():
         ax.plot(dist[known] * x_scale, track.ele_m[known] * y_scale, color="#455a64", linewidth=1.2,
-                label="Recorded elevation")
+                label=_("Recorded elevation"))
     stretches = [b.stretch for b in result.bouts if b.stretch is not None] + list(result.unplanned)
     for s in stretches:
         if s.start_m is None or s.end_m is None:
@@ -169,13 +179,13 @@ def review_image(recording: Recording, result: Review, units: Units, fmt: str = 
             if seg.backward and seg.start_m is not None and seg.end_m is not None:
                 ax.axvspan(seg.start_m * x_scale, seg.end_m * x_scale, ymin=0.92, ymax=1.0, fill=False,
                            edgecolor="#37474f", linewidth=1)
-    ax.set_xlabel("Distance (mi)" if mph else "Distance (km)")
-    ax.set_ylabel("Elevation (ft)" if mph else "Elevation (m)")
-    handles = [Patch(color=BOUT_COLOUR, alpha=0.55, label="Walked backward (the watch's laps)"),
-               Patch(facecolor=BOUT_COLOUR, alpha=0.3, hatch="//", label="Consistent with backward (pace only)"),
-               Patch(color=COLOURS[Terrain.DOWNHILL][0], alpha=0.55, label="On a descent: never backward (S3)")]
+    ax.set_xlabel(_("Distance (mi)") if mph else _("Distance (km)"))
+    ax.set_ylabel(_("Elevation (ft)") if mph else _("Elevation (m)"))
+    handles = [Patch(color=BOUT_COLOUR, alpha=0.55, label=_("Walked backward (the watch's laps)")),
+               Patch(facecolor=BOUT_COLOUR, alpha=0.3, hatch="//", label=_("Consistent with backward (pace only)")),
+               Patch(color=COLOURS[Terrain.DOWNHILL][0], alpha=0.55, label=_("On a descent: never backward (S3)"))]
     ax.legend(handles=handles, loc="upper left", fontsize=9, framealpha=0.9)
-    ax.set_title(result.words[0] if result.words else "Review", fontsize=10, loc="left")
+    ax.set_title(result.words[0] if result.words else _("Review"), fontsize=10, loc="left")
     ax.grid(alpha=0.25)
     fig.tight_layout()
     buf = BytesIO()

@@ -15,6 +15,7 @@ from typing import Any
 import jsonschema
 
 from retrowalk.core.check import check
+from retrowalk.core.i18n import _
 from retrowalk.core.plan import Plan, PlanError, plan_from_dict
 
 MAX_PLAN_BYTES = 5 * 1024 * 1024
@@ -27,33 +28,38 @@ def _validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema)
 
 
-def plan_from_json(text: str | bytes, name: str = "the plan") -> Plan:
-    """The plan in ``text``, refused with :class:`PlanError` if it is not valid JSON, not the schema, or unsafe."""
+def plan_from_json(text: str | bytes, name: str | None = None) -> Plan:
+    """The plan in ``text``, refused with :class:`PlanError` if it is not valid JSON, not the schema, or unsafe.
+    ``name``: what the messages call it (by default "the plan", in the active language)."""
+    name = _("the plan") if name is None else name
     if len(text) > MAX_PLAN_BYTES:
-        raise PlanError(f"{name} is over 5 MiB; a plan file is far smaller")
+        raise PlanError(_("%(name)s is over 5 MiB; a plan file is far smaller") % {"name": name})
     try:
         data: Any = json.loads(text)
     except json.JSONDecodeError as err:
-        raise PlanError(f"{name} is not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})") from None
+        # The parser's and the schema checker's own messages (in English) are quoted as they are.
+        raise PlanError(_("%(name)s is not valid JSON (line %(line)s, column %(column)s: %(error)s)")
+                        % {"name": name, "line": err.lineno, "column": err.colno, "error": err.msg}) from None
     except UnicodeDecodeError:
-        raise PlanError(f"{name} is not UTF-8 text") from None
+        raise PlanError(_("%(name)s is not UTF-8 text") % {"name": name}) from None
     error = jsonschema.exceptions.best_match(_validator().iter_errors(data))
     if error is not None:
         where = _where(list(error.absolute_path))
-        raise PlanError(f"{name} does not follow the plan schema at {where}: {error.message}")
+        raise PlanError(_("%(name)s does not follow the plan schema at %(where)s: %(error)s")
+                        % {"name": name, "where": where, "error": error.message})
     plan = plan_from_dict(data)
     problems = check(plan)
     if problems:
-        raise PlanError(f"{name} breaks a safety rule: {problems[0]}")
+        raise PlanError(_("%(name)s breaks a safety rule: %(problem)s") % {"name": name, "problem": problems[0]})
     return plan
 
 
 def _where(path: list[str | int]) -> str:
     """``["segments", 9, "duration_s"]`` → ``segment 10, duration_s``: counted as a person counts, from 1."""
     if not path:
-        return "the top level"
+        return _("the top level")
     if len(path) >= 2 and path[0] == "segments" and isinstance(path[1], int):
-        return ", ".join([f"segment {path[1] + 1}", *map(str, path[2:])])
+        return ", ".join([_("segment %(number)d") % {"number": path[1] + 1}, *map(str, path[2:])])
     return "/".join(map(str, path))
 
 
@@ -61,12 +67,12 @@ def read_plan(path: str | Path) -> Plan:
     path = Path(path)
     try:
         if path.stat().st_size > MAX_PLAN_BYTES:
-            raise PlanError(f"{path.name} is over 5 MiB; a plan file is far smaller")
+            raise PlanError(_("%(name)s is over 5 MiB; a plan file is far smaller") % {"name": path.name})
         data = path.read_bytes()
     except FileNotFoundError:
-        raise PlanError(f"{path}: no such file") from None
+        raise PlanError(_("%(path)s: no such file") % {"path": path}) from None
     except IsADirectoryError:
-        raise PlanError(f"{path} is a folder; give a plan .json file") from None
+        raise PlanError(_("%(path)s is a folder; give a plan .json file") % {"path": path}) from None
     except OSError as err:
-        raise PlanError(f"{path}: cannot be read ({err.strerror})") from None
+        raise PlanError(_("%(path)s: cannot be read (%(why)s)") % {"path": path, "why": err.strerror}) from None
     return plan_from_json(data, path.name)

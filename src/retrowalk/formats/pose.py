@@ -43,6 +43,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
+from retrowalk.core.i18n import _, ngettext
 from retrowalk.core.knee import LEFT_HIP, LEGS, RIGHT_HIP, flexion_deg, near_side, unswapped
 from retrowalk.formats.posemodels import model_paths
 
@@ -409,12 +410,15 @@ def _header(container: Any, stream: Any, name: str) -> Header:
     seconds = float(stream.duration * stream.time_base) if stream.duration and stream.time_base else \
         (container.duration / 1e6 if container.duration else 0.0)
     if seconds > MAX_SECONDS:
-        raise VideoError(f"{name} is {seconds / 60:.1f} minutes long; film 10 to 60 seconds of walking (at most "
-                         f"{MAX_SECONDS / 60:.0f} minutes)")
+        raise VideoError(_("%(name)s is %(length)s minutes long; film 10 to 60 seconds of walking (at most %(most)s "
+                           "minutes)")
+                         % {"name": name, "length": f"{seconds / 60:.1f}", "most": f"{MAX_SECONDS / 60:.0f}"})
     if width * height > MAX_PIXELS:
-        raise VideoError(f"{name} is {width}×{height}; film at 1080p or 4K at most")
+        raise VideoError(_("%(name)s is %(width)s×%(height)s; film at 1080p or 4K at most")
+                         % {"name": name, "width": width, "height": height})
     if not width or not height:
-        raise VideoError(f"{name} holds no picture retrowalk can read: upload the phone camera's video file")
+        raise VideoError(_("%(name)s holds no picture retrowalk can read: upload the phone camera's video file")
+                         % {"name": name})
     return Header(seconds, width, height, fps)
 
 
@@ -423,22 +427,23 @@ def _open(path: Path, shown_name: str | None = None) -> Any:
 
     name = shown_name or path.name
     if not path.exists():
-        raise VideoError(f"{path} does not exist")
+        raise VideoError(_("%(path)s does not exist") % {"path": path})
     if path.is_dir():
-        raise VideoError(f"{path} is a folder; give the video file")
+        raise VideoError(_("%(path)s is a folder; give the video file") % {"path": path})
     try:
         container = av.open(str(path), metadata_errors="ignore")
     except av.error.PermissionError:
-        raise VideoError(f"{name} cannot be read (permission denied)") from None
+        raise VideoError(_("%(name)s cannot be read (permission denied)") % {"name": name}) from None
     except (av.error.FFmpegError, OSError, UnicodeDecodeError):
         if _looks_like_video(path):
-            raise VideoError(f"{name} looks like a video but is damaged or cut short (an upload that "
-                             "stopped?): send it again, as the phone saved it") from None
-        raise VideoError(f"{name} is not a video retrowalk can read: upload the MP4 or MOV file from the "
-                         "phone's camera") from None
+            raise VideoError(_("%(name)s looks like a video but is damaged or cut short (an upload that stopped?): "
+                               "send it again, as the phone saved it") % {"name": name}) from None
+        raise VideoError(_("%(name)s is not a video retrowalk can read: upload the MP4 or MOV file from the phone's "
+                           "camera") % {"name": name}) from None
     if not container.streams.video:
         container.close()
-        raise VideoError(f"{name} holds no video (sound only?): upload the phone camera's video file")
+        raise VideoError(_("%(name)s holds no video (sound only?): upload the phone camera's video file")
+                         % {"name": name})
     return container
 
 
@@ -790,10 +795,11 @@ def read_pose(path: Path, estimator: PoseEstimator | None = None,
             if isinstance(item, Exception):
                 if not count:
                     if isinstance(item, av.error.FFmpegError):
-                        raise VideoError(f"{path.name} is damaged: not one frame of it could be decoded; "
-                                         "upload the file again, as the phone saved it") from None
+                        raise VideoError(_("%(name)s is damaged: not one frame of it could be decoded; upload the "
+                                           "file again, as the phone saved it") % {"name": path.name}) from None
                     raise item
-                note = f"The video is damaged after {count / (fps or 30):.1f} s; only the part before was read."
+                note = (_("The video is damaged after %(at)s s; only the part before was read.")
+                        % {"at": f"{count / (fps or 30):.1f}"})
                 break
             picture: _Planes = item
             if not count:
@@ -864,8 +870,9 @@ def read_pose(path: Path, estimator: PoseEstimator | None = None,
                 progress(count, total)
         keeper.finish()
     except av.error.FFmpegError as exc:
-        raise VideoError(f"{path.name} could not be decoded ({exc.strerror or exc}): upload the file again, as "
-                         "the phone saved it") from None
+        # The decoder's own message (FFmpeg's, in English) is quoted as it is.
+        raise VideoError(_("%(name)s could not be decoded (%(error)s): upload the file again, as the phone saved it")
+                         % {"name": path.name, "error": exc.strerror or exc}) from None
     finally:
         if decoder is not None:
             decoder.stop.set()
@@ -909,11 +916,15 @@ def read_pose(path: Path, estimator: PoseEstimator | None = None,
     if walkers and not rivals and len(passes) > 1:
         best, per_s = walkers[0], fps or 30.0
         note = (note + " " if note else "") + (
-            f"Someone walked past the phone {len(passes)} times; the longest pass, from {min(best.rows) / per_s:.0f} s "
-            f"to {max(best.rows) / per_s:.0f} s, was measured (film one pass a video to have each checked).")
+            ngettext("Someone walked past the phone %(n)s time; the longest pass, from %(start)s s to %(end)s s, was "
+                     "measured (film one pass a video to have each checked).",
+                     "Someone walked past the phone %(n)s times; the longest pass, from %(start)s s to %(end)s s, was "
+                     "measured (film one pass a video to have each checked).", len(passes))
+            % {"n": len(passes), "start": f"{min(best.rows) / per_s:.0f}", "end": f"{max(best.rows) / per_s:.0f}"})
     elif walkers and not rivals and people > 1:
-        note = (note + " " if note else "") + (f"{people} people were in the video; the one walking past was "
-                                               "measured.")
+        note = (note + " " if note else "") + (
+            ngettext("%(n)s person was in the video; the one walking past was measured.",
+                     "%(n)s people were in the video; the one walking past was measured.", people) % {"n": people})
     if progress:
         progress(count, count)
     return PoseTrack(landmarks, fps, shape[0], shape[1], 1 + len(rivals) if tracks else 0, rotation, note, squares,

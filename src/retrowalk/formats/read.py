@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from retrowalk.core.i18n import _
 from retrowalk.core.recording import Recording, plain
 from retrowalk.core.track import Track, TrackError
 from retrowalk.formats.cadence import xml_cadence
@@ -24,7 +25,8 @@ MAX_FILE_TEXT = "50 MiB"
 
 def too_big(name: str, size: int) -> str:
     """The refusal for a file over the limit, in the same binary units as the limit."""
-    return f"{name} is {size / 2**20:.0f} MiB; route files are limited to {MAX_FILE_TEXT}"
+    return (_("%(name)s is %(size)s MiB; route files are limited to %(limit)s")
+            % {"name": name, "size": f"{size / 2**20:.0f}", "limit": MAX_FILE_TEXT})
 
 # The first element that is not a declaration, comment or processing instruction: the XML root's name.
 _ROOT_TAG = re.compile(rb"<([A-Za-z_][\w.:-]*)")
@@ -36,7 +38,7 @@ SUFFIXES: dict[str, Callable[[bytes, str], Track]] = {".gpx": read_gpx, ".tcx": 
 def read_track(path: str | Path, times: bool = True) -> Track:
     """The walk in ``path``. ``times=False`` may skip reading clock times where that is costly (GPX)."""
     path = Path(path)
-    return read_bytes(_file_bytes(path, "give a .gpx, .tcx or .fit file"), path.name, times)
+    return read_bytes(_file_bytes(path, _("give a .gpx, .tcx or .fit file")), path.name, times)
 
 
 def _file_bytes(path: Path, instead_of_folder: str) -> bytes:
@@ -45,17 +47,18 @@ def _file_bytes(path: Path, instead_of_folder: str) -> bytes:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise TrackError(f"{path}: no such file") from None
+        raise TrackError(_("%(path)s: no such file") % {"path": path}) from None
     except OSError as err:
-        raise TrackError(f"{path}: cannot be read ({err.strerror})") from None
+        raise TrackError(_("%(path)s: cannot be read (%(why)s)") % {"path": path, "why": err.strerror}) from None
     if path.is_dir():
-        raise TrackError(f"{path} is a folder; {instead_of_folder}")
+        # Translators: %(instead)s is what to give instead, as in "give a .gpx, .tcx or .fit file".
+        raise TrackError(_("%(path)s is a folder; %(instead)s") % {"path": path, "instead": instead_of_folder})
     if size > MAX_FILE_BYTES:
         raise TrackError(too_big(path.name, size))
     try:
         return path.read_bytes()
     except OSError as err:
-        raise TrackError(f"{path}: cannot be read ({err.strerror})") from None
+        raise TrackError(_("%(path)s: cannot be read (%(why)s)") % {"path": path, "why": err.strerror}) from None
 
 
 @contextmanager
@@ -85,7 +88,7 @@ def _utf8(data: bytes) -> bytes:
             try:
                 text = data[2:].decode(codec)
             except UnicodeDecodeError:
-                raise TrackError("the file says it is UTF-16 text but is not") from None
+                raise TrackError(_("the file says it is UTF-16 text but is not")) from None
             return re.sub(r"^(<\?xml[^>]*?encoding=)([\"'])[^\"']*\2", r"\1\2UTF-8\2", text, count=1).encode()
     return data
 
@@ -104,11 +107,11 @@ def _read_bytes(data: bytes, name: str, times: bool) -> Track:
         if local == b"gpx":
             return read_gpx(data, name, times)
     if not data.strip():
-        raise TrackError(f"{name} is empty")
+        raise TrackError(_("%(name)s is empty") % {"name": name})
     reader = SUFFIXES.get(Path(name).suffix.lower())
     if reader is not None and (reader is read_fit or data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")):
         return reader(data, name)  # the reader names what is wrong inside the file (times: GPX only)
-    raise TrackError(f"{name} is not a GPX, TCX or FIT file")
+    raise TrackError(_("%(name)s is not a GPX, TCX or FIT file") % {"name": name})
 
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -123,11 +126,14 @@ def gunzip(data: bytes, name: str) -> bytes:
     try:
         out = inflater.decompress(data, MAX_FILE_BYTES + 1)
     except zlib.error:
-        raise TrackError(f"{name} says it is gzipped but cannot be unpacked (damaged or cut short)") from None
+        raise TrackError(_("%(name)s says it is gzipped but cannot be unpacked (damaged or cut short)")
+                         % {"name": name}) from None
     if len(out) > MAX_FILE_BYTES or inflater.unconsumed_tail:
-        raise TrackError(f"{name} unpacks to more than {MAX_FILE_TEXT}; recordings are limited to that")
+        raise TrackError(_("%(name)s unpacks to more than %(limit)s; recordings are limited to that")
+                         % {"name": name, "limit": MAX_FILE_TEXT})
     if not inflater.eof:
-        raise TrackError(f"{name} says it is gzipped but cannot be unpacked (damaged or cut short)")
+        raise TrackError(_("%(name)s says it is gzipped but cannot be unpacked (damaged or cut short)")
+                         % {"name": name})
     return out
 
 
@@ -135,7 +141,7 @@ def read_recording(path: str | Path) -> Recording:
     """A recorded walk from a file (FIT, GPX or TCX, gzipped or not): the track, and where the file has them
     the cadence, speed and laps a review reads (DOMAIN.md §6)."""
     path = Path(path)
-    return recording_from_bytes(_file_bytes(path, "give a .fit, .gpx or .tcx recording (gzipped is fine)"),
+    return recording_from_bytes(_file_bytes(path, _("give a .fit, .gpx or .tcx recording (gzipped is fine)")),
                                 path.name)
 
 

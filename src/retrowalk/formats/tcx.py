@@ -12,6 +12,7 @@ from typing import cast
 import numpy as np
 from lxml import etree
 
+from retrowalk.core.i18n import _, ngettext
 from retrowalk.core.track import Track, TrackError
 from retrowalk.formats.xmlsafe import epoch_seconds, parse_root
 
@@ -43,15 +44,20 @@ def read_tcx(data: bytes, name: str = "") -> Track:
                 lon.append(float(lo))
                 ele.append(float("nan") if alt is None else float(alt))
             except ValueError:
-                raise TrackError(f"line {point.sourceline}: a trackpoint's position or altitude is not a number") \
-                    from None
+                raise TrackError(_("line %(line)s: a trackpoint's position or altitude is not a number")
+                                 % {"line": point.sourceline}) from None
             times.append(point.findtext(f"{p}Time", default="", namespaces=ns))
             seg.append(piece)
     if not lat:
         if skipped:
-            raise TrackError(f"this TCX file has {skipped} trackpoints but none with a position (an indoor session?)")
-        raise TrackError("this TCX file has no trackpoints")
+            # The English says "trackpoints" for one too, as it always has; the plural forms are the translator's.
+            raise TrackError(ngettext("this TCX file has %(n)s trackpoints but none with a position (an indoor "
+                                      "session?)",
+                                      "this TCX file has %(n)s trackpoints but none with a position (an indoor "
+                                      "session?)", skipped) % {"n": skipped})
+        raise TrackError(_("this TCX file has no trackpoints"))
     if skipped:
-        notes.append(f"{skipped} trackpoints without a position were left out.")
+        notes.append(ngettext("%(n)s trackpoints without a position were left out.",
+                              "%(n)s trackpoints without a position were left out.", skipped) % {"n": skipped})
     time = epoch_seconds(times)
     return Track(np.array(lat), np.array(lon), np.array(ele), time, np.array(seg, dtype=np.int64), name, tuple(notes))

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import numpy as np
 from lxml import etree
 
+from retrowalk.core.i18n import _
 from retrowalk.core.text import one_line
 from retrowalk.core.track import FloatArray, TrackError
 
@@ -26,15 +27,21 @@ def parse(data: bytes, what: str, notes: list[str] | None = None) -> etree._Elem
     try:
         root = etree.fromstring(data, parser())
     except etree.XMLSyntaxError as err:
-        line = f"line {err.lineno}: " if err.lineno else ""
         message = one_line(str(err.msg or err).split(", line ")[0].split("\n")[0], 120).rstrip(".")
+        # The parser's own message (lxml's, in English) is quoted as it is.
+        words = {"line": err.lineno, "error": message, "format": what}
         if "Namespace prefix" in message and notes is not None:
             root = etree.fromstring(data, parser(recover=True))
-            notes.append(f"The file has XML namespace errors ({line}{message}); its points were read anyway.")
+            notes.append(_("The file has XML namespace errors (line %(line)s: %(error)s); its points were read "
+                           "anyway.") % words if err.lineno else
+                         _("The file has XML namespace errors (%(error)s); its points were read anyway.") % words)
+        elif err.lineno:
+            raise TrackError(_("line %(line)s: this %(format)s file is not well-formed XML (%(error)s)") % words) \
+                from None
         else:
-            raise TrackError(f"{line}this {what} file is not well-formed XML ({message})") from None
+            raise TrackError(_("this %(format)s file is not well-formed XML (%(error)s)") % words) from None
     if root is None:
-        raise TrackError(f"this {what} file has no content")
+        raise TrackError(_("this %(format)s file has no content") % {"format": what})
     return root
 
 
@@ -44,9 +51,11 @@ def parse_root(data: bytes, what: str, root_name: str, notes: list[str]) -> tupl
     try:
         qname = etree.QName(root)
     except ValueError:  # a root like <x:gpx> whose prefix was never declared (read leniently)
-        raise TrackError(f"this {what} file's root element uses an undeclared namespace prefix") from None
+        raise TrackError(_("this %(format)s file's root element uses an undeclared namespace prefix")
+                         % {"format": what}) from None
     if qname.localname != root_name:
-        raise TrackError(f"this is not a {what} file: its root element is <{qname.localname}>, not <{root_name}>")
+        raise TrackError(_("this is not a %(format)s file: its root element is <%(root)s>, not <%(expected)s>")
+                         % {"format": what, "root": qname.localname, "expected": root_name})
     return root, qname.namespace
 
 

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -175,7 +176,7 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
         units = Units(profile.units)
         for name, bound, kmh in (("speed_forward", FORWARD_SPEED, profile.speed_forward_kmh),
                                  ("speed_backward", BACKWARD_SPEED, profile.speed_backward_kmh)):
-            self.fields[name] = form_field(bound, units, label=f"{bound.what.capitalize()} ({units.speed_label})",
+            self.fields[name] = form_field(bound, units, label=f"{capfirst(bound.name())} ({units.speed_label})",
                                            initial=round(from_kmh(kmh, units), 1))
             self.fields[name].validators.clear()  # checked in clean(), in the units chosen on this form
         if coach_edits:
