@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from retrowalk.core.ground import Terrain, terrain_label
 from retrowalk.core.plan import Kind, Plan, PlanError
 from retrowalk.core.refusal import Instead, Option
 from retrowalk.core.routeplan import ENGINE_VERSION
@@ -181,7 +182,8 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "speed": format_speed(seg.speed_kmh, units) if seg.speed_kmh and plan.kind is not Kind.ROUTE else "",
             "incline": f"{seg.incline_pct:g} %" if seg.incline_pct is not None else "",
             "where": format_distance(seg.start_m, units) if seg.start_m is not None and not view.withheld else "",
-            "ground": f"{seg.terrain or ''} {format_grade(seg.grade_pct) if seg.grade_pct is not None else ''}",
+            "ground": " ".join(w for w in (terrain_label(Terrain(seg.terrain)) if seg.terrain else "",
+                                           format_grade(seg.grade_pct) if seg.grade_pct is not None else "") if w),
         })
     request_made = walk_plan.request or {}
     other_way: list[dict[str, Any]] = []
