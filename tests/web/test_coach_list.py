@@ -140,3 +140,54 @@ def test_a_client_quiet_for_weeks_shows_her_last_day_and_the_flag(studio: Studio
     assert cells["Last session"] == f"{long_ago:%a} {long_ago.day} {long_ago:%b}"
     assert "no session in 7 days" in cells["Flags"]
     assert cells["Backward this week"] == "0.0 min"
+
+
+# --- kept dashboards: made again exactly when the data they are read from changed ------------------------------
+
+
+def cell(html: str, name: str, label: str) -> str:
+    row = re.search(rf"<tr[^>]*>(?:(?!</tr>).)*>{name}</a>.*?</tr>", html, re.S)
+    assert row, html
+    return dict(re.findall(r'<td[^>]*data-label="([^"]+)">(.*?)</td>', row.group(0), re.S))[label]
+
+
+def test_an_unchanged_dashboard_is_not_read_again_and_any_change_is_seen_at_once(studio: Studio) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from retrowalk.web.recordings.models import RecordedWalk  # noqa: F401  (its table is watched too)
+
+    coach = logged_in(studio.coach.user)
+    url = reverse("coach:dashboard")
+    coach.get(url)
+    sessions = WalkSession._meta.db_table
+    with CaptureQueriesContext(connection) as again:
+        html = coach.get(url).content.decode()
+    assert not [q for q in again.captured_queries if sessions in q["sql"]], "read again with nothing changed"
+    assert cell(html, "Ben", "Backward this week") == "0.0 min"
+    today = date.today()
+    # Changes the ORM's signals never see: a bulk insert, a queryset update, raw SQL. The database's triggers do.
+    WalkSession.objects.bulk_create([WalkSession(client=studio.ben, day=today, week=1, setting="outdoor",
+                                                 backward_s=600, forward_s=1200, pain_during=1, effort=2)])
+    assert cell(coach.get(url).content.decode(), "Ben", "Backward this week") == "10.0 min"
+    WalkSession.objects.filter(client=studio.ben).update(backward_s=900)
+    assert cell(coach.get(url).content.decode(), "Ben", "Backward this week") == "15.0 min"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {sessions} WHERE client_id = %s", [studio.ben.pk])
+    assert cell(coach.get(url).content.decode(), "Ben", "Backward this week") == "0.0 min"
+    type(studio.ben.user).objects.filter(pk=studio.ben.user.pk).update(first_name="Benita")
+    assert "Benita" in coach.get(url).content.decode()
+
+
+def test_every_table_the_dashboard_reads_moves_the_data_version() -> None:
+    from django.apps import apps
+
+    from retrowalk.web.coach import views
+    from retrowalk.web.coach.models import WATCHED, DataVersion
+
+    watched = {apps.get_model(label)._meta.db_table for label in WATCHED} | {DataVersion._meta.db_table}
+    read = set()
+    for name in ("recent", "last", "recorded", "version"):
+        read |= set(re.findall(r'FROM "?(\w+)"?', views._sql(name))) - {"json_each"}  # SQLite's id list
+    read |= {"accounts_profile", "auth_user"}  # the clients' names and steps, through the ORM
+    assert read <= watched, read - watched

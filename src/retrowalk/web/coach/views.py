@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from html import escape
@@ -18,12 +20,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from retrowalk.core.progression import PAIN_ACCEPTABLE_MAX
 from retrowalk.web.accounts.access import ProfileRequest, coach_required, visible_clients
 from retrowalk.web.accounts.models import Profile
+from retrowalk.web.coach.models import DataVersion
 from retrowalk.web.recordings.models import RecordedWalk
 from retrowalk.web.walks.models import WalkSession
 
@@ -159,8 +162,12 @@ def _sql(name: str) -> str:
         connection.ops.quote_name(RecordedWalk._meta.db_table)
     among = ("{} = ANY(%s)" if connection.vendor == "postgresql"
              else "{} IN (SELECT value FROM json_each(%s))")
+    if name == "version":
+        return f"SELECT n FROM {connection.ops.quote_name(DataVersion._meta.db_table)} WHERE id = 1"
     if name == "recent":  # on the (day, client) index: three weeks of every client's sessions as one range
-        pains = ", ".join("AVG(CASE WHEN day >= %s AND day < %s THEN pain_during END)" for _ in range(TREND_WEEKS))
+        # AVG as a float: PostgreSQL's own is numeric, which the driver makes a Decimal, slow to make and use.
+        pains = ", ".join("CAST(AVG(CASE WHEN day >= %s AND day < %s THEN pain_during END) AS DOUBLE PRECISION)"
+                          for _ in range(TREND_WEEKS))
         return (f"SELECT client_id, MAX(day), SUM(CASE WHEN day >= %s THEN backward_s END), "
                 f"MAX(CASE WHEN day >= %s THEN pain_during END), MAX(CASE WHEN day >= %s THEN pain_next_morning END), "
                 f"{pains} FROM {sessions} WHERE {among.format('client_id')} AND day >= %s GROUP BY client_id")
@@ -170,6 +177,42 @@ def _sql(name: str) -> str:
     # The latest recorded walk of each (of an import read to its end), on the (client, shown, day) index.
     return (f"SELECT client_id, day, bouts_planned, bouts_confirmed, bouts_consistent, descents FROM {walks} "
             f"WHERE {among.format('client_id')} AND shown ORDER BY client_id, day DESC, started_at DESC")
+
+
+KEPT = 16
+"""Dashboards each worker keeps (coach, search, day, language, data version): the last few coaches' lists."""
+_kept: OrderedDict[tuple[Any, ...], list[ClientRow]] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def data_version() -> int | None:
+    """The database's data version (coach/models.py), or None when it has none (a test's emptied tables)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_sql("version"))
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
+def kept_client_rows(clients: QuerySet[Profile], today: date, *who: Any) -> list[ClientRow]:
+    """:func:`client_rows`, made again only when the data version has changed since this worker last made the same
+    list (``who``: whose list, with which filter), or the day or the language changed. The version is read
+    first: a change made while the rows are read makes a new version, and the next page reads again. (Each change
+    makes a new random number, never one seen before, even after a restore.)"""
+    version = data_version()
+    if version is None:
+        return client_rows(clients, today)
+    key = (version, today, get_language(), *who)
+    with _kept_lock:
+        rows = _kept.get(key)
+        if rows is not None:
+            _kept.move_to_end(key)
+            return rows
+    rows = client_rows(clients, today)
+    with _kept_lock:
+        _kept[key] = rows
+        while len(_kept) > KEPT:
+            _kept.popitem(last=False)
+    return rows
 
 
 PAGE_SIZE = 50
@@ -184,7 +227,7 @@ def dashboard(request: ProfileRequest) -> HttpResponse:
     if query:
         clients = clients.filter(Q(user__first_name__icontains=query) | Q(user__last_name__icontains=query)
                                  | Q(user__username__icontains=query))
-    rows = client_rows(clients, date.today())
+    rows = kept_client_rows(clients, date.today(), request.user.pk, request.user.is_staff, query)
     flagged = sum(1 for r in rows if r.flags)
     listed = [r for r in rows if r.flags] if only_flagged else rows
     # Django's own: a page that is no number is the first, one past the end the last.

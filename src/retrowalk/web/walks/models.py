@@ -112,7 +112,10 @@ class WalkSession(models.Model):
     class Meta:
         ordering = ["-day", "-created"]
         # (day, client): the coach's list reads every client's last three weeks as one range of days.
-        indexes = [models.Index(fields=["client", "-day"]), models.Index(fields=["day", "client"])]
+        indexes = [models.Index(fields=["client", "-day"]),
+                   # The coach dashboard's three weeks of every client (coach/views.py), read from the index alone.
+                   models.Index(fields=["client", "day", "backward_s", "pain_during", "pain_next_morning"],
+                                name="walks_session_dashboard")]
         constraints = [models.UniqueConstraint(fields=["client", "ref"], condition=~models.Q(ref=""),
                                                name="one_session_per_ref")]
 
