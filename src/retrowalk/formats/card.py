@@ -158,7 +158,9 @@ def _widths(header: list[str], width: float) -> list[float]:
 
 
 def _picture(plan: Plan, prof: Profile, width: float, turns: Sequence[Corner]) -> Image:
-    from retrowalk.formats.picture import profile_image
+    from retrowalk.formats.picture import SIZES, profile_image
 
-    # The picture's own aspect: 11 × 4.2 in.
-    return Image(BytesIO(profile_image(plan, prof, "png", turns)), width=width, height=width * 4.2 / 11)
+    # Drawn for paper (labels of 8 to 9 pt once printed at this width), in its own aspect.
+    paper = SIZES["paper"]
+    return Image(BytesIO(profile_image(plan, prof, "png", turns, size="paper")), width=width,
+                 height=width * paper.height_in / paper.width_in)

@@ -6,7 +6,9 @@ in the legend, each bout is a labelled band, and the axes are in the walker's un
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
@@ -32,6 +34,36 @@ COLOURS = {
 """Each ground's colour and legend entry, in English: :func:`_legend` draws the entry in the active language."""
 
 
+@dataclass(frozen=True)
+class Size:
+    """A picture drawn for the width it is shown at, so that its words read there: ``text_pt`` is the size of the
+    labels in the picture's own points, which the page or the card then shows at ``shown_pt`` wide."""
+
+    width_in: float
+    height_in: float
+    text_pt: float
+    columns: int
+    """Legend entries a row."""
+    shown_pt: float
+    """The width it is meant to be shown at, in points (CSS px × 0.75 on a screen): what its text sizes are for."""
+
+    @property
+    def scale(self) -> float:
+        """Points shown per point drawn: a label of ``text_pt`` reads at ``text_pt * scale``."""
+        return self.shown_pt / (self.width_in * 72)
+
+
+SIZES = {
+    # A phone's page: about 340 px of picture (a 390 px screen less the margins), labels of about 16 px.
+    "phone": Size(width_in=4.8, height_in=6.0, text_pt=13.5, columns=1, shown_pt=340 * 0.75),
+    # A desktop page: about 900 px wide (the page's 960 px less the card's padding), labels of about 15 px.
+    "desktop": Size(width_in=11.0, height_in=5.4, text_pt=13.0, columns=2, shown_pt=900 * 0.75),
+    # The printed card: the page's width less its margins (card.py), labels of 8 to 9 pt on paper.
+    "paper": Size(width_in=7.5, height_in=3.8, text_pt=8.5, columns=2, shown_pt=7.5 * 72),
+}
+"""The sizes a profile is drawn at (issue 17: "labels readable at each")."""
+
+
 def _legend(terrain: Terrain) -> str:
     if terrain is Terrain.STEEP:
         return _("Steep (over %(steep)s %%): not for beginners") % {"steep": f"{DEFAULTS.steep_min_grade_pct:g}"}
@@ -50,9 +82,14 @@ def draw_profile(plan: Plan, prof: Profile, path: str | Path, turns: Sequence[Co
     return path
 
 
-def profile_image(plan: Plan, prof: Profile, fmt: str = "png", turns: Sequence[Corner] = ()) -> bytes:
+def profile_image(plan: Plan, prof: Profile, fmt: str = "png", turns: Sequence[Corner] = (),
+                  size: str = "desktop") -> bytes:
     """The picture's bytes, ``png`` or ``svg``: for a card or a web page, with no file in between. ``turns``:
-    the sharp turns to mark (a route plan's :meth:`~retrowalk.core.routeplan.RoutePlan.turns_in_the_way`)."""
+    the sharp turns to mark (a route plan's :meth:`~retrowalk.core.routeplan.RoutePlan.turns_in_the_way`).
+    ``size``: one of :data:`SIZES`, for where it is shown. An SVG keeps its words as text (selectable, read by
+    screen readers, and crisp at any zoom)."""
+    shape = SIZES[size]
+    pt = shape.text_pt
     import matplotlib
 
     matplotlib.use("Agg")  # files only: no display here, none needed
@@ -69,7 +106,9 @@ def profile_image(plan: Plan, prof: Profile, fmt: str = "png", turns: Sequence[C
     y = (prof.ele_m if known else np.zeros(len(x))) * y_scale
     raw = prof.raw_ele_m * y_scale
 
-    fig, ax = plt.subplots(figsize=(11, 4.2), dpi=110)
+    # Constrained layout: the title, axes and legend share the picture's own size, so it is shown at the size made.
+    fig, ax = plt.subplots(figsize=(shape.width_in, shape.height_in), dpi=110, layout="constrained")
+    ax.tick_params(labelsize=pt)
     floor = np.nanmin(y) if np.isfinite(y).any() else 0.0
     top = np.nanmax(y) if np.isfinite(y).any() else 1.0
     pad = max((top - floor) * 0.15, 5.0 * y_scale)
@@ -101,44 +140,51 @@ def profile_image(plan: Plan, prof: Profile, fmt: str = "png", turns: Sequence[C
         a, b = seg.start_m * x_scale, seg.end_m * x_scale
         ax.axvspan(a, b, color=BOUT_COLOUR, alpha=0.45, zorder=4, linewidth=0)
         centre = (a + b) / 2
-        if groups and centre - groups[-1][-1][1] < 0.045 * span:
+        # Closer than a label's width (about four characters) at this size: one label for the group.
+        if groups and centre - groups[-1][-1][1] < 2.6 * pt / (shape.width_in * 72) * span:
             groups[-1].append((number, centre, seg.duration_s))
         else:
             groups.append([(number, centre, seg.duration_s)])
     for row, group in enumerate(groups):
         first, last = group[0], group[-1]
         text = f"{first[0]}\n{format_clock(first[2])}" if len(group) == 1 else f"{first[0]}–{last[0]}"
-        ax.annotate(text, ((first[1] + last[1]) / 2, top + pad * (0.1 + 0.55 * (row % 2))), ha="center",
-                    va="bottom", fontsize=8, color="#5d4037", zorder=5)
-    ax.set_ylim(base, top + pad * 1.9)
+        # Above the plot, in points from its top edge: whatever the size, labels keep clear of the ground, of
+        # each other (every other one a row higher) and of the title (the layout makes room for them).
+        ax.annotate(text, ((first[1] + last[1]) / 2, 1.0), xycoords=("data", "axes fraction"),
+                    xytext=(0, 3 + (row % 2) * 2.5 * pt), textcoords="offset points", ha="center", va="bottom",
+                    fontsize=pt, color="#5d4037", zorder=5, annotation_clip=False)
+    ax.set_ylim(base, top + pad * 0.6)
     ax.set_xlim(0, x[-1] if len(x) else 1)
-    ax.set_xlabel(_("distance along the route (mi)") if mph else _("distance along the route (km)"))
-    ax.set_ylabel(_("elevation (ft)") if mph else _("elevation (m)"))
+    ax.set_xlabel(_("distance along the route (mi)") if mph else _("distance along the route (km)"), fontsize=pt)
+    ax.set_ylabel(_("elevation (ft)") if mph else _("elevation (m)"), fontsize=pt)
     route = plan.route
     name = route.name if route and route.name else _("Route")
     bouts = len(plan.bouts())
-    ax.set_title(ngettext("%(name)s: %(backward)s backward in %(n)s bout (numbered bands), %(total)s in all",
-                          "%(name)s: %(backward)s backward in %(n)s bouts (numbered bands), %(total)s in all", bouts)
-                 % {"name": name, "backward": format_clock(plan.backward_s), "n": f"{bouts:,}",
-                    "total": format_clock(plan.total_s)}, fontsize=11)
+    title = ngettext("%(name)s: %(backward)s backward in %(n)s bout (numbered bands), %(total)s in all",
+                     "%(name)s: %(backward)s backward in %(n)s bouts (numbered bands), %(total)s in all", bouts) % {
+        "name": name, "backward": format_clock(plan.backward_s), "n": f"{bouts:,}", "total": format_clock(plan.total_s)}
+    # Wrapped to the picture's width (a character is about 0.6 of the text size wide).
+    # Above the bouts' labels: their rows (two lines each, every other one a row higher) are its padding.
+    labels_pt = 3 + (2.5 * pt if len(groups) > 1 else 0) + 2.5 * pt if groups else 0
+    ax.set_title(textwrap.fill(title, max(20, int(shape.width_in * 72 / (0.62 * pt)))), fontsize=pt,
+                 pad=6 + labels_pt)
     if not known:
         ax.text(0.5, 0.5, _("Elevation unknown: bouts placed by distance only"), transform=ax.transAxes,
-                ha="center", va="center", fontsize=12, color="#424242")
+                ha="center", va="center", fontsize=pt, color="#424242", wrap=True)
     handles: list[Artist] = [Patch(color=colour, alpha=0.55, label=_legend(t)) for t, (colour, _label)
                              in COLOURS.items() if (prof.terrain == t.code).any()]
     handles.append(Patch(color=BOUT_COLOUR, alpha=0.45, label=_("Walk backward here")))
     if turns:
         handles.append(Line2D([], [], linestyle="none", marker="v", color=TURN_COLOUR,
                               label=_("Sharp turn: never backward within 10 m")))
-    # At most four entries a row: with every kind of ground, the bouts and the turns, one row runs off the page.
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=min(len(handles), 4),
-              fontsize=8, frameon=False)
+    # A few entries a row (as many as fit at this size): all of them in one row would run off the picture.
+    fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), shape.columns), fontsize=pt,
+               frameon=False)
     ax.grid(axis="y", alpha=0.25)
-    fig.tight_layout()
     out = BytesIO()
     # The same plan draws the same bytes: no date in an SVG's metadata, and its element ids from a fixed salt
     # rather than a random one (pages cache it; tests compare it).
-    with matplotlib.rc_context({"svg.hashsalt": "retrowalk"}):
+    with matplotlib.rc_context({"svg.hashsalt": "retrowalk", "svg.fonttype": "none"}):
         fig.savefig(out, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
     plt.close(fig)
     return out.getvalue()

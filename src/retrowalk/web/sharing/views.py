@@ -191,7 +191,8 @@ def shared_profile(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404(_("This walk has no route profile to show."))
     from retrowalk.formats.picture import profile_image
 
-    picture = profile_image(view.plan, view.route.profile, "svg", view.route.turns_in_the_way())
+    picture = profile_image(view.plan, view.route.profile, "svg", view.route.turns_in_the_way(),
+                            size=svg.screen_size(request))
     return _private(HttpResponse(picture, content_type="image/svg+xml"))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from django.http import HttpRequest
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -163,3 +164,9 @@ def line_chart(labels: Sequence[str], values: Sequence[float | None], title: str
                      f"{escape(labels[i])}</text>")
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+def screen_size(request: HttpRequest) -> str:
+    """Which of the profile picture's sizes a page asks for (``?size=phone``, from its ``<picture>``): a phone's,
+    or else a desktop's (formats/picture.py SIZES; paper is the card's own)."""
+    return "phone" if request.GET.get("size") == "phone" else "desktop"

@@ -230,7 +230,8 @@ def plan_profile(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("This plan has no route profile."))
     from retrowalk.formats.picture import profile_image  # matplotlib loads only when a picture is asked for
 
-    picture = profile_image(result.plan, result.profile, "svg", result.turns_in_the_way())
+    picture = profile_image(result.plan, result.profile, "svg", result.turns_in_the_way(),
+                            size=svg.screen_size(request))
     response = HttpResponse(picture, content_type="image/svg+xml")
     response["Cache-Control"] = "private, max-age=3600"
     return response
