@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, IntegrityError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import File, Form, NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.files import UploadedFile
@@ -89,10 +90,10 @@ log = logging.getLogger(__name__)
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     if request.headers.get("Authorization", "").lower().startswith("bearer "):
-        detail = "That token is not valid (mistyped, or revoked): make a new one with retrowalk-admin token USER."
+        detail = _("That token is not valid (mistyped, or revoked): make a new one with retrowalk-admin token USER.")
     else:
-        detail = ("Send a token as 'Authorization: Bearer rw_…' (retrowalk-admin token USER makes one), or log in "
-                  "in this browser.")
+        detail = _("Send a token as 'Authorization: Bearer rw_…' (retrowalk-admin token USER makes one), or log in "
+                   "in this browser.")
     response = api.create_response(request, {"detail": detail}, status=401)
     response["WWW-Authenticate"] = 'Bearer realm="retrowalk"'
     return response
@@ -103,9 +104,9 @@ def refusal(error: dict[str, Any]) -> str:
     where = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "payload", "query", "path"))
     kind, message = error.get("type", ""), str(error.get("msg", ""))
     if kind == "extra_forbidden":
-        return f"{where} is not a field of this request; see /api/docs for the fields it takes"
+        return _("%(field)s is not a field of this request; see /api/docs for the fields it takes") % {"field": where}
     if kind == "missing":
-        return f"{where} is missing"
+        return _("%(field)s is missing") % {"field": where}
     if kind == "value_error":  # a bound's own sentence (core/bounds.py), as the forms and the planner say it
         return message.removeprefix("Value error, ")
     return f"{where}: {message[:1].lower()}{message[1:]}" if where else message
@@ -115,7 +116,7 @@ def refusal(error: dict[str, Any]) -> str:
 def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """400, as every refusal: the first problem as a sentence, and each problem with its field."""
     errors = [dict(e) for e in exc.errors]
-    body = {"detail": refusal(errors[0]) if errors else "The request could not be read.",
+    body = {"detail": refusal(errors[0]) if errors else _("The request could not be read."),
             "errors": [{"field": ".".join(str(p) for p in e.get("loc", ())[2:] or e.get("loc", ())[-1:]),
                         "detail": refusal(e)} for e in errors]}
     return api.create_response(request, body, status=400)
@@ -134,7 +135,7 @@ def database_down(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
 
 @api.exception_handler(PermissionDenied)
 def not_allowed(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc) or "You may not do that."}, status=403)
+    return api.create_response(request, {"detail": str(exc) or _("You may not do that.")}, status=403)
 
 
 @api.exception_handler(Exception)
@@ -197,7 +198,7 @@ def _profile_out(p: Profile) -> dict[str, Any]:
 def me(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     profile = getattr(request.user, "profile", None)
     if profile is None:
-        raise HttpError(404, "This account has no profile.")
+        raise HttpError(404, _("This account has no profile."))
     return _profile_out(profile)
 
 
@@ -373,7 +374,7 @@ def session_log(request: AuthenticatedHttpRequest, client_id: int, payload: Sess
         plan = owned_or_404(request.user, WalkPlan.objects.all(), pk=payload.plan_id, client=client)
     # A day of grace: the phone's "today" may be ahead of the server's by a time zone.
     if payload.day > date.today() + timedelta(days=1):
-        raise services.InputError("a session cannot be logged for a day still to come")
+        raise services.InputError(_("a session cannot be logged for a day still to come"))
     if payload.ref:
         done = client.sessions.filter(ref=payload.ref).first()
         if done is not None:  # sent twice (a reload, a lost answer): the first one stands
