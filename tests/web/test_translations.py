@@ -138,3 +138,19 @@ def test_english_stays_english(studio: Studio) -> None:
     html = logged_in(studio.ann.user).get(reverse("walks:dashboard", args=[studio.ann.pk]),
                                           HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert '<html lang="en"' in html and "My walks" in html
+
+
+def test_an_intro_asked_in_spanish_becomes_a_client_who_reads_spanish(studio: Studio) -> None:
+    from retrowalk.web.frontdesk.models import IntroRequest
+
+    intro = IntroRequest.objects.create(name="Dana Diaz", email="dana@example.com", language="es")
+    english = IntroRequest.objects.create(name="Eve Evans", email="eve@example.com", language="en")
+    coach = logged_in(studio.coach.user)
+    for one in (intro, english):
+        coach.post(reverse("frontdesk:intro", args=[one.pk]), {"convert": "1"})
+        one.refresh_from_db()
+    assert intro.client is not None and intro.client.language.startswith("es-")
+    assert english.client is not None and english.client.language == ""  # English: as her browser asks
+    html = logged_in(intro.client.user).get(reverse("walks:dashboard", args=[intro.client.pk]),
+                                            HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="es"' in html

@@ -32,6 +32,15 @@ def page_language(tag: str) -> str | None:
     return code if code in dict(settings.LANGUAGES) else None
 
 
+def tag_for(code: str) -> str:
+    """A profile's tag for a page language someone used (an intro request's ``es``): the first voice of that
+    language (``es-US``), or "as the browser asks" for the site's own language and for one we do not have."""
+    code = code.split("-", 1)[0].lower()
+    if not code or code == settings.LANGUAGE_CODE.split("-", 1)[0]:
+        return ""
+    return next((tag for tag, _name in VOICES if tag.split("-", 1)[0].lower() == code), "")
+
+
 class ProfileLanguageMiddleware:
     """After AuthenticationMiddleware and LocaleMiddleware: a signed-in person's profile language, when set, wins
     over the browser's. Reads the profile the page's own access checks load anyway (one cached relation)."""

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from retrowalk.web.accounts.models import Profile, Role
 from retrowalk.web.frontdesk.models import Booking, GroupSession, IntroRequest, Message, Reminder
 from retrowalk.web.frontdesk.sms import send_email, send_sms
-from retrowalk.web.language import for_client, page_language
+from retrowalk.web.language import for_client, page_language, tag_for
 
 REMINDER_LEAD = timedelta(hours=24)
 """Reminders go out the day before: 24 hours ahead of the start."""
@@ -199,8 +199,9 @@ def _convert(intro: IntroRequest, coach: Profile) -> tuple[Profile, str]:
     first, _sep, last = intro.name.partition(" ")
     with transaction.atomic():
         user = User.objects.create_user(username, intro.email, password, first_name=first[:150], last_name=last[:150])
+        # She keeps the language she asked in (her pages, texts and plans in it from the first day).
         client = Profile.objects.create(user=user, role=Role.CLIENT, coach=coach, phone=intro.phone,
-                                        timezone=intro.timezone)
+                                        timezone=intro.timezone, language=tag_for(intro.language))
         intro.client = client
         intro.status = IntroRequest.Status.CONVERTED
         intro.save(update_fields=["client", "status"])
