@@ -154,3 +154,21 @@ def test_an_intro_asked_in_spanish_becomes_a_client_who_reads_spanish(studio: St
     html = logged_in(intro.client.user).get(reverse("walks:dashboard", args=[intro.client.pk]),
                                             HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<html lang="es"' in html
+
+
+def test_a_language_we_do_not_have_is_refused_with_a_sentence_and_changes_nothing(studio: Studio) -> None:
+    """The profile's language, through the page and the API: only the listed voices (web/language.py VOICES)."""
+    ann = logged_in(studio.ann.user)
+    api = ann.patch(f"/api/clients/{studio.ann.pk}/profile", json.dumps({"language": "fr-FR"}),
+                    content_type="application/json")
+    assert api.status_code == 400 and "language" in api.json()["detail"], api.content
+    page = ann.post(reverse("walks:profile", args=[studio.ann.pk]),
+                    {"units": "mph", "language": "fr-FR", "treadmill": "none", "pain_baseline": "0",
+                     "speed_forward": "3.0", "speed_backward": "1.5", "knee_notes": ""})
+    assert page.status_code == 400 and b"Traceback" not in page.content
+    studio.ann.refresh_from_db()
+    assert studio.ann.language == ""
+    # The page's picture size, from its query: anything but "phone" is the desktop's drawing, never an error.
+    plan = studio.ann_route_plan
+    for asked in ("phone", "desktop", "poster", "%00"):
+        assert ann.get(reverse("walks:plan_profile", args=[plan.pk]), {"size": asked}).status_code == 200
