@@ -1,5 +1,5 @@
-"""Small pieces of wording every message shares: quoting what someone gave, one line, a count with its noun, a
-date in words."""
+"""Small pieces of wording every message shares: quoting what someone gave, one line, a date in
+words."""
 
 from __future__ import annotations
 
@@ -36,11 +36,6 @@ def one_line(text: str, limit: int = 300) -> str:
     """A message from a parser or library as one printable line of at most ``limit`` characters."""
     line = "".join(c if c.isprintable() else " " for c in " ".join(text.split()))
     return line if len(line) <= limit else line[: limit - 1] + "…"
-
-
-def count(n: int, noun: str, plural: str | None = None) -> str:
-    """``1 bout``, ``5 bouts``: never "1 bouts". English only: a text shown to people counts with ``ngettext``."""
-    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
 def long_date(day: date) -> str:

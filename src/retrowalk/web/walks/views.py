@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -68,9 +69,9 @@ def dashboard(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse
     for w in range(WEEKS_SHOWN):
         start = first + timedelta(weeks=w)
         minutes = sum(s.backward_s for s in sessions if start <= s.day < start + timedelta(days=7)) / 60
-        weekly.append((start.strftime("%d %b"), round(minutes, 1)))
+        weekly.append((date_format(start, "j M"), round(minutes, 1)))
     recent = sessions[-20:]
-    pain_chart = svg.line_chart([s.day.strftime("%d %b") for s in recent], [s.pain_during for s in recent],
+    pain_chart = svg.line_chart([date_format(s.day, "j M") for s in recent], [s.pain_during for s in recent],
                                 _("Knee pain during each session (0–10)"))
     dose_target = 3 * services.dose_minutes(client)
     latest_plan = client.plans.select_related("route").first()
