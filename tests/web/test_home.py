@@ -28,24 +28,31 @@ def structured(html: str) -> list[dict]:
 
 @pytest.fixture
 def public(studio: Fixture) -> Studio:
-    """The studio's page with one session coming up (4 places, 1 booked), one past and one full."""
+    """The studio's page, written in English and Spanish, with one session coming up (4 places, 1 booked), one
+    past and one full."""
     now = timezone.now()
-    place = Studio.objects.create(name="Hill & Vale Training", tagline="Personal training for women",
+    place = Studio.objects.create(name="Hill & Vale Training", tagline_en="Personal training for women",
                                   locality="Charlotte", region="NC", street="12 Main St",
-                                  offer="Small groups of four. Coaching for each of you.")
-    open_, full = (GroupSession.objects.create(coach=studio.coach, title=title, starts_at=now + timedelta(days=d),
-                                               place="Park gate", capacity=cap)
-                   for title, d, cap in (("Hill bouts", 2, 4), ("Flat bouts", 3, 1)))
+                                  offer_en="Small groups of four. Coaching for each of you.",
+                                  tagline_es="Entrenamiento personal para mujeres",
+                                  offer_es="Grupos de cuatro. Atención para cada una.")
+    open_, full = (GroupSession.objects.create(coach=studio.coach, title_en=title, title_es=spanish,
+                                               starts_at=now + timedelta(days=d), place="Park gate", capacity=cap)
+                   for title, spanish, d, cap in (("Hill bouts", "Tramos en la cuesta", 2, 4),
+                                                 ("Flat bouts", "Tramos en llano", 3, 1)))
     GroupSession.objects.create(coach=studio.coach, title="Last week's", starts_at=now - timedelta(days=7),
                                 place="Park gate", capacity=4)
     Booking.objects.create(session=open_, client=studio.ann, status=Booking.Status.BOOKED)
     Booking.objects.create(session=open_, client=studio.ben, status=Booking.Status.CANCELLED)
     Booking.objects.create(session=full, client=studio.ben, status=Booking.Status.BOOKED)
     Question.objects.create(client=studio.ann, text="Ann's private words", published=True, pinned=True,
-                            answered_at=now - timedelta(days=30), public_question="Uphill or downhill?",
-                            public_answer="Uphill or flat, never downhill.")
+                            answered_at=now - timedelta(days=30), public_question_en="Uphill or downhill?",
+                            public_answer_en="Uphill or flat, never downhill.",
+                            public_question_es="¿Cuesta arriba o abajo?",
+                            public_answer_es="Cuesta arriba o en llano, nunca cuesta abajo.")
     Question.objects.create(client=studio.ann, text="x", published=True, answered_at=now,
-                            public_question="How long?", public_answer="5 to 10 minutes.")
+                            public_question_en="How long?", public_answer_en="5 to 10 minutes.",
+                            public_question_es="¿Cuánto tiempo?", public_answer_es="De 5 a 10 minutos.")
     Question.objects.create(client=studio.ann, text="y", published=False, public_question="Not yet published?",
                             public_answer="No.")
     return place
@@ -126,9 +133,10 @@ def test_the_studio_edits_its_page_in_the_admin(public: Studio, studio: Fixture)
     url = reverse("admin:frontdesk_studio_change", args=[public.pk])
     form = staff.get(url)
     assert form.status_code == 200
-    response = staff.post(url, {"name": "Hill and Vale", "tagline": "", "street": "", "locality": "Raleigh",
-                                "region": "NC", "country": "US", "telephone": "", "about": "", "offer": "",
-                                "intro_text": "Meet a coach."})
+    response = staff.post(url, {"name": "Hill and Vale", "tagline_en": "", "tagline_es": "", "street": "",
+                                "locality": "Raleigh", "region": "NC", "country": "US", "telephone": "",
+                                "about_en": "", "about_es": "", "offer_en": "", "offer_es": "",
+                                "intro_text_en": "Meet a coach.", "intro_text_es": ""})
     assert response.status_code == 302, response.content.decode()[:3000]
     html = Client().get("/").content.decode()
     assert "Hill and Vale" in html and "Raleigh, NC" in html and "Meet a coach." in html

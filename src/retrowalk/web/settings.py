@@ -28,6 +28,7 @@ ALLOWED_HOSTS = env_list("RETROWALK_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] i
 CSRF_TRUSTED_ORIGINS = env_list("RETROWALK_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    "modeltranslation",  # before the admin: the studio's own words in each language, side by side in its forms
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -125,6 +126,11 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 """Every page, message, cue and export in both (issue 17); Spanish is the studio's clients' second language."""
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en", "es")
+"""What the studio writes itself (its page, published answers, session titles: frontdesk/translation.py) has a
+column per language; a text not written in the page's language is shown in the one it was written in, and the page
+marks it with that language's ``lang`` (frontdesk/templatetags/studio_text.py)."""
 TIME_ZONE = env_str("RETROWALK_TIME_ZONE", "America/New_York")  # the seed's studio is in the US
 USE_I18N = True
 USE_TZ = True

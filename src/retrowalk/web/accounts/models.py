@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -12,6 +12,11 @@ from retrowalk.core.rules import DEFAULTS
 from retrowalk.core.units import Units
 from retrowalk.web.bounds import WithinBound
 from retrowalk.web.language import VOICES
+
+if TYPE_CHECKING:
+    from django.db.models.fields.related_descriptors import RelatedManager
+
+    from retrowalk.web.frontdesk.models import GroupSession, Question
 
 
 class Role(models.TextChoices):
@@ -26,6 +31,9 @@ class HomeTreadmill(models.TextChoices):
 
 
 class Profile(models.Model):
+    if TYPE_CHECKING:  # managers modeltranslation makes at run time, which django-stubs cannot see (its #981)
+        group_sessions: RelatedManager[GroupSession]
+        questions: RelatedManager[Question]
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.CLIENT)
     coach = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="clients",

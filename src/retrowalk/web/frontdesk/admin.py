@@ -1,4 +1,5 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 
 from retrowalk.web.frontdesk.models import (
     Booking,
@@ -25,12 +26,18 @@ class SmsConsentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return False
 
 
-for model in (IntroRequest, Message, GroupSession, Booking, Reminder, Question):
+for model in (IntroRequest, Message, Booking, Reminder):
     admin.site.register(model)
 
 
+# The studio's own words (frontdesk/translation.py): each language's version side by side, as plain fields (no
+# tabs: those need scripts from outside the site).
+for texts in (GroupSession, Question):
+    admin.site.register(texts, TranslationAdmin)
+
+
 @admin.register(Studio)
-class StudioAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class StudioAdmin(TranslationAdmin):  # type: ignore[type-arg]
     """One row: the studio's name, place and offer on the public home page."""
 
     list_display = ("name", "locality", "region")

@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from django import forms
+from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -126,12 +127,22 @@ class QuestionForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
+    language = forms.ChoiceField(choices=settings.LANGUAGES, widget=forms.HiddenInput, label=_("Language"),
+                                 required=False)  # missing: the page's
+    """The language the published question and answer are written in (the page's, or the one chosen above the
+    form): each language's version is kept; publishing one does not touch the other."""
     answer = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 6}), label=_("Answer"))
     publish = forms.BooleanField(required=False, label=_("Publish it (anonymised) on the public questions page"))
     public_question = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
                                       label=_("The question as published (no names)"))
     public_answer = forms.CharField(max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 5}),
                                     label=_("The answer as published (no names, nothing about this person)"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].error_messages["invalid_choice"] = gettext(
+            "Publish in one of the site's languages: %(languages)s.") % {
+            "languages": ", ".join(str(name) for _code, name in settings.LANGUAGES)}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

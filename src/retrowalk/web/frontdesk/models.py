@@ -3,12 +3,13 @@ waitlist, reminders, and questions with answers (DOMAIN.md S7)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
@@ -27,8 +28,31 @@ shown."""
 SESSION_TITLE = gettext_noop("Backward walking, small group")
 STUDIO_NAME = gettext_noop("Our studio")
 STUDIO_INTRO_TEXT = gettext_noop("Talk with a coach about your goals, and make a plan to achieve them.")
-"""Defaults: kept in English in the database's schema (a default is stored as it is); translated where they are
-shown before anyone has written their own (Studio.current, SeriesForm)."""
+"""Defaults, written in each language when nobody has written their own (:class:`WrittenInEachLanguage`)."""
+
+
+def in_language(message: str, language: str) -> str:
+    with translation.override(language):
+        return gettext(message)
+
+
+class WrittenInEachLanguage:
+    """A model whose texts have a column per language (frontdesk/translation.py) and defaults for some of them:
+    a default is a sentence of ours, so it is stored in every language, each in its own words; as soon as someone
+    writes their own in any language, that is what every language shows until it is translated."""
+
+    DEFAULT_TEXTS: dict[str, str] = {}
+
+    def fill_unwritten(self) -> None:
+        for name, message in self.DEFAULT_TEXTS.items():
+            columns = {f"{name}_{code}": in_language(message, code) for code, _name in settings.LANGUAGES}
+            ours = [column for column, default in columns.items() if getattr(self, column) in (None, "", default)]
+            for column in ours:  # every one ours: each its own words; else those left to show what was written
+                setattr(self, column, columns[column] if len(ours) == len(columns) else "")
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.fill_unwritten()
+        super().save(*args, **kwargs)  # type: ignore[misc]
 
 
 class IntroRequest(models.Model):
@@ -133,15 +157,16 @@ class Message(models.Model):
         return f"{self.channel} to {self.to}: {self.status}"
 
 
-class GroupSession(models.Model):
+class GroupSession(WrittenInEachLanguage, models.Model):
     class Level(models.TextChoices):
         ALL = "all", _("All levels")
         BEGINNER = "beginner", _("Beginner")
         INTERMEDIATE = "intermediate", _("Intermediate")
         ADVANCED = "advanced", _("Advanced")
 
+    objects: ClassVar[models.Manager[GroupSession]]  # made at run time by modeltranslation (translation.py)
     coach = models.ForeignKey(Profile, on_delete=models.PROTECT, related_name="group_sessions")
-    title = models.CharField(max_length=120, default=SESSION_TITLE)
+    title = models.CharField(max_length=120, blank=True)  # SESSION_TITLE, in each language, if left blank
     starts_at = models.DateTimeField()
     duration_min = models.PositiveSmallIntegerField(default=45, validators=[MinValueValidator(10),
                                                                             MaxValueValidator(240)])
@@ -150,6 +175,8 @@ class GroupSession(models.Model):
     level = models.CharField(max_length=12, choices=Level.choices, default=Level.ALL)
     series = models.UUIDField(null=True, blank=True, help_text=_("Sessions published together as a weekly series."))
     cancel_cutoff_h = models.PositiveSmallIntegerField(default=12)
+
+    DEFAULT_TEXTS = {"title": SESSION_TITLE}
 
     class Meta:
         ordering = ["starts_at"]
@@ -209,6 +236,7 @@ class Reminder(models.Model):
 
 
 class Question(models.Model):
+    objects: ClassVar[models.Manager[Question]]  # made at run time by modeltranslation (translation.py)
     client = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="questions")
     text = models.TextField(max_length=2000)
     asked_at = models.DateTimeField(auto_now_add=True)
@@ -229,10 +257,11 @@ class Question(models.Model):
         return self.text[:60]
 
 
-class Studio(models.Model):
+class Studio(WrittenInEachLanguage, models.Model):
     """The studio's public face (the home page, its search and social previews): one row, edited in the admin.
     Until one is saved the home page shows :meth:`current`'s plain defaults."""
 
+    objects: ClassVar[models.Manager[Studio]]  # made at run time by modeltranslation (translation.py)
     name = models.CharField(max_length=120, default=STUDIO_NAME)
     tagline = models.CharField(max_length=200, blank=True, help_text=_("One line under the name, e.g. "
                                                                               "“Personal training for women”."))
@@ -243,7 +272,10 @@ class Studio(models.Model):
     telephone = models.CharField(max_length=20, blank=True)
     about = models.TextField(max_length=2000, blank=True, help_text=_("Who the studio is for; a paragraph or two."))
     offer = models.TextField(max_length=2000, blank=True, help_text=_("The small-group offer, in a sentence or two."))
-    intro_text = models.CharField(max_length=300, default=STUDIO_INTRO_TEXT)
+    intro_text = models.CharField(max_length=300, blank=True, help_text=_(
+        "A line under “Schedule your free intro”; left blank, ours: “Talk with a coach about your goals…”."))
+
+    DEFAULT_TEXTS = {"intro_text": STUDIO_INTRO_TEXT}
 
     class Meta:
         verbose_name = _("studio (public page)")
@@ -255,8 +287,11 @@ class Studio(models.Model):
     @classmethod
     def current(cls) -> Studio:
         """The studio's row, or an unsaved one with the defaults (in the language of the page)."""
-        return cls.objects.order_by("pk").first() or cls(name=gettext(STUDIO_NAME),
-                                                         intro_text=gettext(STUDIO_INTRO_TEXT))
+        studio = cls.objects.order_by("pk").first()
+        if studio is None:
+            studio = cls(name=gettext(STUDIO_NAME))
+            studio.fill_unwritten()
+        return studio
 
     @property
     def place(self) -> str:

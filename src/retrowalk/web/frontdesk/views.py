@@ -155,7 +155,12 @@ def answers(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").replace("\x00", "").strip()[:100]  # PostgreSQL refuses NUL in text
     published = Question.objects.filter(published=True)
     if query:
-        published = published.filter(Q(public_question__icontains=query) | Q(public_answer__icontains=query))
+        # In whichever language it is written: a Spanish page shows an English-only answer too (as written).
+        words = Q()
+        for code, _name in settings.LANGUAGES:
+            for field in ("public_question", "public_answer"):
+                words |= Q(**{f"{field}_{code}__icontains": query})
+        published = published.filter(words)
     return render(request, "frontdesk/answers.html", {"questions": published.order_by("-answered_at")[:50],
                                                       "q": query})
 
@@ -277,10 +282,16 @@ def answer(request: ProfileRequest, pk: int) -> HttpResponse:
         question = Question.objects.select_related("client__user").get(pk=pk, client__in=visible_clients(request.user))
     except Question.DoesNotExist:
         raise Http404(_("No such question.")) from None
-    form = AnswerForm(request.POST or None, initial={"answer": question.answer,
-                                                     "public_question": question.public_question or question.text,
-                                                     "public_answer": question.public_answer})
-    context = {"question": question, "form": form}
+    languages = dict(settings.LANGUAGES)
+    page = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    language = request.GET.get("lang", "")
+    language = language if language in languages else page
+    form = AnswerForm(request.POST or None, initial={
+        "language": language, "answer": question.answer,
+        "public_question": getattr(question, f"public_question_{language}") or question.text,
+        "public_answer": getattr(question, f"public_answer_{language}") or ""})
+    context = {"question": question, "form": form, "language": languages[language], "versions": [
+        (code, name, bool(getattr(question, f"public_question_{code}"))) for code, name in settings.LANGUAGES]}
     if request.method == "POST":
         if not form.is_valid():
             return refuse(request, "frontdesk/answer.html", context, first_error(form))
@@ -289,8 +300,14 @@ def answer(request: ProfileRequest, pk: int) -> HttpResponse:
         question.answered_by = request.user
         question.answered_at = timezone.now()
         question.published = data["publish"]
-        question.public_question = data.get("public_question", "") if data["publish"] else ""
-        question.public_answer = data.get("public_answer", "") if data["publish"] else ""
+        if data["publish"]:  # this language's version; the other's stays as it is
+            written = data["language"] or language
+            setattr(question, f"public_question_{written}", data.get("public_question", ""))
+            setattr(question, f"public_answer_{written}", data.get("public_answer", ""))
+        else:  # taken down: nothing of it stays public in any language
+            for code in languages:
+                setattr(question, f"public_question_{code}", "")
+                setattr(question, f"public_answer_{code}", "")
         question.save()
         messages.success(request, _("Answer saved and published.") if data["publish"] else _("Answer saved."))
         return redirect("frontdesk:inbox")

@@ -38,6 +38,15 @@ SEED_STUDIO = {
              "group camaraderie, together at a lower cost than you'd expect from standard personal training.",
     "intro_text": "Talk with a coach about your goals, make a plan to achieve them.",
 }
+SEED_STUDIO_ES = {  # our translation of the seed's words, for the studio's Spanish page (docs/translating.md)
+    "tagline_es": "Un estudio de entrenamiento personal solo para mujeres, de gestión familiar",
+    "about_es": "Nuestro equipo de entrenamiento personal está aquí para guiarte en tu camino, sin importar tu edad "
+                "ni tu nivel de forma física.",
+    "offer_es": "Ofrecemos sesiones de entrenamiento en grupos reducidos, donde disfrutarás de una combinación de "
+                "atención individual y compañerismo de grupo, a un precio más bajo de lo que esperarías del "
+                "entrenamiento personal habitual.",
+    "intro_text_es": "Habla con un coach sobre tus objetivos y haz un plan para lograrlos.",
+}
 SEED_QUESTION = ("Is there any benefit to walking backwards? I've seen it on TV and social media. Is that a thing?")
 SEED_ANSWER = """Walking and/or jogging backwards can be great for your feet, ankles, knees, and your lower back. 5 to \
 10 min in total is usually enough to get the benefit. So on a 30 min walk you have 20-25 min forward and 5-10 min \
@@ -55,6 +64,28 @@ Tips for walking backwards:
 start going backwards.
 - Most newer treadmills lock when they're off: set a slight incline (1% or more), start slow (2 mph), put your \
 hips against the console and off you go."""
+
+SEED_QUESTION_ES = ("¿Caminar hacia atrás tiene algún beneficio? Lo he visto en la tele y en las redes sociales. "
+                    "¿De verdad funciona?")
+SEED_ANSWER_ES = """Caminar o trotar hacia atrás puede ser muy bueno para los pies, los tobillos, las rodillas y la \
+zona lumbar. Entre 5 y 10 minutos en total suelen bastar para notar el beneficio. Así, en una caminata de 30 \
+minutos, vas de 20 a 25 minutos hacia delante y de 5 a 10 hacia atrás.
+
+¿Por qué ayuda? Pensemos en las rodillas: en la rehabilitación de rodilla, un hito esencial es la TKE, la \
+«extensión terminal de la rodilla», es decir, poder estirar la rodilla por completo. Al ir hacia delante, ese \
+último tramo de extensión es la parte más fácil; al caminar hacia atrás, estirar la rodilla del todo pasa a ser la \
+parte más difícil de cada paso, y eso significa más fuerza en el cuádriceps y más estabilidad en las rodillas. \
+Para el resto del tren inferior, piénsalo como una forma de mejorar el equilibrio.
+
+Consejos para caminar hacia atrás:
+- Tus 5-10 minutos no tienen que ser seguidos. Al aire libre no siempre es seguro ni práctico ir tanto rato hacia \
+atrás.
+- Cuesta arriba y en llano funciona mejor que cuesta abajo: cuesta abajo y hacia atrás es cuando la gente suele \
+perder el equilibrio.
+- En una cinta que no se bloquea al apagarla (una cinta sin motor), apoya las caderas contra la consola y empieza \
+a caminar hacia atrás.
+- La mayoría de las cintas modernas se bloquean cuando están apagadas: pon una ligera inclinación (1 % o más), \
+empieza despacio (2 mph), apoya las caderas contra la consola y adelante."""
 
 
 def loop_gpx(name: str, hills_m: float, radius_m: float, seed: int) -> bytes:
@@ -129,30 +160,47 @@ class Command(BaseCommand):
         """A weekly small-group series, a published answer, and an intro request waiting in the inbox."""
         from django.utils import timezone
 
-        from retrowalk.web.frontdesk.models import CONSENT_TEXT, CONSENT_VERSION, IntroRequest, Question, Studio
+        from retrowalk.web.frontdesk.models import (
+            CONSENT_TEXT,
+            CONSENT_VERSION,
+            GroupSession,
+            IntroRequest,
+            Question,
+            Studio,
+        )
         from retrowalk.web.frontdesk.services import book, publish_series
         from retrowalk.web.frontdesk.sms import record_consent
 
         start = (timezone.localtime() + timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0)
         sessions = publish_series(coach, start, 6, title="Backward walking on the hill, small group",
                                   place="Riverside Park, north gate", capacity=4, duration_min=45)
+        GroupSession.objects.filter(pk__in=[s.pk for s in sessions]).update(
+            title_es="Caminar hacia atrás en la cuesta, grupo reducido")
         for client in coach.clients.all()[:2]:
             book(sessions[0].pk, client)
         alice = coach.clients.get(user__username="alice")
         # The seed's studio and its own question and answer, with its tips, first on the home page.
         if not Studio.objects.exists():
-            Studio.objects.create(**SEED_STUDIO)
+            Studio.objects.create(**{f"{key}_en" if f"{key}_es" in SEED_STUDIO_ES else key: value
+                                     for key, value in SEED_STUDIO.items()}, **SEED_STUDIO_ES)
         Question.objects.create(client=alice, text=SEED_QUESTION, answer=SEED_ANSWER, answered_by=coach.user,
                                 answered_at=timezone.now(), published=True, pinned=True,
-                                public_question=SEED_QUESTION, public_answer=SEED_ANSWER)
+                                public_question_en=SEED_QUESTION, public_answer_en=SEED_ANSWER,
+                                public_question_es=SEED_QUESTION_ES, public_answer_es=SEED_ANSWER_ES)
         Question.objects.create(
             client=alice, text="Is walking backwards good for knee pain?", answered_by=coach.user,
             answered_at=timezone.now(), published=True,
             answer="Yes, for many people: 5 to 10 minutes of it in a 30-minute walk, on flat or uphill ground.",
-            public_question="Is walking backwards good for knee pain?",
-            public_answer="For many people, yes. Add 5 to 10 minutes of backward walking to a 30-minute walk, only "
-                          "on flat or uphill ground, in short bouts; or on a treadmill locked at 1 % incline or "
-                          "more. Walking backward straightens the knee fully on every step, which strengthens it.")
+            public_question_en="Is walking backwards good for knee pain?",
+            public_answer_en="For many people, yes. Add 5 to 10 minutes of backward walking to a 30-minute walk, "
+                             "only on flat or uphill ground, in short bouts; or on a treadmill locked at 1 % incline "
+                             "or more. Walking backward straightens the knee fully on every step, which strengthens "
+                             "it.",
+            public_question_es="¿Caminar hacia atrás es bueno para el dolor de rodilla?",
+            public_answer_es="Para muchas personas, sí. Añade de 5 a 10 minutos de caminata hacia atrás a una "
+                             "caminata de 30 minutos, solo en llano o cuesta arriba y en tramos cortos; o en una "
+                             "cinta bloqueada con una inclinación del 1 % o más. Caminar hacia atrás estira la "
+                             "rodilla por completo en cada paso, y eso la fortalece.")
         intro = IntroRequest.objects.create(name="Dana Diaz", email="dana@example.com", phone="+12125550123",
                                             goals="Climb stairs without knee pain", preferred_times="Mornings")
         record_consent(intro.phone, True, CONSENT_TEXT, CONSENT_VERSION, "demo")
