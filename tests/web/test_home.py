@@ -133,7 +133,8 @@ def test_the_studio_edits_its_page_in_the_admin(public: Studio, studio: Fixture)
     url = reverse("admin:frontdesk_studio_change", args=[public.pk])
     form = staff.get(url)
     assert form.status_code == 200
-    response = staff.post(url, {"name": "Hill and Vale", "tagline_en": "", "tagline_es": "", "street": "",
+    response = staff.post(url, {"name": "Hill and Vale", "tagline_en": "", "tagline_es": "", "street_en": "",
+                                "street_es": "",
                                 "locality": "Raleigh", "region": "NC", "country": "US", "telephone": "",
                                 "about_en": "", "about_es": "", "offer_en": "", "offer_es": "",
                                 "intro_text_en": "Meet a coach.", "intro_text_es": ""})

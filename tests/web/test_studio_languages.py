@@ -100,12 +100,22 @@ def test_our_default_sentences_are_in_each_language_until_the_studio_writes_its_
     with translation.override("en"):
         assert GroupSession.objects.get(pk=session.pk).title == "Backward walking, small group"
     assert "Habla con un coach sobre tus objetivos" in page("/", "es")  # no studio saved yet
-    # Once the studio writes its own in one language, every language shows that until it is translated.
+    # What the studio writes replaces ours in that language only.
     with translation.override("es"):
         session.title = "Tramos en la cuesta"
         session.save()
+    session = GroupSession.objects.get(pk=session.pk)
+    assert (session.title_es, session.title_en) == ("Tramos en la cuesta", "Backward walking, small group")
+    # A session made with its own title in one language shows that title in the other until it is translated.
+    with translation.override("es"):
+        own = GroupSession.objects.create(coach=studio.coach, starts_at=timezone.now() + timedelta(days=1),
+                                          place="Park gate", capacity=4, title="Tramos en llano")
     with translation.override("en"):
-        assert GroupSession.objects.get(pk=session.pk).title == "Tramos en la cuesta"
+        assert GroupSession.objects.get(pk=own.pk).title == "Tramos en llano"
+    # Even when what a studio writes in Spanish is word for word our Spanish default, it is kept.
+    Studio.objects.create(name="X", intro_text_en="Meet us.",
+                          intro_text_es="Habla con un coach sobre tus objetivos y haz un plan para lograrlos.")
+    assert "Habla con un coach sobre tus objetivos" in page("/", "es") and "Meet us." in page("/", "en")
 
 
 def test_a_coach_publishes_in_the_language_she_chooses_and_keeps_the_other(studio: Fixture,
@@ -145,7 +155,8 @@ def test_the_studio_writes_both_languages_side_by_side_in_the_admin(bilingual: S
     url = reverse("admin:frontdesk_studio_change", args=[bilingual.pk])
     form = staff.get(url).content.decode()
     assert 'name="tagline_en"' in form and 'name="tagline_es"' in form
-    response = staff.post(url, {"name": "Hill and Vale", "street": "", "locality": "Raleigh", "region": "NC",
+    response = staff.post(url, {"name": "Hill and Vale", "street_en": "", "street_es": "", "locality": "Raleigh",
+                                "region": "NC",
                                 "country": "US", "telephone": "", "tagline_en": "For women",
                                 "tagline_es": "Para mujeres",
                                 "about_en": "", "about_es": "Todas las edades.", "offer_en": "", "offer_es": "",
@@ -170,7 +181,8 @@ def test_the_demo_studio_speaks_spanish_too(db, settings, tmp_path) -> None:
     call_command("demo", "--quiet-logins")
     spanish = page("/", "es")
     assert "True 180 Personal Training for Women" in spanish  # a name is not translated
-    assert "Un estudio de entrenamiento personal" in spanish
+    assert "Justo enfrente del Ballantyne Bowl" in spanish  # directions are
+    assert "Un estudio de entrenamiento personal" in spanish and "Habla con un coach sobre tus objetivos" in spanish
     assert "¿Caminar hacia atrás tiene algún beneficio?" in spanish
     assert "empieza despacio (2 mph)" in spanish  # the seed's tips, in Spanish
     assert "lang=" not in element_with(spanish, "¿Caminar hacia atrás tiene algún beneficio?")

@@ -37,18 +37,19 @@ def in_language(message: str, language: str) -> str:
 
 
 class WrittenInEachLanguage:
-    """A model whose texts have a column per language (frontdesk/translation.py) and defaults for some of them:
-    a default is a sentence of ours, so it is stored in every language, each in its own words; as soon as someone
-    writes their own in any language, that is what every language shows until it is translated."""
+    """A model whose texts have a column per language (frontdesk/translation.py) and defaults for some of them.
+    A default is a sentence of ours, so when nobody has written any, it is stored in every language, each in its
+    own words. What someone writes replaces it in that language only; a language never written (a session made
+    with its own title on a Spanish page) shows what was written (the fallback), not our default."""
 
     DEFAULT_TEXTS: dict[str, str] = {}
 
     def fill_unwritten(self) -> None:
         for name, message in self.DEFAULT_TEXTS.items():
             columns = {f"{name}_{code}": in_language(message, code) for code, _name in settings.LANGUAGES}
-            ours = [column for column, default in columns.items() if getattr(self, column) in (None, "", default)]
-            for column in ours:  # every one ours: each its own words; else those left to show what was written
-                setattr(self, column, columns[column] if len(ours) == len(columns) else "")
+            if all(getattr(self, column) in (None, "", default) for column, default in columns.items()):
+                for column, default in columns.items():
+                    setattr(self, column, default)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.fill_unwritten()

@@ -3,7 +3,8 @@ answers it publishes and its small-group sessions' titles. django-modeltranslati
 language (``tagline_en``, ``tagline_es``); reading ``studio.tagline`` gives the page's language, or the other one
 when that is not written yet (settings.MODELTRANSLATION_FALLBACK_LANGUAGES).
 
-Names, addresses and places are not translated: they are what a visitor looks for on a sign or a map."""
+The studio's name, town and region and the sessions' places are not translated: they are what a visitor looks for
+on a sign or a map. Its street line is, as it is often directions ("just across the way from the Bowl")."""
 
 from modeltranslation.translator import TranslationOptions, register
 
@@ -12,7 +13,7 @@ from retrowalk.web.frontdesk.models import GroupSession, Question, Studio
 
 @register(Studio)
 class StudioTexts(TranslationOptions):
-    fields = ("tagline", "about", "offer", "intro_text")
+    fields = ("tagline", "street", "about", "offer", "intro_text")
 
 
 @register(Question)

@@ -40,6 +40,7 @@ SEED_STUDIO = {
 }
 SEED_STUDIO_ES = {  # our translation of the seed's words, for the studio's Spanish page (docs/translating.md)
     "tagline_es": "Un estudio de entrenamiento personal solo para mujeres, de gestión familiar",
+    "street_es": "Justo enfrente del Ballantyne Bowl, cerca del Harris Teeter de tu barrio",
     "about_es": "Nuestro equipo de entrenamiento personal está aquí para guiarte en tu camino, sin importar tu edad "
                 "ni tu nivel de forma física.",
     "offer_es": "Ofrecemos sesiones de entrenamiento en grupos reducidos, donde disfrutarás de una combinación de "
