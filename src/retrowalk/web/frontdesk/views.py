@@ -290,8 +290,11 @@ def answer(request: ProfileRequest, pk: int) -> HttpResponse:
         "language": language, "answer": question.answer,
         "public_question": getattr(question, f"public_question_{language}") or question.text,
         "public_answer": getattr(question, f"public_answer_{language}") or ""})
-    context = {"question": question, "form": form, "language": languages[language], "versions": [
-        (code, name, bool(getattr(question, f"public_question_{code}"))) for code, name in settings.LANGUAGES]}
+    def named(code: str) -> str:  # "inglés" on a Spanish page: the language's name in the page's words
+        return str(translation.get_language_info(code)["name_translated"])
+
+    context = {"question": question, "form": form, "language": named(language), "versions": [
+        (code, named(code), bool(getattr(question, f"public_question_{code}"))) for code in languages]}
     if request.method == "POST":
         if not form.is_valid():
             return refuse(request, "frontdesk/answer.html", context, first_error(form))
