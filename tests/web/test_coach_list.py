@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from retrowalk.web.accounts.models import Role
 from retrowalk.web.coach.views import PAGE_SIZE
@@ -190,4 +191,17 @@ def test_every_table_the_dashboard_reads_moves_the_data_version() -> None:
     for name in ("recent", "last", "recorded", "version"):
         read |= set(re.findall(r'FROM "?(\w+)"?', views._sql(name))) - {"json_each"}  # SQLite's id list
     read |= {"accounts_profile", "auth_user"}  # the clients' names and steps, through the ORM
+    read |= {"sharing_deletionrequest"}  # the requests to delete an account, kept with the rows
     assert read <= watched, read - watched
+
+
+def test_a_request_to_delete_an_account_shows_at_once_on_a_kept_dashboard(studio: Studio) -> None:
+    from retrowalk.web.sharing.models import DeletionRequest
+
+    coach = logged_in(studio.coach.user)
+    url = reverse("coach:dashboard")
+    assert "Asked to delete their account" not in coach.get(url).content.decode()  # made, and kept
+    asked = DeletionRequest.objects.create(client=studio.ann)
+    assert "Asked to delete their account" in coach.get(url).content.decode()
+    DeletionRequest.objects.filter(pk=asked.pk).update(done=timezone.now())
+    assert "Asked to delete their account" not in coach.get(url).content.decode()

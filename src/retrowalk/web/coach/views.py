@@ -6,10 +6,11 @@ import functools
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from html import escape
-from typing import Any
+from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -179,9 +180,12 @@ def _sql(name: str) -> str:
             f"WHERE {among.format('client_id')} AND shown ORDER BY client_id, day DESC, started_at DESC")
 
 
-KEPT = 16
-"""Dashboards each worker keeps (coach, search, day, language, data version): the last few coaches' lists."""
-_kept: OrderedDict[tuple[Any, ...], list[ClientRow]] = OrderedDict()
+T = TypeVar("T")
+
+KEPT = 32
+"""Parts of dashboards each worker keeps (rows or requests to delete; coach, search, day, language, data version):
+the last few coaches' lists."""
+_kept: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 _kept_lock = threading.Lock()
 
 
@@ -193,26 +197,24 @@ def data_version() -> int | None:
     return None if row is None else int(row[0])
 
 
-def kept_client_rows(clients: QuerySet[Profile], today: date, *who: Any) -> list[ClientRow]:
-    """:func:`client_rows`, made again only when the data version has changed since this worker last made the same
-    list (``who``: whose list, with which filter), or the day or the language changed. The version is read
-    first: a change made while the rows are read makes a new version, and the next page reads again. (Each change
+def kept(make: Callable[[], T], version: int | None, *key: Any) -> T:
+    """What ``make`` makes, made again only when the data version has changed since this worker last made it for
+    the same ``key`` (whose, with which filter, which day), or the language changed. Read the version before what
+    it guards: a change made while that is read makes a new version, and the next page reads again. (Each change
     makes a new random number, never one seen before, even after a restore.)"""
-    version = data_version()
     if version is None:
-        return client_rows(clients, today)
-    key = (version, today, get_language(), *who)
+        return make()
+    full = (version, get_language(), *key)
     with _kept_lock:
-        rows = _kept.get(key)
-        if rows is not None:
-            _kept.move_to_end(key)
-            return rows
-    rows = client_rows(clients, today)
+        if full in _kept:
+            _kept.move_to_end(full)
+            return cast(T, _kept[full])
+    made = make()
     with _kept_lock:
-        _kept[key] = rows
+        _kept[full] = made
         while len(_kept) > KEPT:
             _kept.popitem(last=False)
-    return rows
+    return made
 
 
 PAGE_SIZE = 50
@@ -227,7 +229,9 @@ def dashboard(request: ProfileRequest) -> HttpResponse:
     if query:
         clients = clients.filter(Q(user__first_name__icontains=query) | Q(user__last_name__icontains=query)
                                  | Q(user__username__icontains=query))
-    rows = kept_client_rows(clients, date.today(), request.user.pk, request.user.is_staff, query)
+    today, version = date.today(), data_version()
+    rows = kept(lambda: client_rows(clients, today), version, "rows", today, request.user.pk, request.user.is_staff,
+                query)
     flagged = sum(1 for r in rows if r.flags)
     listed = [r for r in rows if r.flags] if only_flagged else rows
     # Django's own: a page that is no number is the first, one past the end the last.
@@ -235,18 +239,21 @@ def dashboard(request: ProfileRequest) -> HttpResponse:
     shown = list(page)
     from retrowalk.web.sharing.models import DeletionRequest
 
-    # One small query on a table that is nearly always empty: her coach's requests (staff see all).
-    pending = DeletionRequest.objects.filter(done__isnull=True, client__isnull=False)
-    if not request.user.is_staff:
-        pending = pending.filter(client__coach__user_id=request.user.pk)
-    deletions = pending.select_related("client__user")
+    def requests_to_delete() -> list[DeletionRequest]:  # her coach's (staff see all): nearly always none
+        pending = DeletionRequest.objects.filter(done__isnull=True, client__isnull=False)
+        if not request.user.is_staff:
+            pending = pending.filter(client__coach__user_id=request.user.pk)
+        return list(pending.select_related("client__user"))
+
+    # Kept as the rows are (coach/models.py watches the table): a query on every load was a third of its time.
+    deletions = kept(requests_to_delete, version, "deletions", request.user.pk, request.user.is_staff)
 
     def link(page: int) -> str:
         return "?" + urlencode({k: v for k, v in (("q", query), ("show", "flagged" if only_flagged else ""),
                                                   ("page", page)) if v})
 
     return render(request, "coach/dashboard.html", {
-        "rows": rows, "table": rows_html(shown, query), "flagged": flagged, "deletions": list(deletions),
+        "rows": rows, "table": rows_html(shown, query), "flagged": flagged, "deletions": deletions,
         "query": query, "only_flagged": only_flagged, "listed": len(listed),
         "first": page.start_index(), "last": page.end_index(),
         "prev": link(page.previous_page_number()) if page.has_previous() else "",

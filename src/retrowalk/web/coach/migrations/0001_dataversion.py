@@ -18,6 +18,11 @@ def tables(apps):  # type: ignore[no-untyped-def]
 
 def create(apps, schema_editor):  # type: ignore[no-untyped-def]
     apps.get_model("coach", "DataVersion").objects.create(id=1, n=0)
+    watch(schema_editor, tables(apps))
+
+
+def watch(schema_editor, watched):  # type: ignore[no-untyped-def]
+    """The triggers that move the version on every change to the ``watched`` tables (later migrations add more)."""
     run = schema_editor.execute
     if schema_editor.connection.vendor == "postgresql":
         # Statement-level, with the statement's changed rows as a table: a bulk load moves the version once, and a
@@ -25,29 +30,33 @@ def create(apps, schema_editor):  # type: ignore[no-untyped-def]
         run("CREATE OR REPLACE FUNCTION retrowalk_dashboard_bump() RETURNS trigger LANGUAGE plpgsql AS "
             f"$$ BEGIN IF TG_OP = 'TRUNCATE' THEN {BUMP['postgresql']}; "
             f"ELSIF EXISTS (SELECT 1 FROM changed) THEN {BUMP['postgresql']}; END IF; RETURN NULL; END $$")
-        for table in tables(apps):
+        for table in watched:
             for event, rows in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
                 run(f'CREATE TRIGGER "rw_dashboard_{table}_{event.lower()}" AFTER {event} ON "{table}" '
                     f"REFERENCING {rows} TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION retrowalk_dashboard_bump()")
             run(f'CREATE TRIGGER "rw_dashboard_{table}_truncate" AFTER TRUNCATE ON "{table}" '
                 "FOR EACH STATEMENT EXECUTE FUNCTION retrowalk_dashboard_bump()")
     elif schema_editor.connection.vendor == "sqlite":
-        for table in tables(apps):
+        for table in watched:
             for event in ("INSERT", "UPDATE", "DELETE"):
                 run(f'CREATE TRIGGER "rw_dashboard_{table}_{event.lower()}" AFTER {event} ON "{table}" '
                     f"BEGIN {BUMP['sqlite']}; END")
 
 
 def drop(apps, schema_editor):  # type: ignore[no-untyped-def]
+    unwatch(schema_editor, tables(apps))
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP FUNCTION IF EXISTS retrowalk_dashboard_bump()")
+
+
+def unwatch(schema_editor, watched):  # type: ignore[no-untyped-def]
     run = schema_editor.execute
-    for table in tables(apps):
+    for table in watched:
         for event in ("insert", "update", "delete", "truncate"):
             if schema_editor.connection.vendor == "postgresql":
                 run(f'DROP TRIGGER IF EXISTS "rw_dashboard_{table}_{event}" ON "{table}"')
             elif event != "truncate":
                 run(f'DROP TRIGGER IF EXISTS "rw_dashboard_{table}_{event}"')
-    if schema_editor.connection.vendor == "postgresql":
-        run("DROP FUNCTION IF EXISTS retrowalk_dashboard_bump()")
 
 
 class Migration(migrations.Migration):
