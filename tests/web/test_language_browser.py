@@ -101,9 +101,10 @@ def test_a_session_is_logged_with_the_keyboard_alone(chromium, live_server, stud
     assert page.evaluate("document.activeElement.tagName") == "BUTTON"
     # The focused control shows it has the focus.
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
-    page.keyboard.press("Enter")
+    with page.expect_navigation():  # wait for the answer to the POST, not for the form page to be idle again
+        page.keyboard.press("Enter")
     page.wait_for_load_state("networkidle")
-    assert WalkSession.objects.filter(client=studio.ann).count() == before + 1, page.url
+    assert WalkSession.objects.filter(client=studio.ann).count() == before + 1, (page.url, page.inner_text("main"))
     saved = WalkSession.objects.filter(client=studio.ann).latest("created")
     assert (saved.pain_during, saved.effort, saved.backward_s) == (2, 3, 300)
     context.close()
