@@ -32,6 +32,11 @@ def page_language(tag: str) -> str | None:
     return code if code in dict(settings.LANGUAGES) else None
 
 
+def active_page_language() -> str:
+    """The language this page (or this override) speaks, as one of settings.LANGUAGES' codes."""
+    return page_language(translation.get_language() or "") or settings.LANGUAGE_CODE
+
+
 def tag_for(code: str) -> str:
     """A profile's tag for a page language someone used (an intro request's ``es``): the first voice of that
     language (``es-US``), or "as the browser asks" for the site's own language and for one we do not have."""

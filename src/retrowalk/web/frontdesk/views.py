@@ -36,7 +36,7 @@ from retrowalk.web.frontdesk.models import (
     SmsConsent,
     Studio,
 )
-from retrowalk.web.language import for_client
+from retrowalk.web.language import active_page_language, for_client
 from retrowalk.web.pages import first_error, refuse
 
 INTRO_LIMIT_PER_HOUR = 5
@@ -283,13 +283,13 @@ def answer(request: ProfileRequest, pk: int) -> HttpResponse:
     except Question.DoesNotExist:
         raise Http404(_("No such question.")) from None
     languages = dict(settings.LANGUAGES)
-    page = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
     language = request.GET.get("lang", "")
-    language = language if language in languages else page
+    language = language if language in languages else active_page_language()
     form = AnswerForm(request.POST or None, initial={
         "language": language, "answer": question.answer,
         "public_question": getattr(question, f"public_question_{language}") or question.text,
         "public_answer": getattr(question, f"public_answer_{language}") or ""})
+
     def named(code: str) -> str:  # "inglés" on a Spanish page: the language's name in the page's words
         return str(translation.get_language_info(code)["name_translated"])
 

@@ -9,14 +9,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
+
+from retrowalk.web.language import active_page_language
 
 register = template.Library()
 
 
 def written_in(item: models.Model, field: str) -> str:
     """The language of the words ``item.<field>`` shows: the page's, or the first in the fallbacks that has any."""
-    page = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    page = active_page_language()
     for code in (page, *settings.MODELTRANSLATION_FALLBACK_LANGUAGES):
         if getattr(item, f"{field}_{code}", None):
             return code
@@ -26,4 +27,4 @@ def written_in(item: models.Model, field: str) -> str:
 @register.filter
 def lang_of(item: models.Model, field: str) -> SafeString:
     code = written_in(item, field)
-    return SafeString("") if code == (get_language() or "").split("-")[0] else format_html(' lang="{}"', code)
+    return SafeString("") if code == active_page_language() else format_html(' lang="{}"', code)
