@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.test import Client
@@ -17,6 +18,7 @@ from django.utils import timezone, translation
 from retrowalk.web.accounts.models import Profile
 from retrowalk.web.frontdesk import services
 from retrowalk.web.frontdesk.models import GroupSession, Question, Reminder, Studio
+from retrowalk.web.language import LANGUAGE_NOUNS
 from tests.web.conftest import Studio as Fixture
 from tests.web.conftest import logged_in
 
@@ -146,6 +148,20 @@ def test_a_coach_publishes_in_the_language_she_chooses_and_keeps_the_other(studi
     assert refused.status_code == 400
     question.refresh_from_db()
     assert question.answer == "Sí, Ann." and question.public_question_en == "Can I use the treadmill?"
+
+
+def test_the_answer_form_names_languages_as_a_sentence_does(studio: Fixture) -> None:
+    # Mid-sentence, Spanish writes a language's name in lower case ("en español", "también en inglés"); Django's
+    # catalogue capitalises them, as for a menu.
+    question = Question.objects.create(client=studio.ann, text="¿Puedo caminar hacia atrás en la cinta?")
+    coach = logged_in(studio.coach.user)
+    url = reverse("frontdesk:answer", args=[question.pk])
+    spanish = coach.get(url, {"lang": "es"}, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "en <strong>español</strong>" in spanish and "también en inglés" in spanish
+    assert "Inglés" not in spanish and "Español</strong>" not in spanish
+    english = coach.get(url, {"lang": "en"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "in <strong>English</strong>" in english and "in Spanish too" in english
+    assert set(LANGUAGE_NOUNS) == set(dict(settings.LANGUAGES))  # a name for every language the pages speak
 
 
 def test_the_studio_writes_both_languages_side_by_side_in_the_admin(bilingual: Studio, studio: Fixture) -> None:

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 VOICES = [("", "As my browser asks"),
           ("en-US", "English (US)"), ("en-GB", "English (UK)"), ("en-CA", "English (Canada)"),
@@ -24,6 +25,16 @@ own language, as a language menu should be (a reader of Spanish looks for "Espa�
 
 VOICE_PATTERN = r"^(|en-(US|GB|CA|AU|IE)|es-(US|MX|ES))$"
 """The same choices for the API's validation."""
+
+
+LANGUAGE_NOUNS = {"en": gettext_lazy("English"), "es": gettext_lazy("Spanish")}
+"""Each page language's name as a sentence says it ("también en inglés"): Spanish writes it in lower case, where
+Django's own names (``get_language_info``) are capitalised for a menu."""
+
+
+def language_noun(code: str) -> str:
+    """The language's name in this page's words, for use inside a sentence."""
+    return str(LANGUAGE_NOUNS[code])
 
 
 def page_language(tag: str) -> str | None:

@@ -36,7 +36,7 @@ from retrowalk.web.frontdesk.models import (
     SmsConsent,
     Studio,
 )
-from retrowalk.web.language import active_page_language, for_client
+from retrowalk.web.language import active_page_language, for_client, language_noun
 from retrowalk.web.pages import first_error, refuse
 
 INTRO_LIMIT_PER_HOUR = 5
@@ -290,11 +290,8 @@ def answer(request: ProfileRequest, pk: int) -> HttpResponse:
         "public_question": getattr(question, f"public_question_{language}") or question.text,
         "public_answer": getattr(question, f"public_answer_{language}") or ""})
 
-    def named(code: str) -> str:  # "inglés" on a Spanish page: the language's name in the page's words
-        return str(translation.get_language_info(code)["name_translated"])
-
-    context = {"question": question, "form": form, "language": named(language), "versions": [
-        (code, named(code), bool(getattr(question, f"public_question_{code}"))) for code in languages]}
+    context = {"question": question, "form": form, "language": language_noun(language), "versions": [
+        (code, language_noun(code), bool(getattr(question, f"public_question_{code}"))) for code in languages]}
     if request.method == "POST":
         if not form.is_valid():
             return refuse(request, "frontdesk/answer.html", context, first_error(form))
