@@ -19,7 +19,7 @@ from django.core import mail, signing
 from django.db import connection, connections, transaction
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from icalendar import Calendar
 
 from retrowalk.web.accounts.models import Role
@@ -294,6 +294,17 @@ def test_the_last_place_goes_to_the_first_and_the_next_waits_then_is_promoted(
         promoted = services.cancel(first.booking)
     assert promoted is not None and promoted.client == studio.ben and promoted.status == Booking.Status.BOOKED
     assert mail.outbox and "place opened up" in mail.outbox[-1].body  # no text consent: told by e-mail
+
+
+def test_a_session_is_named_in_the_studios_time_and_the_readers_language(studio: Studio, settings) -> None:
+    # What the admin lists and picks sessions by: 14:00 in New York is 19:00 in UTC, and a Spanish admin reads "sáb".
+    settings.TIME_ZONE = "America/New_York"
+    session = GroupSession.objects.create(coach=studio.coach, starts_at=datetime(2026, 12, 5, 19, 0, tzinfo=UTC),
+                                          place="Riverside Park", capacity=4, title="Backward walking")
+    with translation.override("en"):
+        assert str(session) == "Backward walking, Sat 5 Dec 14:00"
+    with translation.override("es"):
+        assert str(session) == "Backward walking, sáb 5 Dic 14:00"
 
 
 def test_cancelling_after_the_cutoff_is_refused(studio: Studio) -> None:

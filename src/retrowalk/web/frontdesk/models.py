@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
@@ -184,7 +185,8 @@ class GroupSession(WrittenInEachLanguage, models.Model):
         indexes = [models.Index(fields=["starts_at"])]
 
     def __str__(self) -> str:
-        return f"{self.title}, {self.starts_at:%a %d %b %H:%M}"
+        # The studio's time and the reader's language (Django's names), as every page shows it: not UTC in English.
+        return f"{self.title}, {date_format(timezone.localtime(self.starts_at), 'D j M H:i')}"
 
 
 class Booking(models.Model):
