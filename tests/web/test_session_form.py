@@ -85,3 +85,32 @@ def test_saved_routes_show_her_units(studio: Studio, units: Units, shown: str, n
         and not_shown not in line.group(1), line.group(1)
     if units is Units.MPH:
         assert re.search(r"\+\d+ ft", line.group(1)), line.group(1)
+
+
+def profile_post(units: str, forward: str, backward: str) -> dict[str, str]:
+    return {"units": units, "language": "", "treadmill": "none", "pain_baseline": "0", "speed_forward": forward,
+            "speed_backward": backward, "knee_notes": ""}
+
+
+@pytest.mark.parametrize(("before", "after"), [(Units.MPH, Units.KMH), (Units.KMH, Units.MPH)])
+def test_changing_units_alone_keeps_her_speeds(studio: Studio, before: Units, after: Units) -> None:
+    # She changes only the units and saves: the speeds on the form were hers in the old units, so they stay the
+    # same speeds (4.8 km/h is 3.0 mph), not the same numbers read in the new units.
+    ann = studio.ann
+    ann.units, ann.speed_forward_kmh, ann.speed_backward_kmh = before, 4.83, 2.41
+    ann.save()
+    client = logged_in(ann.user)
+    url = reverse("walks:profile", args=[ann.pk])
+    html = client.get(url).content.decode()
+    shown = [re.search(rf'name="{name}" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+             for name in ("speed_forward", "speed_backward")]
+    assert client.post(url, profile_post(after, *shown)).status_code == 302
+    ann.refresh_from_db()
+    assert ann.units == after
+    assert (round(ann.speed_forward_kmh, 1), round(ann.speed_backward_kmh, 1)) == (4.8, 2.4)
+    # Speeds she types anew with the new units are read in them.
+    typed = {"kmh": ("5.5", "2.5"), "mph": ("3.4", "1.6")}[after.value]
+    assert client.post(url, profile_post(after, *typed)).status_code == 302
+    ann.refresh_from_db()
+    assert (ann.speed_forward_kmh, ann.speed_backward_kmh) == pytest.approx(
+        tuple(float(v) * (1.609344 if after == Units.MPH else 1.0) for v in typed))

@@ -173,33 +173,45 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, coach_edits: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         profile: Profile = self.instance
-        units = Units(profile.units)
+        units = self._units = Units(profile.units)
+        self._speeds = {"speed_forward": profile.speed_forward_kmh, "speed_backward": profile.speed_backward_kmh}
         for name, bound, kmh in (("speed_forward", FORWARD_SPEED, profile.speed_forward_kmh),
                                  ("speed_backward", BACKWARD_SPEED, profile.speed_backward_kmh)):
             self.fields[name] = form_field(bound, units, label=f"{capfirst(bound.name())} ({units.speed_label})",
-                                           initial=round(from_kmh(kmh, units), 1))
+                                           initial=self._shown(kmh))
             self.fields[name].validators.clear()  # checked in clean(), in the units chosen on this form
         if coach_edits:
             self.fields["week"] = form_field(WEEK, initial=profile.week, required=False,
                                              label=_("Programme step (week)"),
                                              help_text=_("Set by the progression rule; change it to override."))
 
+    def _shown(self, kmh: float) -> float:
+        """A speed as this form shows it: in the profile's units as they were, to one decimal."""
+        return round(from_kmh(kmh, self._units), 1)
+
+    def _kmh(self, name: str, typed: float, units: Units) -> float:
+        """A typed speed in km/h. Typed in the units chosen on this same form; but a speed left as the form showed
+        it, while only the units changed, is the speed she had (3.0 mph stays 4.8 km/h, never 3.0 km/h)."""
+        if units != self._units and typed == self._shown(self._speeds[name]):
+            return self._speeds[name]
+        return to_kmh(typed, units)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         forward, backward, units = data.get("speed_forward"), data.get("speed_backward"), data.get("units")
         if forward is not None and backward is not None and units:
+            data["speed_forward_kmh"] = self._kmh("speed_forward", forward, Units(units))
+            data["speed_backward_kmh"] = self._kmh("speed_backward", backward, Units(units))
             try:
-                check_speeds(to_kmh(forward, Units(units)), to_kmh(backward, Units(units)), Units(units))
+                check_speeds(data["speed_forward_kmh"], data["speed_backward_kmh"], Units(units))
             except OutOfBoundsError as err:
                 raise forms.ValidationError(str(err)) from None
         return data
 
     def save(self, commit: bool = True) -> Profile:
         profile: Profile = super().save(commit=False)
-        units = Units(self.cleaned_data["units"])
-        # Speeds are typed in the units chosen on this same form.
-        profile.speed_forward_kmh = to_kmh(self.cleaned_data["speed_forward"], units)
-        profile.speed_backward_kmh = to_kmh(self.cleaned_data["speed_backward"], units)
+        profile.speed_forward_kmh = self.cleaned_data["speed_forward_kmh"]
+        profile.speed_backward_kmh = self.cleaned_data["speed_backward_kmh"]
         if self.cleaned_data.get("week"):
             profile.week = self.cleaned_data["week"]
         if commit:
