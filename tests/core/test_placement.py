@@ -311,3 +311,33 @@ def test_noisy_gps_descents_at_the_stated_resolution_get_no_backward_metre(case)
         if seg.backward:
             for at in np.linspace(seg.start_m, seg.end_m, 25):
                 assert true_grade(at) >= -1.0, f"bout {seg.start_m:.0f}–{seg.end_m:.0f} m on {true_grade(at)} %"
+
+
+# --- descents shorter than the long window, but clear in the data --------------------------------------------
+
+@pytest.mark.parametrize("seed", range(6))
+def test_short_hills_under_gps_noise_get_no_backward_metre_on_their_descents(seed: int) -> None:
+    # Ten 200 m climbs at +5 % each followed by a 200 m descent at −5 %, under phone-GPS noise (σ = 3 m): the
+    # window that tames the noise (about 300 m) averages each climb and descent into "flat"; the shorter windows
+    # see the descents (10 m deep, three times the noise) and keep the bouts off them, or the plan is refused.
+    track, true_grade, _ = make_route([0.0] + [5.0, -5.0] * 10 + [0.0], [500.0] + [200.0] * 20 + [500.0],
+                                      noise_m=3.0, spacing_m=5.0, seed=seed)
+    for reverse in (False, True):
+        try:
+            result = route_plan(track, RouteRequest(units=Units.KMH, reverse=reverse))
+        except PlanError:
+            continue
+        length = result.profile.length_m
+        for seg in result.plan.segments:
+            if seg.backward:
+                for at in np.linspace(seg.start_m, seg.end_m, 25):
+                    grade = -true_grade(length - at) if reverse else true_grade(at)
+                    assert grade >= -1.0, f"bout {seg.start_m:.0f}–{seg.end_m:.0f} m on {grade} % (seed {seed})"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_noise_alone_on_flat_ground_does_not_pass_for_descents(seed: int) -> None:
+    # The shorter windows must not cost a flat route its bouts: GPS noise (σ = 3 m) on 4 km of level ground.
+    track, _, _ = make_route([0.0], [4000.0], noise_m=3.0, spacing_m=5.0, seed=seed)
+    result = route_plan(track, RouteRequest(units=Units.KMH))
+    assert sum(seg.duration_s for seg in result.plan.segments if seg.backward) == 300

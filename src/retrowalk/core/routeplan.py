@@ -34,7 +34,7 @@ from retrowalk.core.rules import (
     Settings,
 )
 from retrowalk.core.safety import safety_notes
-from retrowalk.core.terrain import Profile, TooShortError, profile
+from retrowalk.core.terrain import Profile, TooShortError, classify, profile
 from retrowalk.core.timeplan import refuse_outside_s1
 from retrowalk.core.track import Track
 from retrowalk.core.turns import MAX_MARKED, Corner
@@ -151,12 +151,12 @@ def route_plan(track: Track, req: RouteRequest, settings: Settings = DEFAULTS) -
     except TooShortError as err:
         raise RouteRefusedError(Why.TOO_SHORT, _options(0), length_m=err.length_m, needed_m=needed_m,
                                 units=req.units) from None
-    usable = _usable(prof, setup)
+    usable = _usable(prof, setup, settings)
     placed = _place(prof, usable, setup)
     # The same route the other way: computed because it is the first alternative to offer.
     # Cut short by --minutes, "the other way" starts from the route's other end: profile that walk itself.
     other = profile(walk.reversed(), setup.step, settings, max_m) if prof.trimmed else prof.reversed(settings)
-    reverse_s = _place(other, _usable(other, setup), setup, samples_only=True).samples * setup.tau
+    reverse_s = _place(other, _usable(other, setup, settings), setup, samples_only=True).samples * setup.tau
 
     warnings = list(track.notes) + list(prof.notes)
     if prof.dropped:
@@ -272,7 +272,7 @@ def _max_distance_m(req: RouteRequest, setup: _Setup) -> float | None:
     return setup.v_f * (seconds - backward) + backward * setup.v_b
 
 
-def _usable(prof: Profile, setup: _Setup) -> npt.NDArray[np.bool_]:
+def _usable(prof: Profile, setup: _Setup, settings: Settings) -> npt.NDArray[np.bool_]:
     """Samples a bout may cover: allowed terrain, kept ``2h`` samples away from any other ground.
 
     The grade at sample ``i`` is the difference of two ``2h + 1``-sample means centred ``h`` either side, so it
@@ -280,13 +280,14 @@ def _usable(prof: Profile, setup: _Setup) -> npt.NDArray[np.bool_]:
     its ends. Widening every forbidden stretch by ``2h`` on both sides therefore covers the whole of any descent
     at least twice the window long (tests/core/test_placement.py's property test, on random profiles).
     """
-    terrain = prof.terrain
     if prof.elevation is Elevation.UNKNOWN:
-        ok = prof.piece >= 0
-        h = 0
-    else:
-        ok = np.isin(terrain, list(setup.allowed)) & (prof.piece >= 0)
-        h = 2 * max(1, round(prof.window_m / (2 * prof.step_m)))
+        return prof.piece >= 0
+    # The long window's classes; a descent only the shorter windows show (prof.fall_pct) already covers all the
+    # ground its window draws on (terrain.py step 6), so it is forbidden as it is, not widened by the long window.
+    closer = prof.fall_pct < settings.flat_min_grade_pct
+    terrain = classify(prof.grade_pct, prof.grade_se_pct, None, prof.piece, settings)
+    ok = np.isin(terrain, list(setup.allowed)) & (prof.piece >= 0)
+    h = 2 * max(1, round(prof.window_m / (2 * prof.step_m)))
     bad = ~ok
     if h and bad.any():
         # Dilate the forbidden samples by h: a sample is usable only if no forbidden one lies within h.
@@ -295,7 +296,7 @@ def _usable(prof: Profile, setup: _Setup) -> npt.NDArray[np.bool_]:
         lo = np.clip(idx - h, 0, len(bad))
         hi = np.clip(idx + h + 1, 0, len(bad))
         ok = (cum[hi] - cum[lo]) == 0
-    return ok
+    return ok & ~closer
 
 
 def _place(prof: Profile, usable: npt.NDArray[np.bool_], setup: _Setup, samples_only: bool = False,

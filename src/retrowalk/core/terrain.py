@@ -17,6 +17,11 @@ The pipeline, and why:
    window, at least DOMAIN.md's 30 m, that brings that error to 0.25 % of grade, capped at 400 m.
 5. **Classify conservatively**: a sample is downhill when the grade's lower bound (estimate − 2 standard errors)
    is below −1 % (S3: anything that may go down is downhill); unknown where any of the window is unknown.
+6. **Look closer, too**: a window long enough to tame the noise also averages a short climb and the descent after
+   it into "flat". So the grade is measured again over windows of 1/√2, 1/2, … of it (down to 30 m), and
+   wherever one of them *clearly* goes down (its upper bound, estimate + 2 standard errors at that window, is
+   below −1 %), all the ground that window's grade draws on is downhill: the descent is somewhere in it. (Noise
+   alone rarely clears that bar: level ground under GPS noise keeps its bouts, tests/core/test_placement.py.)
 """
 
 from __future__ import annotations
@@ -49,6 +54,9 @@ NOISE_FLOOR_M = 0.3
 """Below this, rounding to whole metres (σ = 1/√12 ≈ 0.29 m) dominates; no file is cleaner than that."""
 CONFIDENCE_Z = 2.0
 """Standard errors between the grade estimate and the bound that decides downhill (one-sided 97.7 %)."""
+CLOSER_RATIO = 2**0.5
+"""Each shorter window is the last one over this: windows of 1/√2, 1/2, 1/(2√2), … of the long one, so that a
+descent of any length between them is seen by a window close to its own length."""
 JUMP_MIN_M = 10.0
 JUMP_MIN_GRADE = 0.6
 SPIKE_MIN_M = 5.0
@@ -78,6 +86,11 @@ class Profile:
     grade_pct: FloatArray
     grade_se_pct: float
     """Standard error of the grade estimate (from the noise and the window)."""
+    fall_pct: FloatArray
+    """Per sample, the least upper bound of the grade over the shorter windows that cover it (+inf where none
+    does): below −1 % means a descent the long window averages away is somewhere within reach (step 6)."""
+    rise_pct: FloatArray
+    """The same for climbs: the greatest lower bound (−inf where none), which walked the other way is a fall."""
     terrain: npt.NDArray[np.int8]
     """Each sample's :class:`Terrain`, as its :attr:`~Terrain.code`."""
     turns: Turns
@@ -102,9 +115,11 @@ class Profile:
         """
         grade = -self.grade_pct[::-1]
         piece = self.piece[::-1].copy()
+        fall, rise = -self.rise_pct[::-1], -self.fall_pct[::-1]
         return Profile(self.step_m, self.dist_m.copy(), self.lat_deg[::-1].copy(), self.lon_deg[::-1].copy(),
-                       self.raw_ele_m[::-1].copy(), self.ele_m[::-1].copy(), grade, self.grade_se_pct,
-                       _classify(grade, self.grade_se_pct, piece, settings), self.turns.reversed(self.length_m), piece,
+                       self.raw_ele_m[::-1].copy(), self.ele_m[::-1].copy(), grade, self.grade_se_pct, fall, rise,
+                       classify(grade, self.grade_se_pct, fall, piece, settings), self.turns.reversed(self.length_m),
+                       piece,
                        self.noise_m, self.window_m, self.elevation, self.notes, self.track_m, self.dropped)
 
     @property
@@ -166,18 +181,47 @@ def profile(track: Track, step: float, settings: Settings = DEFAULTS, max_m: flo
     if n > 2 * h:
         grade[h:n - h] = (smooth[2 * h:] - smooth[:n - 2 * h]) / (2 * h * step) * 100.0
     se = _grade_se_pct(noise, 2 * h * step, step)
-    return Profile(step, s_dist, s_lat, s_lon, raw, smooth, grade, se, _classify(grade, se, piece, settings),
-                   find_turns(walk, step, n, settings), piece, noise, 2 * h * step, elevation, tuple(notes), track_m,
-                   walk.dropped)
+    fall, rise = _closer(raw, noise, step, h, settings)
+    return Profile(step, s_dist, s_lat, s_lon, raw, smooth, grade, se, fall, rise,
+                   classify(grade, se, fall, piece, settings), find_turns(walk, step, n, settings), piece, noise,
+                   2 * h * step, elevation, tuple(notes), track_m, walk.dropped)
 
 
-def _classify(grade: FloatArray, se_pct: float, piece: IntArray, settings: Settings) -> npt.NDArray[np.int8]:
-    """DOMAIN.md:28-35 on the estimate and its lower bound: downhill whenever the ground may go down."""
+def _closer(raw: FloatArray, noise: float, step: float, h: int, settings: Settings) -> tuple[FloatArray, FloatArray]:
+    """Step 6: the grade's bounds over windows of a half, a quarter, … of the long one (2·h samples), each spread
+    over the samples its window covers. (Profile.fall_pct, Profile.rise_pct.)"""
+    n = len(raw)
+    fall, rise = np.full(n, np.inf), np.full(n, -np.inf)
+    ks = sorted({round(h / CLOSER_RATIO**j) for j in range(1, 12)} - {0}, reverse=True)
+    for k in ks:
+        if 2 * k * step < settings.grade_window_m or n <= 2 * k or k >= h:
+            continue
+        smooth = _boxcar(raw, 2 * k + 1)
+        grade = np.full(n, np.nan)
+        grade[k:n - k] = (smooth[2 * k:] - smooth[:n - 2 * k]) / (2 * k * step) * 100.0
+        margin = CONFIDENCE_Z * _grade_se_pct(noise, 2 * k * step, step)
+        known = np.isfinite(grade)
+        # The grade at i is the difference of two means centred k either side, each k wide: it draws on the
+        # ground from i − 2k to i + 2k, so its bound reaches all of that (a sliding min, or max, of width 4k+1).
+        upper = np.pad(np.where(known, grade + margin, np.inf), 2 * k, constant_values=np.inf)
+        lower = np.pad(np.where(known, grade - margin, -np.inf), 2 * k, constant_values=-np.inf)
+        fall = np.minimum(fall, sliding_window_view(upper, 4 * k + 1).min(axis=1))
+        rise = np.maximum(rise, sliding_window_view(lower, 4 * k + 1).max(axis=1))
+    return fall, rise
+
+
+def classify(grade: FloatArray, se_pct: float, fall: FloatArray | None, piece: IntArray,
+             settings: Settings) -> npt.NDArray[np.int8]:
+    """DOMAIN.md:28-35 on the estimate and its lower bound: downhill whenever the ground may go down, over the long
+    window or clearly over a shorter one (``fall``, step 6; None: the long window's classes alone)."""
+    if fall is None:
+        fall = np.full(len(grade), np.inf)
     low = grade - CONFIDENCE_Z * se_pct
     terrain = np.full(len(grade), Terrain.UNKNOWN.code, dtype=np.int8)
     known = np.isfinite(grade) & (piece >= 0)
-    terrain[known & (low < settings.flat_min_grade_pct)] = Terrain.DOWNHILL.code
-    rest = known & (low >= settings.flat_min_grade_pct)
+    terrain[known & ((low < settings.flat_min_grade_pct) | (fall < settings.flat_min_grade_pct))] = \
+        Terrain.DOWNHILL.code
+    rest = known & (low >= settings.flat_min_grade_pct) & (fall >= settings.flat_min_grade_pct)
     terrain[rest] = Terrain.FLAT.code
     terrain[rest & (grade >= settings.uphill_min_grade_pct)] = Terrain.UPHILL.code
     terrain[rest & (grade > settings.steep_min_grade_pct)] = Terrain.STEEP.code
