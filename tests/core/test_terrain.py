@@ -7,8 +7,10 @@ import pytest
 
 from retrowalk.core.geo import along_m, bearing_deg, destination, haversine_m
 from retrowalk.core.ground import Elevation, Terrain
+from retrowalk.core.routeplan import RouteRequest, route_plan
 from retrowalk.core.terrain import profile
 from retrowalk.core.track import TrackError, make_track
+from retrowalk.core.units import Units
 from tests.builders import make_route
 
 STEP = 10 / 3
@@ -45,6 +47,7 @@ def test_a_flat_route_is_flat() -> None:
     track, _, _ = make_route([0.0], [2000])
     prof = profile(track, STEP)
     assert classes(prof, 100, 1900) == {Terrain.FLAT}
+    assert f"{prof.descent_m:.0f} {prof.ascent_m:.0f}" == "0 0"  # never "-0 m" of descent
 
 
 def test_a_climb_is_uphill_and_a_descent_downhill() -> None:
@@ -187,3 +190,24 @@ def test_a_route_of_two_points_far_apart_is_cut_where_the_minutes_end() -> None:
     plan = route_plan(track, RouteRequest(units=Units.KMH, minutes=20)).plan
     assert plan.route is not None
     assert 1000 < plan.route.distance_m < 2000 and plan.backward_s > 0
+
+
+def test_a_gap_between_segments_is_walked_as_unknown_ground_not_left_out() -> None:
+    # One walk along a straight line whose file holds nothing between 1000 m and 2500 m, the two pieces written as
+    # two segments (a recording paused, a route drawn in two parts). The walker still walks that 1.5 km: distances
+    # after it (the cues, the watch's metres) count it, and its ground is unknown, never flat.
+    whole, _, _ = make_route([0.0], [4500.0], spacing_m=5.0)
+    d = np.arange(len(whole)) * 5.0
+    keep = (d < 1000) | (d > 2500)
+    seg = (d[keep] > 2500).astype(float)
+    track = make_track(whole.lat_deg[keep], whole.lon_deg[keep], whole.ele_m[keep], segment=seg)
+    prof = profile(track, STEP)
+    assert prof.length_m == pytest.approx(4495, abs=2 * STEP)  # its last point is at 4495 m
+    assert classes(prof, 1050, 2450) == {Terrain.UNKNOWN}
+    assert classes(prof, 100, 900) == {Terrain.FLAT} and classes(prof, 2600, 4400) == {Terrain.FLAT}
+    assert any("gap" in note for note in prof.notes)
+    result = route_plan(track, RouteRequest(units=Units.KMH))
+    for seg_ in result.plan.segments:
+        if seg_.backward:
+            assert seg_.end_m <= 1000 or seg_.start_m >= 2500, (seg_.start_m, seg_.end_m)
+    assert any("gap" in w for w in result.plan.warnings)

@@ -121,7 +121,8 @@ class RoutePlan:
             return points
         end = min(int(np.searchsorted(points.dist_m, self.profile.length_m, side="right")) + 1, len(points.dist_m))
         return Walked(points.lat_deg[:end], points.lon_deg[:end], points.ele_m[:end], points.dist_m[:end],
-                      points.jump[:end - 1], points.notes)
+                      points.jump[:end - 1], points.notes, points.dropped,
+                      None if points.gap is None else points.gap[:end - 1])
 
 
 @dataclass(frozen=True, slots=True)

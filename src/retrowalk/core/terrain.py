@@ -139,7 +139,7 @@ class Profile:
     @property
     def descent_m(self) -> float:
         d = np.diff(self.ele_m)
-        return float(-d[d < 0].sum())
+        return float(np.abs(d[d < 0]).sum())  # not −sum: that is −0.0 on level ground, printed "-0 m"
 
 
 def profile(track: Track, step: float, settings: Settings = DEFAULTS, max_m: float | None = None) -> Profile:
@@ -170,6 +170,12 @@ def profile(track: Track, step: float, settings: Settings = DEFAULTS, max_m: flo
     at_jump[np.minimum((dist[1:][jump] // step).astype(np.int64), n - 1)] = True
     piece[at_jump] = -1
 
+    if walk.gap is not None:
+        # The ground between two file segments is walked but not held by the file: unknown, and no grade is
+        # measured into or across it (its elevation is not interpolated either).
+        for i in np.flatnonzero(walk.gap[:len(dist) - 1]):
+            piece[(s_dist >= dist[i]) & (s_dist < dist[i + 1])] = -1
+        at_jump |= piece == -1
     ele_clean, clean_notes, cuts, noise = _clean(ele, dist)
     notes += clean_notes
     raw = _resample_ele(ele_clean, dist, s_dist, cuts, at_jump)

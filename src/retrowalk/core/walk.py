@@ -17,7 +17,8 @@ from retrowalk.core.i18n import _, ngettext
 from retrowalk.core.track import FloatArray, Track, TrackError
 
 JOIN_M = 50.0
-"""Two file segments closer than this are one walk paused and resumed; further apart, a jump not walked."""
+"""Two file segments closer than this are one walk paused and resumed; further apart (up to TELEPORT_M), a gap:
+walked, but on ground the file does not hold."""
 TELEPORT_M = 5000.0
 """A step longer than this is a fix re-acquired far away (or a drive), never walked, clock or no clock."""
 PLAUSIBLE_SPEED_MS = 15.0
@@ -48,6 +49,9 @@ class Walked:
     notes: tuple[str, ...]
     dropped: int = 0
     """Fixes dropped as glitches: ones that would mean moving faster than PLAUSIBLE_SPEED_MS."""
+    gap: npt.NDArray[np.bool_] | None = None
+    """``gap[i]``: the step from point ``i`` to ``i + 1`` joins two file segments: walked (its metres count, as
+    the walker and her watch cover them) as a straight line over ground the file does not hold. None: no gap."""
 
 
 def walked(track: Track) -> Walked:
@@ -73,10 +77,10 @@ def walked(track: Track) -> Walked:
         steps = step_m(lat, lon)
     glitches = _glitches(lat, lon, time := _clock(time), steps)
     far = steps > TELEPORT_M
-    # Not walked: the line between two file segments far apart, a step longer than TELEPORT_M, or a step no
-    # one could have made in its time that no later fix comes back from (a fix re-acquired far away, a drive).
-    # Such a step adds no distance and grade is never measured across it.
-    jump = ((seg[1:] != seg[:-1]) & (steps > JOIN_M)) | far
+    # Not walked: a step longer than TELEPORT_M (two file segments that far apart too), or a step no one could
+    # have made in its time that no later fix comes back from (a fix re-acquired far away, a drive). Such a step
+    # adds no distance and grade is never measured across it. Two segments nearer are a gap (Walked.gap).
+    jump = far.copy()
     drop = np.zeros(len(lat), dtype=bool)
     if glitches is not None:
         drop, fast = glitches
@@ -96,11 +100,19 @@ def walked(track: Track) -> Walked:
         lat, lon, ele, seg, time = lat[keep], lon[keep], ele[keep], seg[keep], time[keep]
         steps = step_m(lat, lon)
         again = _glitches(lat, lon, time, steps)
-        jump = ((seg[1:] != seg[:-1]) & (steps > JOIN_M)) | (steps > TELEPORT_M)
+        jump = steps > TELEPORT_M
         if again is not None:
             jump |= again[1]
+    gap = (seg[1:] != seg[:-1]) & (steps > JOIN_M) & ~jump
+    if gap.any():
+        gaps = int(gap.sum())
+        notes.append(ngettext("The file leaves a gap of %(m)s m between two of its segments: walked as a straight "
+                              "line over unknown ground, never with a backward bout.",
+                              "The file leaves %(n)d gaps (%(m)s m in all) between its segments: each walked as a "
+                              "straight line over unknown ground, never with a backward bout.", gaps)
+                     % {"n": gaps, "m": f"{steps[gap].sum():,.0f}"})
     dist = cumsum0(np.where(jump, 0.0, steps), np.float64)
-    return Walked(lat, lon, ele, dist, jump, tuple(notes), int(drop.sum()))
+    return Walked(lat, lon, ele, dist, jump, tuple(notes), int(drop.sum()), gap if gap.any() else None)
 
 
 def _clock(time: FloatArray) -> FloatArray:
