@@ -49,6 +49,8 @@ from retrowalk.formats.planjson import read_plan
 from retrowalk.formats.read import read_track
 
 EXIT_BAD_INPUT = 2
+EXIT_BROKEN_PIPE = 141
+"""128 + SIGPIPE: what a shell reports for a command whose reader went away."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -196,6 +198,16 @@ def _plan_arguments(plan: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # The reader went away (`retrowalk plan … | head`): end quietly, as a shell tool ended by SIGPIPE does,
+        # with stdout pointed at /dev/null so that the interpreter's last flush cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "plan":

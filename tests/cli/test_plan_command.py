@@ -105,3 +105,26 @@ def test_the_installed_command_runs_and_refuses_bad_input_with_exit_2() -> None:
     assert ok.returncode == 0 and json.loads(ok.stdout)["total_s"] == 1800
     bad = subprocess.run([exe, "plan", "--minutes", "ten"], capture_output=True, text=True)
     assert bad.returncode == 2 and bad.stderr.strip().endswith("(see retrowalk plan --help)")
+
+
+def test_a_plan_nested_past_all_reason_is_refused_in_one_line(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    code, out, err = run("plan", str(deep), capsys=capsys)
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    assert "nested" in err and "Traceback" not in err
+
+
+def test_output_into_a_closed_pipe_ends_quietly() -> None:
+    # `retrowalk plan … | head -1`: the reader goes away; that is no error of ours to print a traceback for.
+    exe = shutil.which("retrowalk", path=os.path.dirname(sys.executable))
+    assert exe
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone before the first line is written
+    try:
+        writer = subprocess.run([exe, "plan", "--minutes", "30", "--json"], stdout=write_end, stderr=subprocess.PIPE,
+                                text=True, check=False)
+    finally:
+        os.close(write_end)
+    assert "Traceback" not in writer.stderr and "BrokenPipe" not in writer.stderr, writer.stderr
+    assert writer.returncode == 141, writer.returncode  # as a shell reports a command ended by SIGPIPE

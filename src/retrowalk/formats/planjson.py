@@ -42,6 +42,8 @@ def plan_from_json(text: str | bytes, name: str | None = None) -> Plan:
                         % {"name": name, "line": err.lineno, "column": err.colno, "error": err.msg}) from None
     except UnicodeDecodeError:
         raise PlanError(_("%(name)s is not UTF-8 text") % {"name": name}) from None
+    except RecursionError:  # brackets nested thousands deep: no plan is, and the parser gives up
+        raise PlanError(_("%(name)s is nested too deeply to be a plan") % {"name": name}) from None
     error = jsonschema.exceptions.best_match(_validator().iter_errors(data))
     if error is not None:
         where = _where(list(error.absolute_path))
