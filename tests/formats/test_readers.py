@@ -155,6 +155,19 @@ def test_a_utf16_gpx_with_a_byte_order_mark_reads_like_its_utf8_twin(codec: str)
     assert np.array_equal(wide.lat_deg, plain.lat_deg) and np.allclose(wide.ele_m, plain.ele_m, equal_nan=True)
 
 
+def test_a_gzipped_route_reads_like_the_file_inside(tmp_path: Path) -> None:
+    # Strava's and Garmin's exports gzip their files (walk.gpx.gz): the same points as the plain file, for a plan
+    # as for a review; a damaged one is refused in one sentence.
+    import gzip
+
+    path = tmp_path / "walk.gpx.gz"
+    path.write_bytes(gzip.compress(GPX10))
+    packed, plain = read_track(path), read_bytes(GPX10, "walk.gpx")
+    assert np.array_equal(packed.lat_deg, plain.lat_deg) and np.allclose(packed.ele_m, plain.ele_m, equal_nan=True)
+    with pytest.raises(TrackError, match="cannot be unpacked"):
+        read_bytes(gzip.compress(GPX10)[:40], "cut.gpx.gz")
+
+
 def test_broken_utf16_is_refused_in_one_sentence() -> None:
     with pytest.raises(TrackError, match="UTF-16"):
         read_bytes(b"\xff\xfe<\x00g\x00\x00\xd8", "odd.gpx")

@@ -96,6 +96,9 @@ def _utf8(data: bytes) -> bytes:
 def _read_bytes(data: bytes, name: str, times: bool) -> Track:
     if len(data) > MAX_FILE_BYTES:
         raise TrackError(too_big(name, len(data)))
+    if data.startswith(GZIP_MAGIC):  # walk.gpx.gz, as Strava's and Garmin's exports hold them
+        data = gunzip(data, name)
+        name = name.removesuffix(".gz").removesuffix(".GZ")
     if len(data) >= 12 and data[8:12] == b".FIT":
         return read_fit(data, name)
     data = _utf8(data)
