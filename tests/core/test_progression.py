@@ -29,6 +29,15 @@ def test_a_good_session_before_a_week_has_passed_holds_the_step() -> None:
     assert (d.week, d.change) == (3, Change.REPEAT) and "one more week" in d.reason
 
 
+def test_the_step_is_held_from_its_latest_start_not_from_an_old_session_at_the_same_step() -> None:
+    # A session logged for a day long ago (at the step she is at today) comes before her sessions at the steps
+    # below: she has held this step two days, not since then.
+    long_ago = s(-400, 1, week=4)
+    d = next_step([long_ago, s(0, 1, week=3), s(5, 1, week=3), s(8, 1, week=4), s(10, 1, week=4)], current_week=4,
+                  pain_baseline=0)
+    assert (d.week, d.change) == (4, Change.REPEAT) and "one more week" in d.reason
+
+
 def test_moderate_pain_that_settles_repeats() -> None:
     d = next_step([s(0, 4), s(7, 4)], current_week=3, pain_baseline=0)
     assert (d.week, d.change) == (3, Change.REPEAT) and d.reason.startswith("Pain 4/10 and settled")

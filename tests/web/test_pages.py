@@ -105,6 +105,22 @@ def test_a_session_for_tomorrow_is_refused_with_400_and_nothing_saved(studio: St
     assert WalkSession.objects.count() == before
 
 
+def test_a_session_for_a_day_long_past_is_refused_on_page_and_api_and_nothing_saved(studio: Studio) -> None:
+    # 1 January 1900, a slip of the date picker: refused, not counted as a week held at her step.
+    before, week = WalkSession.objects.count(), studio.ann.week
+    ann = logged_in(studio.ann.user)
+    page = ann.post(reverse("walks:session_new", args=[studio.ann.pk]),
+                    {"day": "1900-01-01", "setting": "outdoor", "backward_minutes": 5, "forward_minutes": 25,
+                     "pain_during": 1, "effort": 2})
+    assert page.status_code == 400 and "more than 60 days ago" in page.content.decode()
+    api = ann.post(f"/api/clients/{studio.ann.pk}/sessions", {"day": "1900-01-01", "backward_s": 300,
+                                                               "forward_s": 1500, "pain_during": 1, "effort": 2},
+                   content_type="application/json")
+    assert api.status_code == 400 and "more than 60 days ago" in api.json()["detail"], api.content
+    studio.ann.refresh_from_db()
+    assert WalkSession.objects.count() == before and studio.ann.week == week
+
+
 def test_a_plan_that_cannot_be_made_is_a_400_with_the_cores_sentence_on_page_and_api(studio: Studio) -> None:
     ann = logged_in(studio.ann.user)
     page = ann.post(reverse("walks:plan_new", args=[studio.ann.pk]),

@@ -125,8 +125,11 @@ def next_step(log: Sequence[LoggedSession], current_week: int, pain_baseline: in
                         _("Pain %(pain)s/10 and settled next morning, but the recording shows %(recorded)s backward "
                           "of this step's %(dose)s: repeat it until the watch shows it walked.")
                         % {**pain, "recorded": format_clock(last.recorded_backward_s), "dose": format_clock(dose_s)})
-    at_step = [s for s in log if s.week == current_week]
-    held = (last.day - at_step[0].day).days if at_step else 0
+    # Held since the first of the sessions at this step that came after the last one at another step (by day):
+    # a session logged for a day long ago at today's step is not a week at it.
+    other = [i for i, s in enumerate(log) if s.week != current_week]
+    at_step = log[other[-1] + 1:] if other else log
+    held = (last.day - at_step[0].day).days
     if held < STEP_HOLD_DAYS:
         return Decision(current_week, Change.REPEAT,
                         _("Pain %(pain)s/10 and settled next morning, effort easy: one more week at this step before "

@@ -375,6 +375,8 @@ def session_log(request: AuthenticatedHttpRequest, client_id: int, payload: Sess
     # A day of grace: the phone's "today" may be ahead of the server's by a time zone.
     if payload.day > date.today() + timedelta(days=1):
         raise services.InputError(_("a session cannot be logged for a day still to come"))
+    if (problem := services.session_day_problem(payload.day)) is not None:
+        raise services.InputError(problem)
     if payload.ref:
         done = client.sessions.filter(ref=payload.ref).first()
         if done is not None:  # sent twice (a reload, a lost answer): the first one stands

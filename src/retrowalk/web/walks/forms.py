@@ -30,6 +30,7 @@ from retrowalk.core.units import Units, from_kmh, to_kmh
 from retrowalk.web.accounts.models import Profile
 from retrowalk.web.bounds import form_field
 from retrowalk.web.walks.models import Route, Setting, WalkSession
+from retrowalk.web.walks.services import session_day_problem
 
 PAIN_CHOICES = [(i, f"{i}") for i in range(11)]
 PAIN_MISSING = gettext_lazy("Choose how much the knee hurt during the walk, 0 (none) to 10.")
@@ -119,6 +120,8 @@ class SessionForm(forms.ModelForm):  # type: ignore[type-arg]
         day: date = self.cleaned_data["day"]
         if day > date.today():
             raise forms.ValidationError(_("A session cannot be logged for a day still to come."))
+        if (problem := session_day_problem(day)) is not None:
+            raise forms.ValidationError(problem)
         return day
 
     def values(self) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from retrowalk.core.plan import Kind, Plan, PlanError
 from retrowalk.core.progression import Decision, LoggedSession, next_step
@@ -36,6 +37,21 @@ from retrowalk.web.walks.models import Route, WalkPlan, WalkSession
 
 ROUTE_SUFFIXES = (".gpx", ".tcx", ".fit")
 SUMMARY_STEP_M = 5.0
+
+
+OLDEST_SESSION_DAYS = 60
+"""How far back a session may be logged: two months catch up on a forgotten log; a day further back is a slip
+of the date picker (1 January 1900), and would count as weeks held at her step (core/progression.py)."""
+
+
+def session_day_problem(day: date) -> str | None:
+    """Why a session cannot be logged for ``day`` as long past (the page's and the API's one sentence), or None.
+    (A day still to come is checked by each: the API gives a phone in another time zone a day's grace.)"""
+    if day < date.today() - timedelta(days=OLDEST_SESSION_DAYS):
+        return ngettext("A session cannot be logged for a day more than %(days)d day ago.",
+                        "A session cannot be logged for a day more than %(days)d days ago.",
+                        OLDEST_SESSION_DAYS) % {"days": OLDEST_SESSION_DAYS}
+    return None
 
 
 class InputError(ValueError):
