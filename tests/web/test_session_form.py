@@ -114,3 +114,23 @@ def test_changing_units_alone_keeps_her_speeds(studio: Studio, before: Units, af
     ann.refresh_from_db()
     assert (ann.speed_forward_kmh, ann.speed_backward_kmh) == pytest.approx(
         tuple(float(v) * (1.609344 if after == Units.MPH else 1.0) for v in typed))
+
+
+def test_the_same_form_saved_twice_is_one_session(studio: Studio) -> None:
+    # Save, then the browser's Back (which restores the filled form, its hidden fields too) and Save again.
+    client = logged_in(studio.ann.user)
+    url = reverse("walks:session_new", args=[studio.ann.pk])
+    html = client.get(url).content.decode()
+    ref = re.search(r'name="ref" value="([^"]+)"', html)
+    assert ref, "the form carries its own reference"
+    data = {**SESSION, "pain_during": 1, "effort": 2, "ref": ref.group(1)}
+    before = WalkSession.objects.count()
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, data, follow=True)
+    assert WalkSession.objects.count() == before + 1
+    assert "saved already" in again.content.decode()
+    # A new form is a new session.
+    fresh = re.search(r'name="ref" value="([^"]+)"', client.get(url).content.decode())
+    assert fresh and fresh.group(1) != ref.group(1)
+    assert client.post(url, {**data, "ref": fresh.group(1)}).status_code == 302
+    assert WalkSession.objects.count() == before + 2

@@ -92,6 +92,10 @@ class SessionForm(forms.ModelForm):  # type: ignore[type-arg]
                                     label=gettext_lazy("Effort (0 rest … 10 maximal)"),
                                     error_messages={"required": EFFORT_MISSING})
 
+    ref = forms.RegexField(regex=r"^[A-Za-z0-9-]{1,40}$", required=False, widget=forms.HiddenInput)
+    """This form's own reference, made when it is served: the same form saved twice (Back, then Save) is one
+    session (the model's one_session_per_ref)."""
+
     class Meta:
         model = WalkSession
         fields = ["day", "followed", "setting", "incline_pct", "distance_m", "notes"]
@@ -100,7 +104,7 @@ class SessionForm(forms.ModelForm):  # type: ignore[type-arg]
                   "setting": pgettext_lazy("where a walk was done", "Setting"), "notes": gettext_lazy("Notes")}
 
     field_order = ["day", "setting", "followed", "backward_minutes", "forward_minutes", "speed", "incline_pct",
-                   "distance_m", "pain_during", "pain_next_morning", "effort", "notes"]
+                   "distance_m", "pain_during", "pain_next_morning", "effort", "notes", "ref"]
 
     def __init__(self, *args: Any, units: str = Units.MPH.value, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -136,7 +140,7 @@ class SessionForm(forms.ModelForm):  # type: ignore[type-arg]
             "distance_m": None if data.get("distance_m") is None
             else round(DISTANCE_WALKED.stored(data["distance_m"], Units(self.units))),
             "pain_during": data["pain_during"], "pain_next_morning": data.get("pain_next_morning"),
-            "effort": data["effort"], "notes": data.get("notes", ""),
+            "effort": data["effort"], "notes": data.get("notes", ""), "ref": data.get("ref") or "",
         }
 
 

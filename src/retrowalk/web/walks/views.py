@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 from typing import Any
 
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from csp.decorators import csp
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -327,7 +330,7 @@ def session_new(request: AuthenticatedHttpRequest, client_id: int) -> HttpRespon
         except ValueError:
             raise Http404(_("No such plan.")) from None
         plan = owned_or_404(request.user, WalkPlan.objects.all(), pk=plan_id, client=client)
-    initial: dict[str, Any] = {"day": date.today(), "followed": True}
+    initial: dict[str, Any] = {"day": date.today(), "followed": True, "ref": f"form-{uuid.uuid4().hex}"}
     if plan is not None:
         initial |= {"setting": plan.kind, "backward_minutes": plan.backward_s / 60,
                     "forward_minutes": (plan.total_s - plan.backward_s) / 60}
@@ -337,10 +340,21 @@ def session_new(request: AuthenticatedHttpRequest, client_id: int) -> HttpRespon
     if request.method == "POST":
         if not form.is_valid():
             return refuse(request, "walks/session_new.html", context, first_error(form))
+        ref = form.cleaned_data.get("ref")
+        if ref and client.sessions.filter(ref=ref).exists():  # Back, then Save: the first one stands
+            messages.info(request, _("This session was saved already."))
+            return redirect("walks:dashboard", client_id=client.pk)
         try:
-            services.log_session(client, form.values(), plan)
+            with transaction.atomic():
+                services.log_session(client, form.values(), plan)
         except services.InputError as err:
             return refuse(request, "walks/session_new.html", context, str(err))
+        except (IntegrityError, ValidationError):
+            if not (ref and client.sessions.filter(ref=ref).exists()):
+                raise
+            # The same form sent twice at once: the other request saved it (the model's one_session_per_ref).
+            messages.info(request, _("This session was saved already."))
+            return redirect("walks:dashboard", client_id=client.pk)
         decision = services.apply_decision(client)
         messages.success(request, _("Session saved. %(reason)s") % {"reason": decision.reason})
         return redirect("walks:dashboard", client_id=client.pk)
