@@ -134,3 +134,14 @@ def test_the_same_form_saved_twice_is_one_session(studio: Studio) -> None:
     assert fresh and fresh.group(1) != ref.group(1)
     assert client.post(url, {**data, "ref": fresh.group(1)}).status_code == 302
     assert WalkSession.objects.count() == before + 2
+
+
+def test_the_plans_minutes_are_filled_in_as_a_person_would_type_them(studio: Studio) -> None:
+    plan = studio.ann_route_plan
+    plan.total_s = 3530  # a route plan's walk is seldom whole minutes: 53 min 50 s forward
+    plan.save(update_fields=["total_s"])
+    html = logged_in(studio.ann.user).get(reverse("walks:session_new", args=[studio.ann.pk]),
+                                          {"plan": plan.pk}).content.decode()
+    for name in ("backward_minutes", "forward_minutes"):
+        value = re.search(rf'name="{name}" value="([^"]+)"', html)
+        assert value and re.fullmatch(r"\d+(\.\d)?", value.group(1)), value and value.group(1)

@@ -332,8 +332,9 @@ def session_new(request: AuthenticatedHttpRequest, client_id: int) -> HttpRespon
         plan = owned_or_404(request.user, WalkPlan.objects.all(), pk=plan_id, client=client)
     initial: dict[str, Any] = {"day": date.today(), "followed": True, "ref": f"form-{uuid.uuid4().hex}"}
     if plan is not None:
-        initial |= {"setting": plan.kind, "backward_minutes": plan.backward_s / 60,
-                    "forward_minutes": (plan.total_s - plan.backward_s) / 60}
+        # Minutes as a person types them (53.8), not as the division leaves them (53.833333333333336).
+        initial |= {"setting": plan.kind, "backward_minutes": round(plan.backward_s / 60, 1),
+                    "forward_minutes": round((plan.total_s - plan.backward_s) / 60, 1)}
 
     form = SessionForm(request.POST or None, initial=initial, units=client.units)
     context = {"client": client, "form": form, "plan": plan}
