@@ -351,6 +351,18 @@ def test_a_weekly_series_is_published_by_the_coach(studio: Studio) -> None:
     assert [timezone.localtime(s.starts_at).hour for s in made] == [9, 9, 9, 9]  # weekly at the same local time
 
 
+@pytest.mark.parametrize(("starts", "duration", "words"), [
+    ("2020-01-01T09:00", 45, "already past"), (None, 0, "greater than or equal to 10")])
+def test_a_session_in_the_past_or_of_no_length_is_refused_and_nothing_published(
+        studio: Studio, starts: str | None, duration: int, words: str) -> None:
+    soon = (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    response = logged_in(studio.coach.user).post(reverse("frontdesk:coach_sessions"), {
+        "title": "Backward walking", "starts_at": starts or soon, "duration_min": duration, "place": "Park",
+        "capacity": 6, "level": "all", "cancel_cutoff_h": 12, "weeks": 1})
+    assert response.status_code == 400 and words in response.content.decode()
+    assert not GroupSession.objects.exists()
+
+
 def naive_book(session_id: int, client_id: int, barrier: threading.Barrier) -> None:
     """What booking looks like without the lock: count, then insert; the barrier lines the requests up."""
     try:

@@ -4,12 +4,14 @@ a minimum time to fill it in, a rate limit per address (in the view), plain text
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 from zoneinfo import available_timezones
 
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -113,6 +115,12 @@ class SeriesForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["title"].initial = gettext(SESSION_TITLE)  # the model's default, in the coach's language
+
+    def clean_starts_at(self) -> datetime:
+        starts: datetime = self.cleaned_data["starts_at"]
+        if starts <= timezone.now():  # nobody can book it, and the public page would list it as to come
+            raise forms.ValidationError(_("That time is already past: a session is published for a time to come."))
+        return starts
 
 
 class ScheduleIntroForm(forms.Form):
