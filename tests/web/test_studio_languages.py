@@ -150,6 +150,17 @@ def test_a_coach_publishes_in_the_language_she_chooses_and_keeps_the_other(studi
     assert question.answer == "Sí, Ann." and question.public_question_en == "Can I use the treadmill?"
 
 
+def test_a_question_asked_in_spanish_is_answered_in_spanish_by_default(studio: Fixture) -> None:
+    # Ann asks from a Spanish page; her coach reads the desk in English. The public version starts in the
+    # language the question was asked in, so a Spanish answer is not published as the English one.
+    logged_in(studio.ann.user).post(reverse("frontdesk:ask"), {"text": "¿Puedo caminar hacia atrás en la cinta?"},
+                                    HTTP_ACCEPT_LANGUAGE="es")
+    question = Question.objects.get()
+    coach = logged_in(studio.coach.user)
+    form = coach.get(reverse("frontdesk:answer", args=[question.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'name="language" value="es"' in form
+
+
 def test_the_answer_form_names_languages_as_a_sentence_does(studio: Fixture) -> None:
     # Mid-sentence, Spanish writes a language's name in lower case ("en español", "también en inglés"); Django's
     # catalogue capitalises them, as for a menu.

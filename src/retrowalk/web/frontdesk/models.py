@@ -242,6 +242,8 @@ class Question(models.Model):
     objects: ClassVar[models.Manager[Question]]  # made at run time by modeltranslation (translation.py)
     client = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="questions")
     text = models.TextField(max_length=2000)
+    language = models.CharField(max_length=8, blank=True, help_text=_(
+        "The language of the page it was asked on: its answer is published in it unless the coach chooses."))
     asked_at = models.DateTimeField(auto_now_add=True)
     answer = models.TextField(blank=True, max_length=5000)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

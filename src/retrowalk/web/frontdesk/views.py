@@ -283,8 +283,9 @@ def answer(request: ProfileRequest, pk: int) -> HttpResponse:
     except Question.DoesNotExist:
         raise Http404(_("No such question.")) from None
     languages = dict(settings.LANGUAGES)
-    language = request.GET.get("lang", "")
-    language = language if language in languages else active_page_language()
+    # The version asked for, else the language the question was asked in, else the page's.
+    language = next((code for code in (request.GET.get("lang", ""), question.language) if code in languages),
+                    active_page_language())
     form = AnswerForm(request.POST or None, initial={
         "language": language, "answer": question.answer,
         "public_question": getattr(question, f"public_question_{language}") or question.text,
@@ -390,7 +391,7 @@ def ask(request: ProfileRequest) -> HttpResponse:
         if client.questions.filter(text=text, asked_at__gte=timezone.now() - DUPLICATE_WINDOW).exists():
             return refuse(request, "frontdesk/ask.html", context,
                           _("You asked this already; your coach will answer soon."), 409)
-        Question.objects.create(client=client, text=text)
+        Question.objects.create(client=client, text=text, language=active_page_language())
         messages.success(request, _("Your coach will answer soon."))
         return redirect("frontdesk:ask")
     return render(request, "frontdesk/ask.html", context)

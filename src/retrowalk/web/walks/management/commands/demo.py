@@ -184,8 +184,8 @@ class Command(BaseCommand):
         if not Studio.objects.exists():
             Studio.objects.create(**{f"{key}_en" if f"{key}_es" in SEED_STUDIO_ES else key: value
                                      for key, value in SEED_STUDIO.items()}, **SEED_STUDIO_ES)
-        Question.objects.create(client=alice, text=SEED_QUESTION, answer=SEED_ANSWER, answered_by=coach.user,
-                                answered_at=timezone.now(), published=True, pinned=True,
+        Question.objects.create(client=alice, text=SEED_QUESTION, language="en", answer=SEED_ANSWER,
+                                answered_by=coach.user, answered_at=timezone.now(), published=True, pinned=True,
                                 public_question_en=SEED_QUESTION, public_answer_en=SEED_ANSWER,
                                 public_question_es=SEED_QUESTION_ES, public_answer_es=SEED_ANSWER_ES)
         Question.objects.create(
