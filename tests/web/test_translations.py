@@ -172,3 +172,15 @@ def test_a_language_we_do_not_have_is_refused_with_a_sentence_and_changes_nothin
     plan = studio.ann_route_plan
     for asked in ("phone", "desktop", "poster", "%00"):
         assert ann.get(reverse("walks:plan_profile", args=[plan.pk]), {"size": asked}).status_code == 200
+
+
+def test_a_client_who_switches_to_spanish_is_told_in_spanish_and_reads_no_codes(studio: Studio) -> None:
+    ann = logged_in(studio.ann.user)
+    url = reverse("walks:profile", args=[studio.ann.pk])
+    done = ann.post(url, {"units": "kmh", "language": "es-MX", "treadmill": "none", "pain_baseline": "0",
+                          "speed_forward": "4.8", "speed_backward": "2.4", "knee_notes": ""},
+                    HTTP_ACCEPT_LANGUAGE="en", follow=True).content.decode()
+    assert "Perfil guardado." in done and "Profile saved." not in done  # in the language she has just chosen
+    assert "kmh" not in done.split("<main", 1)[1]  # the units as words, not the stored code
+    form = ann.get(url).content.decode()
+    assert "As my browser asks" not in form and "her browser" not in form and "DOMAIN.md" not in form

@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
-VOICES = [("", "As my browser asks"),
+VOICES = [("", gettext_lazy("As my browser asks")),
           ("en-US", "English (US)"), ("en-GB", "English (UK)"), ("en-CA", "English (Canada)"),
           ("en-AU", "English (Australia)"), ("en-IE", "English (Ireland)"),
           ("es-US", "Español (Estados Unidos)"), ("es-MX", "Español (México)"), ("es-ES", "Español (España)")]

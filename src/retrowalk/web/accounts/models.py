@@ -30,6 +30,11 @@ class HomeTreadmill(models.TextChoices):
     DEADMILL = "deadmill", gettext_lazy("Deadmill (belt turns freely)")
 
 
+UNIT_CHOICES = [(Units.MPH.value, gettext_lazy("mph and miles")),
+                (Units.KMH.value, gettext_lazy("km/h and kilometres"))]
+"""The units as people read them (the stored code, "kmh", is for the database and the API)."""
+
+
 class Profile(models.Model):
     if TYPE_CHECKING:  # managers modeltranslation makes at run time, which django-stubs cannot see (its #981)
         group_sessions: RelatedManager[GroupSession]
@@ -38,20 +43,20 @@ class Profile(models.Model):
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.CLIENT)
     coach = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="clients",
                               limit_choices_to={"role": Role.COACH})
-    units = models.CharField(max_length=4, choices=[(u.value, u.value) for u in Units], default=Units.MPH.value)
+    units = models.CharField(max_length=4, choices=UNIT_CHOICES, default=Units.MPH.value)
     speed_forward_kmh = models.FloatField(default=DEFAULTS.forward_speed_kmh,
                                           validators=[WithinBound("FORWARD_SPEED")])
     speed_backward_kmh = models.FloatField(default=DEFAULTS.backward_speed_kmh,
                                            validators=[WithinBound("BACKWARD_SPEED")])
     week = models.PositiveSmallIntegerField(
         default=1, validators=[WithinBound("WEEK")],
-        help_text=gettext_lazy("Step on the programme ladder (DOMAIN.md:50); moved by the pain-gated progression."))
+        # DOMAIN.md:50 (the ladder); the words a person reads name no file.
+        help_text=gettext_lazy("Step on the programme ladder; moved by the pain-gated progression."))
     treadmill = models.CharField(max_length=10, choices=HomeTreadmill.choices, default=HomeTreadmill.NONE)
     knee_notes = models.TextField(blank=True, max_length=2000)
     language = models.CharField(
         max_length=10, choices=VOICES, default="", blank=True,
-        help_text=gettext_lazy("The language of her pages, card and texts, and the live coach's voice; blank: as her "
-                               "browser asks."))
+        help_text=gettext_lazy("The language of the pages, card and texts, and the live coach's voice."))
     phone = models.CharField(max_length=20, blank=True,
                              help_text=gettext_lazy("E.164, for text messages (with consent)."))
     timezone = models.CharField(max_length=64, default="America/New_York",
@@ -60,11 +65,11 @@ class Profile(models.Model):
                                      help_text=gettext_lazy("Why the step last changed, as the client was told."))
     coach_sees_trimmed = models.BooleanField(
         default=False,
-        help_text=gettext_lazy("Her coach, too, sees her routes without her privacy zones (DOMAIN.md:104)."))
+        help_text=gettext_lazy("The coach, too, sees the routes without their privacy zones."))  # DOMAIN.md:104
     pain_baseline = models.PositiveSmallIntegerField(
         default=0, validators=[WithinBound("PAIN")],
-        help_text=gettext_lazy("Usual knee pain on waking, 0–10: next-morning pain is compared with it "
-                               "(DOMAIN.md:45)."))
+        # DOMAIN.md:45: next-morning pain against this baseline.
+        help_text=gettext_lazy("Usual knee pain on waking, 0–10: next-morning pain is compared with it."))
 
     class Meta:
         indexes = [models.Index(fields=["coach", "role"])]

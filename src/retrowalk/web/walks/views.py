@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -36,7 +37,7 @@ from retrowalk.web.accounts.access import (
 )
 from retrowalk.web.accounts.models import Profile, Role
 from retrowalk.web.frontdesk.views import public_home
-from retrowalk.web.language import for_client
+from retrowalk.web.language import for_client, page_language
 from retrowalk.web.pages import first_error, refuse
 from retrowalk.web.sharing import services as sharing
 from retrowalk.web.sharing.views import sharing_context
@@ -410,6 +411,9 @@ def profile_edit(request: AuthenticatedHttpRequest, client_id: int) -> HttpRespo
         if not form.is_valid():
             return refuse(request, "walks/profile.html", context, first_error(form))
         form.save()
-        messages.success(request, _("Profile saved."))
+        # Told in the language she has just chosen for herself (a coach editing it is told in her own).
+        with translation.override(page_language(client.language) if client.user_id == request.user.pk
+                                  and page_language(client.language) else translation.get_language()):
+            messages.success(request, _("Profile saved."))
         return redirect("walks:dashboard", client_id=client.pk)
     return render(request, "walks/profile.html", context)
