@@ -254,6 +254,7 @@ def shared(result: RoutePlan, zones: Sequence[Zone], extra_m: float) -> RoutePla
                         edge_lo=turns.edge_lo[i0:i1 + 1], edge_hi=turns.edge_hi[i0:i1 + 1], corners=corners)
     new_prof = replace(prof, dist_m=prof.dist_m[i0:i1] - start_m, lat_deg=lat, lon_deg=lon,
                        raw_ele_m=prof.raw_ele_m[i0:i1], ele_m=prof.ele_m[i0:i1], grade_pct=prof.grade_pct[i0:i1],
+                       fall_pct=prof.fall_pct[i0:i1], rise_pct=prof.rise_pct[i0:i1],
                        terrain=prof.terrain[i0:i1], turns=new_turns, piece=piece, track_m=(i1 - i0) * step)
     usable = result.usable[i0:i1] & ~hid
 

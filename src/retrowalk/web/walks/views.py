@@ -343,20 +343,23 @@ def session_new(request: AuthenticatedHttpRequest, client_id: int) -> HttpRespon
         if not form.is_valid():
             return refuse(request, "walks/session_new.html", context, first_error(form))
         ref = form.cleaned_data.get("ref")
-        if ref and client.sessions.filter(ref=ref).exists():  # Back, then Save: the first one stands
+
+        def saved_already() -> HttpResponse:  # Back, then Save: the first one stands
             messages.info(request, _("This session was saved already."))
             return redirect("walks:dashboard", client_id=client.pk)
+
+        if ref and client.sessions.filter(ref=ref).exists():
+            return saved_already()
         try:
             with transaction.atomic():
                 services.log_session(client, form.values(), plan)
         except services.InputError as err:
             return refuse(request, "walks/session_new.html", context, str(err))
         except (IntegrityError, ValidationError):
-            if not (ref and client.sessions.filter(ref=ref).exists()):
-                raise
             # The same form sent twice at once: the other request saved it (the model's one_session_per_ref).
-            messages.info(request, _("This session was saved already."))
-            return redirect("walks:dashboard", client_id=client.pk)
+            if ref and client.sessions.filter(ref=ref).exists():
+                return saved_already()
+            raise
         decision = services.apply_decision(client)
         messages.success(request, _("Session saved. %(reason)s") % {"reason": decision.reason})
         return redirect("walks:dashboard", client_id=client.pk)
@@ -412,8 +415,8 @@ def profile_edit(request: AuthenticatedHttpRequest, client_id: int) -> HttpRespo
             return refuse(request, "walks/profile.html", context, first_error(form))
         form.save()
         # Told in the language she has just chosen for herself (a coach editing it is told in her own).
-        with translation.override(page_language(client.language) if client.user_id == request.user.pk
-                                  and page_language(client.language) else translation.get_language()):
+        chosen = page_language(client.language) if client.user_id == request.user.pk else None
+        with translation.override(chosen or translation.get_language()):
             messages.success(request, _("Profile saved."))
         return redirect("walks:dashboard", client_id=client.pk)
     return render(request, "walks/profile.html", context)
