@@ -145,3 +145,11 @@ def test_the_plans_minutes_are_filled_in_as_a_person_would_type_them(studio: Stu
     for name in ("backward_minutes", "forward_minutes"):
         value = re.search(rf'name="{name}" value="([^"]+)"', html)
         assert value and re.fullmatch(r"\d+(\.\d)?", value.group(1)), value and value.group(1)
+
+
+def test_a_tampered_form_reference_is_refused_and_nothing_saved(studio: Studio) -> None:
+    before = WalkSession.objects.count()
+    response = logged_in(studio.ann.user).post(reverse("walks:session_new", args=[studio.ann.pk]),
+                                               {**SESSION, "pain_during": 1, "effort": 2, "ref": "<x>" * 20})
+    assert response.status_code == 400 and b"Traceback" not in response.content
+    assert WalkSession.objects.count() == before
